@@ -1,0 +1,34 @@
+"""The document: one report page as read, before any normalisation.
+
+``text`` is what every offset in gktagger points into (annotations, records,
+Label Studio tasks): the decoded characters of a text/markdown file, or the
+text an HTML page reduces to (rows on their own lines, cells tab-separated).
+For HTML, ``source_offsets[i]`` is the index in the decoded HTML source of
+``text[i]``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .annotations import sha256_text
+
+
+@dataclass
+class Document:
+    id: str
+    text: str
+    source: str = ""
+    encoding: str | None = None
+    kind: str = "text"  # text | markdown | html
+    source_offsets: list[int] | None = None
+    error: str | None = None
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str:
+        return sha256_text(self.text)
+
+    @classmethod
+    def failed(cls, id: str, reason: str, source: str = "") -> "Document":
+        """A document that could not be read; ``reason`` is one line for the user."""
+        return cls(id=id, text="", source=source or id, error=reason)

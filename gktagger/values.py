@@ -1,0 +1,83 @@
+"""Reading a tagged span's text as a value (fields.md section 6).
+
+>>> parse_value("1,209")
+Value(value=1209, na=False, approx=False, unit=None)
+>>> parse_value("230余").approx
+True
+>>> parse_value("减375").value
+-375
+>>> parse_value("/").na
+True
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+NA_TOKENS = {"/", "-", "—", "－", "／", "––", "——", "无", "不适用", "--"}
+APPROX_MARKS = ("余", "多", "近", "约", "超")
+_NUMBER = re.compile(r"([+\-]?)(\d[\d,]*(?:\.\d+)?)")
+_UNIT = re.compile(r"(万元|亿元|元|件|条|个|项|次|万)$")
+
+
+@dataclass(frozen=True)
+class Value:
+    value: int | float | None
+    na: bool = False
+    approx: bool = False
+    unit: str | None = None
+
+
+def fold(text: str) -> str:
+    """Full-width digits, signs and separators to ASCII (NFKC), without touching CJK."""
+    return unicodedata.normalize("NFKC", text).replace("，", ",")
+
+
+def parse_value(text: str, kind: str = "count") -> Value | None:
+    """Parse a span's text; ``None`` when it holds no number and is not an NA mark."""
+    s = fold(text).strip()
+    if s in NA_TOKENS or fold(s) in {fold(t) for t in NA_TOKENS}:
+        return Value(None, na=True)
+    approx = any(m in s for m in APPROX_MARKS)
+    negative = s.startswith("减") or s.startswith("-") or s.startswith("−")
+    m = _NUMBER.search(s.replace("−", "-"))
+    if not m:
+        hanzi = _hanzi_number(s)
+        return None if hanzi is None else Value(-hanzi if negative else hanzi, approx=approx)
+    digits = m.group(2).replace(",", "")
+    unit_match = _UNIT.search(s)
+    unit = unit_match.group(1) if unit_match else None
+    try:
+        number = Decimal(digits)
+    except InvalidOperation:
+        return None
+    if negative:
+        number = -number
+    if kind == "decimal" or "." in digits:
+        return Value(float(number), approx=approx, unit=unit)
+    return Value(int(number), approx=approx, unit=unit)
+
+
+_HANZI_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_HANZI_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
+
+def _hanzi_number(s: str) -> int | None:
+    """``近百`` → 100, ``三十二`` → 32; None when ``s`` holds no Chinese numeral."""
+    run = re.search(r"[零〇一二两三四五六七八九十百千万]+", s)
+    if not run:
+        return None
+    total, current = 0, 0
+    for ch in run.group(0):
+        if ch in _HANZI_DIGITS:
+            current = _HANZI_DIGITS[ch]
+        else:
+            unit = _HANZI_UNITS[ch]
+            if unit == 10000:
+                total = (total + current) * unit
+            else:
+                total += (current or 1) * unit
+            current = 0
+    return total + current
