@@ -1,0 +1,322 @@
+"""Reduce an HTML page to plain text, keeping for every output char its index in the HTML.
+
+The reduced text is what gktagger tags and what annotation offsets point into, so
+its layout is a contract:
+
+- script, style, head, comments and declarations are dropped;
+- block elements (p, div, h1-h6, li, br, table, …) start a new line; the only empty
+  lines come from ``<br><br>`` (at most one in a row); no leading/trailing blank lines;
+- a data table puts every ``<tr>`` on one line and separates its cells (td/th) with
+  one ``\\t``; each cell appears once, in source order (rowspan/colspan add nothing);
+  empty cells stay as empty fields so columns keep their position; inside a cell a
+  ``<br>`` or paragraph break joins CJK text directly ("商业<br>企业" → "商业企业")
+  and other text with one space;
+- a layout table (one that contains another table, or has at most one cell per
+  row, or a cell of more than 1000 chars) is treated like nested divs: its rows
+  and cells are blocks;
+- entities are decoded (``&nbsp;`` is whitespace), whitespace runs become one
+  space, and lines and cells are stripped.
+
+``offsets[i]`` is the index in ``html`` of ``text[i]``; a decoded entity maps to
+its ``&``, and a line break or tab the reducer adds maps to the ``<`` of the tag
+that caused it.
+
+>>> text, offsets = html_to_text("<p>A&amp;B</p><table><tr><td>1</td><td>2</td></tr></table>")
+>>> text
+'A&B\\n1\\t2'
+>>> offsets[:4]
+[3, 4, 9, 14]
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from html import unescape
+from html.parser import HTMLParser
+
+DROPPED = frozenset({"script", "style", "head", "title", "template", "noscript", "iframe", "object", "svg"})
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                  "source", "track", "wbr", "basefont", "frame", "keygen"})
+BLOCK = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog",
+    "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
+    "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li", "main", "menu", "nav", "ol", "p", "pre",
+    "section", "summary", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "ul",
+})
+INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "dfn", "em", "font", "i",
+                    "kbd", "label", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub",
+                    "sup", "time", "tt", "u", "var", "o:p", "nobr"})
+CELLS = frozenset({"td", "th"})
+LAYOUT_CELL_CHARS = 1000
+
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]")
+
+
+class _Node:
+    __slots__ = ("tag", "start", "children", "cells_in_row", "max_cells", "has_table", "cell_chars", "layout",
+                 "table", "first_cell", "end")
+
+    def __init__(self, tag: str, start: int):
+        self.tag = tag
+        self.start = start
+        self.children: list = []
+        self.cells_in_row = 0  # for tr
+        self.max_cells = 0  # for table
+        self.has_table = False  # for table: contains a nested table
+        self.cell_chars = 0  # for td/th; for table: longest cell
+        self.layout = False  # for table
+        self.table: _Node | None = None  # for td/th: the enclosing table
+        self.first_cell = True  # for td/th: opens its row
+        self.end: int | None = None  # index of the explicit end tag's "<"
+
+
+class _Text:
+    __slots__ = ("chars", "offsets")
+
+    def __init__(self, chars: str, offsets: list[int]):
+        self.chars = chars
+        self.offsets = offsets
+
+
+class _TreeBuilder(HTMLParser):
+    """A forgiving tree builder that records the source index of every text char and tag."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=False)
+        self.html = html
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", html)]
+        self.root = _Node("#root", 0)
+        self.stack: list[_Node] = [self.root]
+
+    def pos(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    # --- structure -------------------------------------------------------------
+    def _pop_to(self, index: int) -> None:
+        for node in self.stack[index:]:
+            self._closed(node)
+        del self.stack[index:]
+
+    def _closed(self, node: _Node) -> None:
+        if node.tag in CELLS:
+            table = self._nearest("table")
+            if table is not None:
+                table.cell_chars = max(table.cell_chars, node.cell_chars)
+        elif node.tag == "table":
+            node.layout = node.has_table or node.max_cells <= 1 or node.cell_chars > LAYOUT_CELL_CHARS
+
+    def _nearest(self, tag: str) -> _Node | None:
+        for node in reversed(self.stack):
+            if node.tag == tag:
+                return node
+        return None
+
+    def _close_implied(self, tag: str) -> None:
+        """Close what a new ``tag`` implicitly ends (unclosed p, li, td, tr, …)."""
+        if tag in BLOCK:
+            for i in range(len(self.stack) - 1, 0, -1):
+                t = self.stack[i].tag
+                if t == "p":
+                    self._pop_to(i)
+                    break
+                if t not in INLINE:
+                    break
+        scopes = {"li": ({"li"}, {"ul", "ol", "table"}), "dt": ({"dt", "dd"}, {"dl", "table"}),
+                  "dd": ({"dt", "dd"}, {"dl", "table"}), "td": (CELLS, {"tr", "table"}),
+                  "th": (CELLS, {"tr", "table"}), "tr": ({"tr"}, {"table"}),
+                  "tbody": ({"tbody", "thead", "tfoot"}, {"table"}),
+                  "thead": ({"tbody", "thead", "tfoot"}, {"table"}),
+                  "tfoot": ({"tbody", "thead", "tfoot"}, {"table"})}
+        if tag not in scopes:
+            return
+        targets, boundary = scopes[tag]
+        for i in range(len(self.stack) - 1, 0, -1):
+            t = self.stack[i].tag
+            if t in targets:
+                self._pop_to(i)
+                return
+            if t in boundary:
+                return
+
+    def handle_starttag(self, tag, attrs):
+        self._close_implied(tag)
+        node = _Node(tag, self.pos())
+        self.stack[-1].children.append(node)
+        if tag in VOID:
+            return
+        if tag == "table":
+            for open_node in self.stack:
+                if open_node.tag == "table":
+                    open_node.has_table = True
+        elif tag in CELLS:
+            row = self._nearest("tr")
+            table = self._nearest("table")
+            node.table = table
+            if row is not None:
+                row.cells_in_row += 1
+                node.first_cell = row.cells_in_row == 1
+                if table is not None:
+                    table.max_cells = max(table.max_cells, row.cells_in_row)
+        self.stack.append(node)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, 0, -1):
+            t = self.stack[i].tag
+            if t == tag:
+                self.stack[i].end = self.pos()
+                self._pop_to(i)
+                return
+            if t == "table":
+                return  # a stray end tag must not close what is outside the table
+
+    # --- text -----------------------------------------------------------------
+    def _add_text(self, chars: str, offsets: list[int]) -> None:
+        self.stack[-1].children.append(_Text(chars, offsets))
+        for node in reversed(self.stack):
+            if node.tag in CELLS:
+                node.cell_chars += len(chars)
+                break
+            if node.tag == "table":
+                break
+
+    def handle_data(self, data):
+        start = self.pos()
+        self._add_text(data, list(range(start, start + len(data))))
+
+    def _add_reference(self, prefix: str, name: str) -> None:
+        start = self.pos()
+        end = start + len(prefix) + len(name)
+        if self.html.startswith(";", end):
+            end += 1
+        chars = unescape(self.html[start:end])
+        self._add_text(chars, [start] * len(chars))
+
+    def handle_entityref(self, name):
+        self._add_reference("&", name)
+
+    def handle_charref(self, name):
+        self._add_reference("&#", name)
+
+    def close(self):
+        super().close()
+        self._pop_to(1)
+
+
+class _Writer:
+    """Accumulates output chars with lazily emitted separators (so nothing trails)."""
+
+    def __init__(self):
+        self.chars: list[str] = []
+        self.offsets: list[int] = []
+        self.newlines: list[int] = []  # pending line breaks (source index of each)
+        self.space: int | None = None  # pending inline space
+        self.soft: int | None = None  # pending in-cell join (CJK: nothing, else space)
+        self.after_br = False  # the pending line break comes from a <br>
+
+    def _line_empty(self) -> bool:
+        return not self.chars or self.chars[-1] == "\n"
+
+    def _emit(self, ch: str, offset: int) -> None:
+        self.chars.append(ch)
+        self.offsets.append(offset)
+
+    def _flush_newlines(self) -> None:
+        if self.newlines and self.chars:
+            for offset in self.newlines:
+                self._emit("\n", offset)
+            self.space = self.soft = None
+        self.newlines = []
+
+    def block_break(self, offset: int) -> None:
+        if not self.newlines and not self._line_empty():
+            self.newlines = [offset]
+            self.after_br = False
+
+    def hard_break(self, offset: int) -> None:
+        """``<br>``: ends the line; only a second ``<br>`` in a row makes an empty line."""
+        if not self.newlines:
+            if not self._line_empty():
+                self.newlines = [offset]
+                self.after_br = True
+        elif self.after_br and len(self.newlines) == 1:
+            self.newlines.append(offset)
+
+    def soft_break(self, offset: int) -> None:
+        if self.soft is None:
+            self.soft = offset
+
+    def tab(self, offset: int) -> None:
+        self._flush_newlines()
+        self.space = self.soft = None
+        self._emit("\t", offset)
+
+    def text(self, chars: str, offsets: list[int]) -> None:
+        for ch, offset in zip(chars, offsets):
+            if ch.isspace():
+                if self.space is None:
+                    self.space = offset
+                continue
+            self._flush_newlines()
+            at_edge = self._line_empty() or self.chars[-1] == "\t"
+            if not at_edge:
+                if self.soft is not None:
+                    if not (_CJK.match(self.chars[-1]) and _CJK.match(ch)):
+                        self._emit(" ", self.space if self.space is not None and self.space < self.soft
+                                   else self.soft)
+                elif self.space is not None:
+                    self._emit(" ", self.space)
+            self.space = self.soft = None
+            self._emit(ch, offset)
+
+
+def _render(root: _Node, out: _Writer) -> None:
+    # Iterative walk: badly nested pages (thousands of unclosed <font>) must not hit the recursion limit.
+    stack: list = [(root, False, False)]
+    while stack:
+        node, closing, in_cell = stack.pop()
+        if isinstance(node, _Text):
+            out.text(node.chars, node.offsets)
+            continue
+        tag = node.tag
+        data_cell = tag in CELLS and (node.table is None or not node.table.layout)
+        if closing:
+            if tag in BLOCK and not data_cell:
+                at = node.end if node.end is not None else node.start
+                (out.soft_break if in_cell else out.block_break)(at)
+            continue
+        if tag in DROPPED:
+            continue
+        child_in_cell = in_cell
+        if tag == "br":
+            (out.soft_break if in_cell else out.hard_break)(node.start)
+        elif data_cell:
+            if node.first_cell:
+                out.block_break(node.start)
+            else:
+                out.tab(node.start)
+            child_in_cell = True
+        elif tag in BLOCK:
+            (out.soft_break if in_cell else out.block_break)(node.start)
+        stack.append((node, True, in_cell))
+        for child in reversed(node.children):
+            stack.append((child, False, child_in_cell))
+
+
+def html_to_text(html: str) -> tuple[str, list[int]]:
+    """Reduce ``html`` to text; return ``(text, offsets)`` with ``html[offsets[i]]`` producing ``text[i]``.
+
+    >>> html_to_text("<tr><td>a</td><td rowspan=2>b</td></tr><tr><td>c</td></tr>")[0]
+    'a\\tb\\nc'
+    """
+    builder = _TreeBuilder(html)
+    builder.feed(html)
+    builder.close()
+    out = _Writer()
+    _render(builder.root, out)
+    return "".join(out.chars), out.offsets
