@@ -1,0 +1,90 @@
+"""The extraction pipeline: document → normalised body → tags → fields and sections → checks → record.
+
+>>> from gktagger.extract import Extractor          # doctest: +SKIP
+>>> from gktagger.reading import read_path          # doctest: +SKIP
+>>> Extractor().extract([read_path("examples/county_2021.txt")])[0]["status"]  # doctest: +SKIP
+'ok'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .document import Document
+from .fields import choose_fields
+from .identities import check_tables
+from .normalize import normalise
+from .record import build_sections, detect_format, detect_year, error_record, make_record
+from .repeats import find_body
+from .schema import SECTIONS
+from .tagger import Prediction, Tagger
+from .tags import TagSpan
+
+
+@dataclass
+class Prepared:
+    doc: Document
+    norm: object
+    start: int
+    end: int
+
+    @property
+    def body(self) -> str:
+        return self.norm.text[self.start:self.end]
+
+
+def prepare(doc: Document) -> Prepared:
+    norm = normalise(doc.text)
+    start, end = find_body(norm.text)
+    return Prepared(doc, norm, start, end)
+
+
+def raw_spans(p: Prepared, pred: Prediction) -> list[TagSpan]:
+    """Predicted spans moved from the normalised body to raw offsets."""
+    out = []
+    for s in pred.spans():
+        start, end = p.norm.to_raw(s.start + p.start, s.end + p.start)
+        out.append(TagSpan(start, end, s.label, s.score))
+    return out
+
+
+def checks_for(fields: dict, fmt: str) -> list[dict]:
+    values = {k: v["value"] for k, v in fields.items()}
+    return [{"rule": o.rule, "scope": o.scope, "status": o.status, "message": o.message, "fields": list(o.fields)}
+            for o in check_tables(values, fmt)]
+
+
+def assemble(p: Prepared, pred: Prediction) -> dict:
+    raw = p.doc.text
+    spans = raw_spans(p, pred)
+    fields = choose_fields(raw, spans)
+    body_end = p.norm.to_raw(max(p.end - 1, p.start), max(p.end, p.start + 1))[1] if p.end > p.start else len(raw)
+    sections = build_sections(raw, [s for s in spans if s.label in SECTIONS], body_end)
+    year = detect_year(p.body)
+    fmt = detect_format(fields, year)
+    return make_record(p.doc, sections, fields, checks_for(fields, fmt), fmt, year)
+
+
+class Extractor:
+    """Runs the whole pipeline over batches of documents; a failing document never stops the batch."""
+
+    def __init__(self, tagger: Tagger | None = None, model: str | None = None):
+        self.tagger = tagger or Tagger.from_pretrained(model)
+
+    def extract(self, docs: list[Document]) -> list[dict]:
+        records: list[dict | None] = [None] * len(docs)
+        ready: list[tuple[int, Prepared]] = []
+        for i, doc in enumerate(docs):
+            if doc.error:
+                records[i] = error_record(doc)
+                continue
+            try:
+                ready.append((i, prepare(doc)))
+            except Exception as e:  # noqa: BLE001 - one bad document must not stop the batch
+                records[i] = error_record(doc, f"could not normalise: {type(e).__name__}: {e}".splitlines()[0])
+        preds = self.tagger.predict_many([p.body for _, p in ready]) if ready else []
+        for (i, p), pred in zip(ready, preds):
+            try:
+                records[i] = assemble(p, pred)
+            except Exception as e:  # noqa: BLE001
+                records[i] = error_record(p.doc, f"could not assemble: {type(e).__name__}: {e}".splitlines()[0])
+        return records

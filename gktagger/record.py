@@ -1,0 +1,58 @@
+"""Assembling the output record (shared/spec/output.md) from a document and its tags."""
+from __future__ import annotations
+
+import re
+
+from .document import Document
+from .schema import FIELDS, SECTIONS
+from .tags import TagSpan
+
+_TITLE_YEAR = re.compile(r"((?:19|20)\d\d)\s*年度?[^，。,\n]{0,40}?信息公开[^，。,\n]{0,8}?(?:年度|年)?报告")
+_PERIOD_YEAR = re.compile(r"统计期限[^0-9]{0,6}((?:19|20)\d\d)\s*年")
+_ANY_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
+def detect_year(text: str) -> int | None:
+    """The report year: from the title, else the statistics period, else the first year mentioned."""
+    for pattern in (_TITLE_YEAR, _PERIOD_YEAR, _ANY_YEAR):
+        m = pattern.search(text)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def detect_format(fields: dict, year: int | None) -> str:
+    """``2021``/``2019`` by the table cells found, else by year; ``legacy`` up to 2018."""
+    found = {FIELDS[f].formats for f in fields}
+    if ("2021",) in found:
+        return "2021"
+    if ("2019",) in found:
+        return "2019"
+    if year is None:
+        return "unknown"
+    if year <= 2018:
+        return "legacy"
+    return "2021" if year >= 2021 else "2019"
+
+
+def build_sections(raw: str, headings: list[TagSpan], body_end: int) -> list[dict]:
+    """Sections from heading spans (raw offsets): each runs to the next heading or ``body_end``."""
+    heads = sorted((h for h in headings if h.label in SECTIONS), key=lambda h: h.start)
+    out = []
+    for i, h in enumerate(heads):
+        end = heads[i + 1].start if i + 1 < len(heads) else max(body_end, h.end)
+        out.append({"id": h.label, "title": raw[h.start:h.end], "start": h.start, "end": end,
+                    "score": round(float(h.score), 4)})
+    return out
+
+
+def error_record(doc: Document, reason: str | None = None) -> dict:
+    return {"id": doc.id, "source": doc.source or doc.id, "status": "error", "error": reason or doc.error,
+            "format": "unknown", "year": None, "sections": [], "fields": {}, "checks": []}
+
+
+def make_record(doc: Document, sections: list[dict], fields: dict, checks: list[dict],
+                fmt: str, year: int | None) -> dict:
+    failing = any(c["status"] == "fail" for c in checks)
+    return {"id": doc.id, "source": doc.source or doc.id, "status": "invalid" if failing else "ok",
+            "error": None, "format": fmt, "year": year, "sections": sections, "fields": fields, "checks": checks}

@@ -1,0 +1,107 @@
+"""The tagger: a character-level ``BertForTokenClassification`` over the normalised text.
+
+>>> tagger = Tagger.from_pretrained()            # the model shipped in the package  # doctest: +SKIP
+>>> pred = tagger.predict("三、收到和处理政府信息公开申请情况")  # doctest: +SKIP
+>>> [(s.label, s.start, s.end) for s in pred.spans()][:1]  # doctest: +SKIP
+[('requests', 0, 17)]
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from transformers import AutoTokenizer, BertForTokenClassification
+
+from .tags import LABELS, TagSpan, tags_to_spans
+from .windows import make_windows, owner_windows
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"
+_BEGIN_IDS = np.array([i for i, l in enumerate(LABELS) if l.startswith("B-")])
+
+
+@dataclass
+class Prediction:
+    """Per-character predictions over one text."""
+    tags: np.ndarray  # label id per character
+    probs: np.ndarray  # probability of that label
+    begin: np.ndarray  # probability that a span starts at the character (sum over B- labels)
+
+    def spans(self) -> list[TagSpan]:
+        return tags_to_spans(self.tags.tolist(), self.probs.tolist())
+
+
+class Tagger:
+    def __init__(self, model: BertForTokenClassification, tokenizer, batch_size: int = 8, stride: int | None = None):
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.batch_size = batch_size
+        self.window = model.config.max_position_embeddings - 2
+        self.stride = stride or self.window * 3 // 4
+        if [model.config.id2label[i] for i in range(len(LABELS))] != LABELS:
+            raise ValueError("the model's label set differs from gktagger.schema: retrain it with "
+                             "`python -m training.train`")
+
+    @classmethod
+    def from_pretrained(cls, path: str | os.PathLike | None = None, **kwargs) -> "Tagger":
+        """Load a model directory written by ``training.train`` (default: the shipped model)."""
+        path = Path(path) if path else DEFAULT_MODEL_DIR
+        if not (path / "config.json").exists():
+            raise FileNotFoundError(f"no gktagger model in {path}: pass --model DIR or train one with "
+                                    "`python -m training.train --config configs/default.yaml`")
+        model = BertForTokenClassification.from_pretrained(path)
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        return cls(model, tokenizer, **kwargs)
+
+    @property
+    def name(self) -> str:
+        meta = Path(self.model.config.name_or_path) / "gktagger.json"
+        if meta.exists():
+            return json.loads(meta.read_text(encoding="utf-8")).get("model_version", "gktagger")
+        return "gktagger"
+
+    def predict(self, text: str) -> Prediction:
+        return self.predict_many([text])[0]
+
+    @torch.inference_mode()
+    def predict_many(self, texts: list[str]) -> list[Prediction]:
+        """Predict several texts, batching their windows together."""
+        jobs = []  # (text index, window start, window end)
+        windows_of = []
+        for t, text in enumerate(texts):
+            windows = make_windows(len(text), self.window, self.stride)
+            windows_of.append(windows)
+            jobs += [(t, s, e) for s, e in windows]
+        ids_of = [self.tokenizer(text, add_special_tokens=False)["input_ids"] for text in texts]
+        results: dict[tuple[int, int], np.ndarray] = {}
+        jobs.sort(key=lambda j: j[2] - j[1])  # similar lengths together: less padding
+        for b in range(0, len(jobs), self.batch_size):
+            batch = jobs[b:b + self.batch_size]
+            width = max(e - s for _, s, e in batch) + 2
+            input_ids = torch.full((len(batch), width), self.tokenizer.pad_token_id, dtype=torch.long)
+            mask = torch.zeros((len(batch), width), dtype=torch.long)
+            for row, (t, s, e) in enumerate(batch):
+                ids = [self.tokenizer.cls_token_id] + ids_of[t][s:e] + [self.tokenizer.sep_token_id]
+                input_ids[row, :len(ids)] = torch.tensor(ids)
+                mask[row, :len(ids)] = 1
+            probs = torch.softmax(self.model(input_ids=input_ids, attention_mask=mask).logits.float(), -1).numpy()
+            for row, (t, s, e) in enumerate(batch):
+                results[(t, s)] = probs[row, 1:1 + e - s]
+        out = []
+        for t, text in enumerate(texts):
+            n = len(text)
+            windows = windows_of[t]
+            owner = owner_windows(n, windows)
+            full = np.zeros((n, len(LABELS)), dtype=np.float32)
+            for w, (s, e) in enumerate(windows):
+                idx = [i for i in range(s, e) if owner[i] == w]
+                if idx:
+                    full[idx] = results[(t, s)][np.array(idx) - s]
+            tags = full.argmax(-1) if n else np.zeros(0, dtype=int)
+            probs = full[np.arange(n), tags] if n else np.zeros(0)
+            begin = full[:, _BEGIN_IDS].sum(-1) if n else np.zeros(0)
+            out.append(Prediction(tags, probs, begin))
+        return out

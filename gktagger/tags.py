@@ -1,0 +1,61 @@
+"""BIO tags over characters: from labelled spans to tag ids and back.
+
+>>> ids = spans_to_tags(6, [(1, 3, "t3.new.total")])
+>>> [LABELS[i] for i in ids]
+['O', 'B-t3.new.total', 'I-t3.new.total', 'O', 'O', 'O']
+>>> [(s.start, s.end, s.label) for s in tags_to_spans(ids)]
+[(1, 3, 't3.new.total')]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from .schema import bio_labels
+
+LABELS: list[str] = bio_labels()
+LABEL_IDS: dict[str, int] = {l: i for i, l in enumerate(LABELS)}
+OUTSIDE = 0
+
+
+@dataclass
+class TagSpan:
+    start: int
+    end: int
+    label: str
+    score: float = 1.0
+
+
+def spans_to_tags(length: int, spans: Iterable[tuple[int, int, str]]) -> list[int]:
+    """Tag ids for ``length`` characters; later spans never overwrite earlier ones."""
+    tags = [OUTSIDE] * length
+    for start, end, label in sorted(spans):
+        if start >= end or any(tags[start:end]):
+            continue
+        tags[start] = LABEL_IDS[f"B-{label}"]
+        for i in range(start + 1, end):
+            tags[i] = LABEL_IDS[f"I-{label}"]
+    return tags
+
+
+def tags_to_spans(tags: Sequence[int], scores: Sequence[float] | None = None) -> list[TagSpan]:
+    """Spans from tag ids; an ``I-`` that does not continue its label starts a new span.
+
+    A span's score is the lowest per-character probability inside it.
+    """
+    spans: list[TagSpan] = []
+    current: TagSpan | None = None
+    for i, t in enumerate(tags):
+        name = LABELS[t]
+        p = 1.0 if scores is None else float(scores[i])
+        if name == "O":
+            current = None
+            continue
+        kind, label = name[0], name[2:]
+        if kind == "B" or current is None or current.label != label or current.end != i:
+            current = TagSpan(i, i + 1, label, p)
+            spans.append(current)
+        else:
+            current.end = i + 1
+            current.score = min(current.score, p)
+    return spans

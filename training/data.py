@@ -1,0 +1,93 @@
+"""From annotated documents to model inputs: the normalised view, projected labels, windows.
+
+Real and synthetic documents go through exactly the steps inference takes
+(normalise → body → windows), so the model never sees text shaped otherwise.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from datasets import Dataset
+
+from gktagger import annotations as ann
+from gktagger.annotations import AnnotatedDoc
+from gktagger.normalize import normalise
+from gktagger.reading import read_path
+from gktagger.repeats import find_body
+from gktagger.tags import OUTSIDE, spans_to_tags
+from gktagger.windows import make_windows
+
+
+@dataclass
+class Example:
+    """One document as the model sees it: the normalised body and a tag id per character."""
+    document: str
+    text: str
+    tags: list[int]
+    offset: int  # where ``text`` starts in the full normalised text
+
+
+def model_region(norm_text: str, labelled: Iterable[tuple[int, int]] = ()) -> tuple[int, int]:
+    """The part of the normalised text the model reads: the first complete body, widened to the labels."""
+    start, end = find_body(norm_text)
+    for s, e in labelled:
+        start, end = min(start, s), max(end, e)
+    return start, end
+
+
+def to_example(raw_text: str, doc: AnnotatedDoc) -> Example:
+    """Project ``doc``'s raw spans onto the normalised text and cut it to the model region."""
+    norm = normalise(raw_text)
+    projected = []
+    for span in doc.spans:
+        if doc.body and not (doc.body[0] <= span.start and span.end <= doc.body[1]):
+            continue
+        s, e = norm.from_raw(span.start, span.end)
+        projected.append((s, e, span.label))
+    start, end = model_region(norm.text, [(s, e) for s, e, _ in projected])
+    tags = spans_to_tags(len(norm.text), projected)[start:end]
+    return Example(doc.document, norm.text[start:end], tags, start)
+
+
+def corpus_examples(annotation_dirs: list[str | Path], include: set[str] | None = None,
+                    exclude: set[str] = frozenset()) -> list[Example]:
+    """Examples of annotated real documents (their texts read from the shared corpus)."""
+    out = []
+    for doc in ann.load_dir(*annotation_dirs):
+        if doc.document in exclude or (include is not None and doc.document not in include):
+            continue
+        raw = read_path(ann.corpus_root() / doc.document).text
+        if ann.sha256_text(raw) != doc.sha256:
+            raise ValueError(f"{doc.document} changed since it was annotated (sha256 differs): re-annotate it")
+        out.append(to_example(raw, doc))
+    return out
+
+
+def synthetic_examples(n: int, seed: int, formats: Iterable[str] = ("2021", "2019", "legacy")) -> list[Example]:
+    from training.synth import generate
+
+    return [to_example(text, doc) for text, doc in generate(n, seed, formats=tuple(formats))]
+
+
+def build_dataset(examples: list[Example], tokenizer, size: int, stride: int, repeat: int = 1,
+                  keep_empty: float = 0.3, seed: int = 0) -> Dataset:
+    """A ``datasets.Dataset`` of windows: ``input_ids`` with [CLS]/[SEP], ``labels`` with -100 on them."""
+    rng = random.Random(seed)
+    rows = {"input_ids": [], "labels": [], "document": []}
+    for ex in examples:
+        ids = tokenizer(ex.text, add_special_tokens=False)["input_ids"]
+        for r in range(repeat):
+            # shift the window grid on repeats so each character is seen in several contexts
+            shift = rng.randrange(stride) if r else 0
+            for s, e in make_windows(max(len(ex.text) - shift, 0), size, stride):
+                s, e = s + shift, e + shift
+                tags = ex.tags[s:e]
+                if not any(t != OUTSIDE for t in tags) and rng.random() > keep_empty:
+                    continue
+                rows["input_ids"].append([tokenizer.cls_token_id] + ids[s:e] + [tokenizer.sep_token_id])
+                rows["labels"].append([-100] + tags + [-100])
+                rows["document"].append(ex.document)
+    return Dataset.from_dict(rows)
