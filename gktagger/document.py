@@ -4,7 +4,7 @@
 Label Studio tasks): the decoded characters of a text/markdown file, or the
 text an HTML page reduces to (rows on their own lines, cells tab-separated).
 For HTML, ``source_offsets[i]`` is the index in the decoded HTML source of
-``text[i]``.
+``text[i]``, and ``source_text`` is that decoded HTML (None for other kinds).
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ class Document:
     source_offsets: list[int] | None = None
     error: str | None = None
     meta: dict = field(default_factory=dict)
+    source_text: str | None = None
 
     @property
     def sha256(self) -> str:

@@ -25,7 +25,7 @@ that caused it.
 >>> text
 'A&B\\n1\\t2'
 >>> offsets[:4]
-[3, 4, 9, 14]
+[3, 4, 9, 10]
 """
 from __future__ import annotations
 
