@@ -1,0 +1,367 @@
+"""One synthetic report: chrome, title, sections with prose and tables, repeats, exact labels.
+
+>>> import random
+>>> from .options import SynthOptions
+>>> text, doc = compose(random.Random(5), SynthOptions(), "2021", "lines", "synthetic/5/00000")
+>>> doc.format, all(text[s.start:s.end] == s.text for s in doc.spans)
+('2021', True)
+"""
+from __future__ import annotations
+
+import random
+import re
+from functools import lru_cache
+
+from gktagger.annotations import AnnotatedDoc, Span, sha256_text
+
+from . import words
+from .builder import Builder
+from .figures import print_count, report_values
+from .layouts import Part, Writer, make_writer
+from .options import SynthOptions
+from .script import add_pinyin, to_fullwidth, to_traditional
+from .tables import CellStyle, legacy_table, table2, table3, table4
+
+ORDINALS = "一二三四五六七八九十"
+HEADINGS_NEW = {
+    "overview": ["总体情况"],
+    "proactive": ["主动公开政府信息情况"],
+    "requests": ["收到和处理政府信息公开申请情况"],
+    "appeals": ["政府信息公开行政复议、行政诉讼情况", "因政府信息公开工作被申请行政复议、提起行政诉讼情况",
+                "政府信息公开行政复议、行政诉讼情况"],
+    "problems": ["存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况"],
+    "other": ["其他需要报告的事项"],
+}
+HEADINGS_LEGACY = {
+    "overview": ["概述", "概述", "基本情况", "主要工作概述", "基本工作情况"],
+    "proactive": ["主动公开政府信息情况", "主动公开情况"],
+    "requests": ["依申请公开情况", "政府信息依申请公开工作情况", "依申请公开和不予公开情况"],
+    "fees": ["政府信息公开的收费及减免情况", "收费及减免情况", "政府支出和收费情况"],
+    "appeals": ["因政府信息公开申请行政复议、提起行政诉讼的情况"],
+    "problems": ["存在的主要问题和改进措施", "主要问题和改进措施", "政府信息公开工作存在的主要问题及改进情况"],
+    "other": ["其他需要报告的事项", "需要说明的事项"],
+}
+APPROX_OK = ("proactive.total", "requests.received")
+_TOKEN = re.compile(r"\{([^{}]+)\}")
+
+
+@lru_cache(maxsize=None)
+def _compile(template: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.split(template))
+
+
+class Report:
+    """The choices of one document and the text helpers that use them."""
+
+    def __init__(self, rng: random.Random, opts: SynthOptions, fmt: str, layout: str) -> None:
+        self.rng, self.opts, self.fmt, self.layout = rng, opts, fmt, layout
+        self.year = {"2021": rng.randint(2021, 2025), "2019": rng.choice([2019, 2020]),
+                     "legacy": rng.randint(2008, 2018)}[fmt]
+        self.values = report_values(rng, fmt, opts)
+        p = rng.randrange(len(words.PROVINCES))
+        self.province, self.prov_short = words.PROVINCES[p], words.PROVINCE_SHORT[p]
+        self.place = rng.choice(words.PLACES)
+        self.unit = self.place[-1]
+        kind = rng.choice(words.ORG_TYPES)
+        if rng.random() < 0.1:
+            town = rng.choice(words.TOWNS)
+            self.org = self.place + town + ("办事处" if town.endswith("街道") else "人民政府")
+        else:
+            self.org = self.place + kind
+        self.short = "我" + self.unit if kind.startswith("人民政府") else rng.choice(["我局", "本机关", "我委"])
+        self.domain = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 8)))
+        self.postcode = f"{rng.randint(10, 85)}{rng.randint(0, 9999):04d}"
+        self.phone = f"0{rng.randint(10, 999)}-{rng.randint(2000000, 89999999)}"
+        self.ordinal_style = rng.choice(["{}、", "{}、", "{}、", "{}、 ", "{}．", "{}.", "第{}部分 ", "{} "])
+
+    def ordinal(self, i: int) -> str:
+        return self.ordinal_style.format(ORDINALS[i])
+
+    def fill(self, template: str) -> list[Part] | None:
+        """Template → parts; None when it names a figure this report does not state."""
+        rng, out = self.rng, []
+        for k, piece in enumerate(_compile(template)):
+            if k % 2 == 0:
+                if piece:
+                    out.append(piece)
+                continue
+            name, _, arg = piece.partition(":")
+            if name == "f":
+                v = self.values.get(arg)
+                if v is None:
+                    return None
+                out.append((print_count(rng, v, self.opts, prose=True, approx_ok=arg in APPROX_OK), arg, True))
+            elif name == "n":
+                lo, hi = map(int, arg.split("-"))
+                out.append(str(rng.randint(lo, hi)))
+            else:
+                out.append(self._token(name))
+        return out
+
+    def _token(self, name: str) -> str:
+        rng, y = self.rng, self.year
+        return {
+            "y": str(y), "y0": str(y - 1), "y1": str(y + 1), "org": self.org, "short": self.short,
+            "unit": self.unit, "place": self.place, "province": self.province, "domain": self.domain,
+            "postcode": self.postcode, "phone": self.phone,
+            "docno": f"{self.place[:1]}政办{rng.choice(['发', '函', '便函'])}〔{y}〕{rng.randint(1, 120)}号",
+            "pct": f"{rng.randint(1, 99)}.{rng.randint(0, 99):02d}%" if rng.random() < 0.5 else f"{rng.randint(1, 100)}%",
+            "md": f"{rng.randint(1, 12)}月{rng.randint(1, 28)}日",
+        }[name]
+
+    def sentences(self, pool: list[str], k: int) -> list[Part]:
+        out: list[Part] = []
+        for t in self.rng.sample(pool, min(k, len(pool))):
+            out += self.fill(t) or []
+        return out
+
+    def title(self) -> str:
+        y = self.year
+        return self.rng.choice([f"{self.org}{y}年政府信息公开工作年度报告", f"{self.org}{y}年度政府信息公开工作年度报告",
+                                f"{y}年度{self.org}政府信息公开工作年度报告", f"{y}年{self.org}政府信息公开工作年度报告"])
+
+    def pubdate(self) -> str:
+        r = self.rng
+        return f"{self.year + 1}-{r.randint(1, 3):02d}-{r.randint(1, 28):02d}"
+
+
+def _chrome_before(r: Report, b: Builder, w: Writer, title: str) -> None:
+    rng = r.rng
+    style = rng.choice(["crawler", "index", "breadcrumb"])
+    date = r.pubdate()
+    if style == "crawler":
+        section = rng.randint(10000, 99999)
+        b.text(f"标题: {title}\n发布时间: {date} {rng.randint(8, 18)}:{rng.randint(0, 59):02d}\n文号: \n发布机构: \n"
+               f"栏目: 政府信息公开年报\n原文链接: https://www.{r.domain}.gov.cn/zwgk/zfxxgk/zfxxgknb/{date[:4]}{date[5:7]}/"
+               f"t{date.replace('-', '')}_{section}.htm\n" + "=" * 20 + " 正文 " + "=" * 20 + "\n")
+    elif style == "index":
+        w.chrome(f"索引号: | {rng.randint(0, 999999999):09d}-{r.year + 1}-{rng.randint(0, 99999):05d} | 发布机构: | {r.org} |")
+        w.chrome(f"发布日期: | {date} | 废止日期: | |")
+        w.chrome(f"文 号: | 主题分类: | 政务公开 | |")
+    w.chrome(rng.choice(["当前位置：", "您当前的位置:", "当前位置： "]) + rng.choice([" > ", "> ", ""]).join(
+        ["首页", "政务公开", "政府信息公开年报"]) + (f" {title} 来源：{r.org} 时间：{date} 微信 微博 QQ空间" if rng.random() < 0.5 else ""))
+    if rng.random() < 0.4:
+        w.chrome(f"【字体：大 中 小】 浏览次数：{rng.randint(10, 99999)} 打印本页")
+
+
+def _chrome_after(r: Report, w: Writer) -> None:
+    rng = r.rng
+    lines = ["附件下载", "扫一扫在手机打开当前页", "打印本页 关闭窗口", "分享到：微信 微博 QQ空间",
+             f"主办单位：{r.org} 网站标识码：{rng.randint(1000000000, 9999999999)}",
+             f"{r.prov_short}ICP备{rng.randint(10000000, 99999999)}号-{rng.randint(1, 9)}",
+             f"{r.prov_short}公网安备 {rng.randint(10 ** 13, 10 ** 14 - 1)}号",
+             f"地址：{r.place}人民路{rng.randint(1, 300)}号 邮编：{r.postcode} 联系电话：{r.phone}",
+             f"访问量：{rng.randint(100, 9999999)}", "本网站支持IPv6"]
+    for line in rng.sample(lines, rng.randint(2, 6)):
+        w.chrome(line)
+
+
+def _heading(r: Report, w: Writer, i: int, words_: str, label: str | None, run_on: list[Part] | None = None) -> None:
+    w.heading(r.ordinal(i), words_, label, run_on if isinstance(w, _flat()) else None)
+    if run_on and not isinstance(w, _flat()):
+        w.para(run_on)
+
+
+def _flat():
+    from .layouts import FlatWriter
+
+    return FlatWriter
+
+
+def _paragraphs(r: Report, w: Writer, n: int, extra: list[str] | None = None) -> None:
+    rng = r.rng
+    for j in range(n):
+        parts = r.sentences(words.GENERAL, rng.randint(1, 4))
+        if extra and j == 0:
+            parts = (r.fill(rng.choice(extra)) or []) + parts
+        w.para(parts)
+
+
+def _body_new(r: Report, w: Writer) -> None:
+    """A 2019/2021 report: six sections, tables 2-4 unless missing."""
+    rng, v, fmt = r.rng, r.values, r.fmt
+    style = CellStyle(rng, r.opts)
+    tables = rng.random() >= r.opts.p_tables_missing
+    w.para(r.sentences(words.INTRO, rng.randint(1, 5)))
+    _heading(r, w, 0, "总体情况", "overview", r.sentences(words.GENERAL, 1))
+    for k, variants in enumerate(words.OVERVIEW_SUBHEADINGS[:rng.randint(2, 5)]):
+        w.sub_heading(rng.choice(variants))
+        extra = {0: words.PROACTIVE_FIELD, 1: words.REQUESTS_FIELD}.get(k)
+        if extra and rng.random() < 0.8:
+            _paragraphs(r, w, rng.randint(1, 2), extra)
+        else:
+            _paragraphs(r, w, rng.randint(1, 2))
+    headings = {k: rng.choice(vs) for k, vs in HEADINGS_NEW.items()}
+    _heading(r, w, 1, headings["proactive"], "proactive")
+    if tables:
+        w.table(table2(rng, fmt, v, style))
+    else:
+        w.para(r.sentences(words.PROACTIVE_FIELD, 1) + r.sentences(words.GENERAL, 1))
+    _heading(r, w, 2, headings["requests"], "requests")
+    if tables:
+        w.table(table3(rng, fmt, v, style))
+    else:
+        w.para(r.sentences(words.REQUESTS_FIELD, 1))
+    _heading(r, w, 3, headings["appeals"], "appeals")
+    if tables:
+        w.table(table4(rng, v, style))
+        if rng.random() < 0.2:
+            w.para(r.sentences(words.APPEALS_FIELD, 1))
+    else:
+        w.para(r.sentences(words.APPEALS_FIELD if v["t4.review.total"] else words.APPEALS_NONE, 1))
+    _heading(r, w, 4, headings["problems"], "problems")
+    w.para(r.sentences(words.PROBLEMS, rng.randint(2, 5)))
+    _heading(r, w, 5, headings["other"], "other")
+    w.para(r.sentences(words.OTHER, rng.randint(1, 2)))
+
+
+def _body_legacy(r: Report, w: Writer) -> None:
+    """A ≤2018 report: free section order, prose figures, optional statistics table."""
+    rng, v = r.rng, r.values
+    style = CellStyle(rng, r.opts)
+    w.para(r.sentences(words.INTRO, rng.randint(1, 5)))
+    plan = ["overview", "proactive", "requests"]
+    if rng.random() < 0.5:
+        plan.append("fees")
+    if rng.random() < 0.6:
+        plan.append("appeals")
+    plan.append("problems")
+    if rng.random() < r.opts.p_unmapped_heading:
+        plan.insert(rng.randint(1, len(plan)), "unmapped")
+    table = rng.random() < r.opts.p_legacy_table
+    if table or rng.random() < 0.3:
+        plan.append("other")
+    grouped = rng.random() < 0.2  # 二、政府信息公开情况 holding （一）主动公开情况 … as sub-headings
+    i = 0
+    received = v["requests.received"]
+    appeals = v["t4.review.total"] + v["t4.suit.total"]
+    for sec in plan:
+        label, heading = sec, rng.choice(HEADINGS_LEGACY.get(sec, ["?"]))
+        if sec == "unmapped" or (grouped and sec in ("requests", "fees", "appeals")):
+            label = None
+        if sec == "unmapped":
+            heading = r.fill(rng.choice(words.UNMAPPED_HEADINGS))[0]
+        if sec == "other" and table:
+            heading = rng.choice(["政府信息公开情况统计表", f"{r.org}政府信息公开情况统计表", "统计表", "附表"])
+        if grouped and sec == "proactive":
+            _heading(r, w, i, "政府信息公开情况", None)
+            i += 1
+            w.sub_heading("（一）" + heading)
+        elif grouped and label is None and sec != "unmapped":
+            w.sub_heading("（{}）".format(ORDINALS[plan.index(sec) - 1]) + heading)
+        else:
+            _heading(r, w, i, heading, label)
+            i += 1
+        if sec == "overview":
+            _paragraphs(r, w, rng.randint(2, 6))
+        elif sec == "proactive":
+            _paragraphs(r, w, rng.randint(1, 3), words.PROACTIVE_FIELD)
+        elif sec == "requests":
+            w.para(r.sentences(words.LEGACY_REQUESTS if received else words.LEGACY_REQUESTS_NONE, 1))
+        elif sec == "fees":
+            w.para(r.sentences(words.LEGACY_FEES, 1))
+        elif sec == "appeals":
+            w.para(r.sentences(words.APPEALS_LEGACY if appeals else words.APPEALS_NONE, 1))
+        elif sec == "problems":
+            w.para(r.sentences(words.PROBLEMS, rng.randint(2, 5)))
+        elif sec == "unmapped":
+            _paragraphs(r, w, rng.randint(1, 2))
+        elif sec == "other":
+            if table:
+                w.table(legacy_table(rng, r.year, v, style))
+            else:
+                w.para(r.sentences(words.OTHER, 1))
+
+
+def compose(rng: random.Random, opts: SynthOptions, fmt: str, layout: str, name: str) -> tuple[str, AnnotatedDoc]:
+    r = Report(rng, opts, fmt, layout)
+    b = Builder()
+    w = make_writer(layout, b, rng, opts)
+    title = r.title()
+    if layout == "html":
+        b.raw(f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\n")
+    chrome = rng.random() < opts.p_chrome
+    if chrome:
+        _chrome_before(r, b, w, title)
+    b.mark("body_start")
+    if rng.random() < 0.85:
+        w.chrome(title) if not isinstance(w, _flat()) else b.text(title + rng.choice(["", " "]))
+    (_body_new if fmt != "legacy" else _body_legacy)(r, w)
+    if rng.random() < 0.4:
+        w.para([r.org])
+        w.para([f"{r.year + 1}年{rng.randint(1, 3)}月{rng.randint(1, 28)}日"])
+    body_pieces = (b.marks["body_start"], len(b.pieces))
+    b.mark("body_end")
+    for _ in range(rng.choice([1, 2, 3]) if rng.random() < opts.p_repeat else 0):
+        if rng.random() < 0.5:
+            _chrome_after(r, w)
+        b.copy_unlabelled(*body_pieces)
+    if chrome:
+        _chrome_after(r, w)
+    if layout == "html":
+        b.raw("</body></html>\n")
+    return _finish(r, b, name)
+
+
+def _transforms(r: Report):
+    rng, opts = r.rng, r.opts
+    traditional = rng.random() < opts.p_traditional
+    pinyin = traditional and rng.random() < opts.p_pinyin
+    fullwidth = rng.random() < opts.p_fullwidth
+    rate = rng.choice([0.05, 0.2, 0.5])
+
+    def plain(s: str) -> str:
+        if traditional:
+            s = to_traditional(s)
+        if pinyin:
+            s = add_pinyin(s, rng, rate)
+        if fullwidth:
+            s = to_fullwidth(s)
+        if r.layout == "html":
+            s = s.replace("&", "&amp;").replace("<", "&lt;")
+        return s
+
+    number = to_fullwidth if fullwidth else None
+    return plain, number
+
+
+def _finish(r: Report, b: Builder, name: str) -> tuple[str, AnnotatedDoc]:
+    plain, number = _transforms(r)
+    text, spans = b.render(plain, number)
+    body = (b.offsets["body_start"], b.offsets["body_end"])
+    if r.layout == "html":
+        text, spans, body = _project_html(text, spans, body, name)
+    body = _trim(text, *body)
+    doc = AnnotatedDoc(name, sha256_text(text), spans, r.fmt, r.year, body)
+    return text, doc
+
+
+def _project_html(source: str, spans: list[Span], body: tuple[int, int], name: str):
+    """Read the HTML as gktagger does and move each span from source offsets to text offsets."""
+    import bisect
+
+    from gktagger.reading import read_bytes
+
+    d = read_bytes(source.encode("utf-8"), name, suffix=".html")
+    offsets = d.source_offsets
+    text = d.text
+
+    def first_at(src: int) -> int:
+        return bisect.bisect_left(offsets, src)
+
+    out = []
+    for s in spans:
+        i, j = first_at(s.start), first_at(s.end)
+        while j > i and text[j - 1].isspace():
+            j -= 1
+        out.append(Span(i, j, text[i:j], s.label, s.prose))
+    return text, out, (first_at(body[0]), first_at(body[1]))
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """The body starts and ends at a visible character."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

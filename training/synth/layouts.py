@@ -1,0 +1,220 @@
+"""Writers: one per layout, each putting paragraphs, headings and tables into a :class:`Builder`.
+
+>>> import random
+>>> from .builder import Builder
+>>> b = Builder(); w = make_writer("pipes", b, random.Random(0), __import__("training.synth.options").synth.options.SynthOptions())
+>>> w.table([[Cell("规章"), Cell("3", "t2.regulations.issued")]]); b.render()[0].strip()
+'规章 | 3 |'
+"""
+from __future__ import annotations
+
+import random
+
+from .builder import Builder
+from .options import SynthOptions
+from .tables import Cell, Grid
+
+Part = str | tuple  # plain text, or (text, label, prose)
+
+
+class Writer:
+    """Line-oriented text: paragraphs and headings on their own lines."""
+
+    def __init__(self, b: Builder, rng: random.Random, opts: SynthOptions) -> None:
+        self.b, self.rng, self.opts = b, rng, opts
+        self.para_sep = rng.choice(["\n", "\n", "\n\n"])
+        self.indent = rng.choice(["", "", "  ", "　　"])
+        self.page = rng.randint(1, 3)
+        self.footers = rng.random() < opts.p_page_footers
+        self.heading_prefix = ""
+
+    def parts(self, parts: list[Part]) -> None:
+        for p in parts:
+            if isinstance(p, str):
+                self.b.text(p)
+            else:
+                self.b.field(p[0], p[1], p[2] if len(p) > 2 else True)
+
+    def para(self, parts: list[Part]) -> None:
+        self.b.text(self.indent)
+        self.parts(parts)
+        self.b.text(self.para_sep)
+        if self.footers and self.rng.random() < 0.15:
+            self.page_footer()
+
+    def heading(self, ordinal: str, words: str, label: str | None, run_on: list[Part] | None = None) -> None:
+        """A section or other top-level heading; ``run_on`` is text that follows on the same line."""
+        self.b.text(self.heading_prefix)
+        self.b.section(ordinal + words, label)
+        if run_on:
+            self.parts(run_on)
+        self.b.text(self.para_sep)
+
+    def sub_heading(self, text: str) -> None:
+        self.b.text(self.indent + text + self.para_sep)
+
+    def page_footer(self) -> None:
+        self.b.text(self.rng.choice(["— {} —", "- {} -", "第{}页", "—{}—"]).format(self.page) + "\n")
+        self.page += 1
+
+    def cell(self, c: Cell) -> None:
+        if c.label:
+            self.b.field(c.text, c.label, False)
+            self.b.text(c.suffix)
+        else:
+            self.b.text(c.text)
+
+    def table(self, grid: Grid) -> None:
+        for row in grid:
+            for c in row:
+                self.cell(c)
+                self.b.text("\n")
+
+    def chrome(self, line: str) -> None:
+        self.b.text(line + "\n")
+
+
+class PipeWriter(Writer):
+    def __init__(self, *a) -> None:
+        super().__init__(*a)
+        self.lead = self.rng.random() < 0.5
+
+    def table(self, grid: Grid) -> None:
+        for row in grid:
+            self.b.text("| " if self.lead else "")
+            for i, c in enumerate(row):
+                self.cell(c)
+                self.b.text(" |" if i == len(row) - 1 else " | ")
+            self.b.text("\n")
+
+
+class MarkdownWriter(Writer):
+    def __init__(self, *a) -> None:
+        super().__init__(*a)
+        self.heading_prefix = self.rng.choice(["", "## ", "# "])
+        self.caption = self.rng.random() < 0.4
+
+    def _row(self, row: list[Cell]) -> None:
+        self.b.text("|")
+        for c in row:
+            self.b.text(" ")
+            self.cell(c)
+            self.b.text(" |")
+        self.b.text("\n")
+
+    def table(self, grid: Grid) -> None:
+        self.b.text("\n")
+        fragment_start = True
+        for row in grid:
+            self._row(row)
+            if fragment_start:
+                self.b.text("|" + "---|" * len(row) + "\n")
+                fragment_start = False
+            if self.footers and self.rng.random() < 0.06:
+                self.b.text("\n")
+                self.page_footer()
+                if self.caption:
+                    self.b.text(self.rng.choice(["## 表二：主动公开政府信息情况\n", "## 表三：收到和处理政府信息公开申请情况\n"]))
+                fragment_start = True
+        self.b.text("\n")
+
+
+class TabWriter(Writer):
+    def table(self, grid: Grid) -> None:
+        for row in grid:
+            for i, c in enumerate(row):
+                if i:
+                    self.b.text("\t")
+                self.cell(c)
+            self.b.text("\n")
+
+
+class FlatWriter(Writer):
+    """The whole body on one line, table cells run together (crawled page text)."""
+
+    def __init__(self, *a) -> None:
+        super().__init__(*a)
+        self.para_sep = self.rng.choice(["", "", " "])
+        self.indent = ""
+        self.stray = self.rng.random() < self.opts.p_stray_spaces
+
+    def page_footer(self) -> None:
+        pass
+
+    def heading(self, ordinal, words, label, run_on=None) -> None:
+        self.b.text(self.rng.choice(["", "", " "]))
+        self.b.section(ordinal + words, label)
+        if run_on:
+            self.parts(run_on)
+        else:
+            self.b.text(self.rng.choice(["", "", " "]))
+
+    def sub_heading(self, text: str) -> None:
+        self.b.text(text)
+
+    def table(self, grid: Grid) -> None:
+        self.b.text(self.rng.choice(["", " "]))
+        for row in grid:
+            for c in row:
+                self.cell(c)
+                if self.stray and self.rng.random() < 0.08:
+                    self.b.text(" ")
+        self.b.text(self.rng.choice(["", " "]))
+
+    def chrome(self, line: str) -> None:
+        self.b.text(line + " ")
+
+
+class HtmlWriter(Writer):
+    """An HTML page; labels are in source offsets until projected through the reader's offset map."""
+
+    def __init__(self, *a) -> None:
+        super().__init__(*a)
+        self.tag = self.rng.choice(["p", "p", "div"])
+        self.heading_tag = self.rng.choice(["p", "h3", "strong"])
+
+    def para(self, parts) -> None:
+        self.b.raw(f"<{self.tag}>")
+        self.parts(parts)
+        self.b.raw(f"</{self.tag}>\n")
+
+    def heading(self, ordinal, words, label, run_on=None) -> None:
+        tag = self.heading_tag if not run_on else self.tag
+        self.b.raw(f"<{tag}>")
+        self.b.section(ordinal + words, label)
+        if run_on:
+            self.parts(run_on)
+        self.b.raw(f"</{tag}>\n")
+
+    def sub_heading(self, text: str) -> None:
+        self.b.raw(f"<{self.tag}>")
+        self.b.text(text)
+        self.b.raw(f"</{self.tag}>\n")
+
+    def page_footer(self) -> None:
+        pass
+
+    def table(self, grid: Grid) -> None:
+        self.b.raw('<table border="1"><tbody>')
+        for row in grid:
+            self.b.raw("<tr>")
+            for c in row:
+                attrs = (f' colspan="{c.colspan}"' if c.colspan > 1 else "") + (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "")
+                self.b.raw(f"<td{attrs}><p>")
+                self.cell(c)
+                self.b.raw("</p></td>")
+            self.b.raw("</tr>")
+        self.b.raw("</tbody></table>\n")
+
+    def chrome(self, line: str) -> None:
+        self.b.raw("<div>")
+        self.b.text(line)
+        self.b.raw("</div>\n")
+
+
+_WRITERS = {"lines": Writer, "pipes": PipeWriter, "markdown": MarkdownWriter, "tabs": TabWriter,
+            "flat": FlatWriter, "html": HtmlWriter}
+
+
+def make_writer(layout: str, b: Builder, rng: random.Random, opts: SynthOptions) -> Writer:
+    return _WRITERS[layout](b, rng, opts)
