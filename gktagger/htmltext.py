@@ -67,7 +67,7 @@ class _Node:
         self.layout = False  # for table
         self.table: _Node | None = None  # for td/th: the enclosing table
         self.first_cell = True  # for td/th: opens its row
-        self.end: int | None = None  # index of the explicit end tag's "<"
+        self.end: int | None = None  # index of the "<" of the tag that ends it
 
 
 class _Text:
@@ -94,7 +94,10 @@ class _TreeBuilder(HTMLParser):
 
     # --- structure -------------------------------------------------------------
     def _pop_to(self, index: int) -> None:
-        for node in self.stack[index:]:
+        here = self.pos()  # an implicitly closed element ends where the tag that closes it starts
+        for node in reversed(self.stack[index:]):
+            if node.end is None:
+                node.end = here
             self._closed(node)
         del self.stack[index:]
 
@@ -169,7 +172,6 @@ class _TreeBuilder(HTMLParser):
         for i in range(len(self.stack) - 1, 0, -1):
             t = self.stack[i].tag
             if t == tag:
-                self.stack[i].end = self.pos()
                 self._pop_to(i)
                 return
             if t == "table":
@@ -287,8 +289,7 @@ def _render(root: _Node, out: _Writer) -> None:
         data_cell = tag in CELLS and (node.table is None or not node.table.layout)
         if closing:
             if tag in BLOCK and not data_cell:
-                at = node.end if node.end is not None else node.start
-                (out.soft_break if in_cell else out.block_break)(at)
+                (out.soft_break if in_cell else out.block_break)(node.end)
             continue
         if tag in DROPPED:
             continue
