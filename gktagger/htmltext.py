@@ -47,6 +47,7 @@ INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data
                     "kbd", "label", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub",
                     "sup", "time", "tt", "u", "var", "o:p", "nobr"})
 CELLS = frozenset({"td", "th"})
+STRUCTURE = frozenset({"table", "tr", "td", "th"})
 LAYOUT_CELL_CHARS = 1000
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]")
@@ -87,6 +88,9 @@ class _TreeBuilder(HTMLParser):
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", html)]
         self.root = _Node("#root", 0)
         self.stack: list[_Node] = [self.root]
+        # Open table/tr/td/th only, and open-element counts: keeps deep tag soup from going quadratic.
+        self.structure: list[_Node] = []
+        self.open_counts: dict[str, int] = {}
 
     def pos(self) -> int:
         line, col = self.getpos()
@@ -99,6 +103,9 @@ class _TreeBuilder(HTMLParser):
             if node.end is None:
                 node.end = here
             self._closed(node)
+            self.open_counts[node.tag] -= 1
+            if node.tag in STRUCTURE:
+                self.structure.pop()
         del self.stack[index:]
 
     def _closed(self, node: _Node) -> None:
@@ -110,7 +117,7 @@ class _TreeBuilder(HTMLParser):
             node.layout = node.has_table or node.max_cells <= 1 or node.cell_chars > LAYOUT_CELL_CHARS
 
     def _nearest(self, tag: str) -> _Node | None:
-        for node in reversed(self.stack):
+        for node in reversed(self.structure):
             if node.tag == tag:
                 return node
         return None
@@ -134,6 +141,8 @@ class _TreeBuilder(HTMLParser):
         if tag not in scopes:
             return
         targets, boundary = scopes[tag]
+        if not any(self.open_counts.get(t) for t in targets):
+            return
         for i in range(len(self.stack) - 1, 0, -1):
             t = self.stack[i].tag
             if t in targets:
@@ -149,7 +158,7 @@ class _TreeBuilder(HTMLParser):
         if tag in VOID:
             return
         if tag == "table":
-            for open_node in self.stack:
+            for open_node in self.structure:
                 if open_node.tag == "table":
                     open_node.has_table = True
         elif tag in CELLS:
@@ -162,6 +171,9 @@ class _TreeBuilder(HTMLParser):
                 if table is not None:
                     table.max_cells = max(table.max_cells, row.cells_in_row)
         self.stack.append(node)
+        self.open_counts[tag] = self.open_counts.get(tag, 0) + 1
+        if tag in STRUCTURE:
+            self.structure.append(node)
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -169,6 +181,8 @@ class _TreeBuilder(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag):
+        if not self.open_counts.get(tag):
+            return
         for i in range(len(self.stack) - 1, 0, -1):
             t = self.stack[i].tag
             if t == tag:
@@ -180,12 +194,8 @@ class _TreeBuilder(HTMLParser):
     # --- text -----------------------------------------------------------------
     def _add_text(self, chars: str, offsets: list[int]) -> None:
         self.stack[-1].children.append(_Text(chars, offsets))
-        for node in reversed(self.stack):
-            if node.tag in CELLS:
-                node.cell_chars += len(chars)
-                break
-            if node.tag == "table":
-                break
+        if self.structure and self.structure[-1].tag in CELLS:
+            self.structure[-1].cell_chars += len(chars)
 
     def handle_data(self, data):
         start = self.pos()
@@ -196,8 +206,12 @@ class _TreeBuilder(HTMLParser):
         end = start + len(prefix) + len(name)
         if self.html.startswith(";", end):
             end += 1
-        chars = unescape(self.html[start:end])
-        self._add_text(chars, [start] * len(chars))
+        source = self.html[start:end]
+        chars = unescape(source)
+        if chars == source:  # not a known entity: the text stands for itself
+            self._add_text(chars, list(range(start, end)))
+        else:
+            self._add_text(chars, [start] * len(chars))
 
     def handle_entityref(self, name):
         self._add_reference("&", name)

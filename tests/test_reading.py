@@ -30,16 +30,18 @@ def assert_offsets_exact(html: str, text: str, offsets: list[int]) -> None:
     assert offsets == sorted(offsets)
     for i, (ch, at) in enumerate(zip(text, offsets)):
         src = html[at]
+        if src == ch:
+            continue
         if src == "&":
             entity = re.match(r"&#?[0-9A-Za-z]+;?", html[at:]).group()
             decoded = unescape(entity)
-            assert ch == decoded or (ch == " " and decoded.isspace()), (i, ch, entity)
+            assert ch in decoded or (ch == " " and decoded.isspace()), (i, ch, entity)
         elif ch in "\n\t":
             assert src == "<", (i, repr(ch), html[at:at + 10])
         elif ch == " ":
             assert src.isspace() or src == "<", (i, html[at:at + 10])
         else:
-            assert src == ch, (i, ch, html[at:at + 10])
+            raise AssertionError((i, ch, html[at:at + 10]))
 
 
 # --- decode -------------------------------------------------------------------------------------
@@ -293,3 +295,27 @@ def test_every_corpus_document_reads():
         assert doc.error is None, (doc.id, doc.error)
         assert doc.text.strip()
         assert doc.kind == {".html": "html", ".md": "markdown", ".txt": "text"}[Path(doc.id).suffix]
+
+
+def test_html_tag_soup_offsets_stay_exact():
+    import random
+
+    rng = random.Random(7)
+    pieces = ["<p>", "</p>", "<div>", "</div>", "<br>", "<br/>", "<table>", "</table>", "<tr>", "</tr>",
+              "<td>", "</td>", "<th colspan=2>", "<li>", "<span>", "</span>", "&nbsp;", "&amp;", "&#20844;",
+              "&bogus;", "&", "<", " ", "\n", "\r\n", "\t", "公开", "12", "a b", "<!-- c -->", "<script>x<p>y</script>",
+              "<b\nclass='x'>", "</b>", "< p>", "</td></tr></table>"]
+    for _ in range(300):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        text, offsets = html_to_text(html)
+        assert_offsets_exact(html, text, offsets)
+        assert "\n\n\n" not in text and text == text.strip(" \n")
+
+
+def test_html_unclosed_cells_and_deep_nesting():
+    html = "<table><tr><td>a<td>b<tr><td>c<td>d</table><p>e"
+    text, offsets = html_to_text(html)
+    assert text == "a\tb\nc\td\ne"
+    assert_offsets_exact(html, text, offsets)
+    deep = "<font>" * 20000 + "x" + "<div>y" * 3000 + "</p>" * 3000
+    assert html_to_text(deep)[0].split("\n")[:2] == ["x", "y"]
