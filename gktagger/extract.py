@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from .document import Document
 from .fields import choose_fields
-from .identities import check_tables
 from .normalize import normalise
 from .record import build_sections, detect_format, detect_year, error_record, make_record
 from .repeats import find_body
 from .schema import SECTIONS
 from .tagger import Prediction, Tagger
 from .tags import TagSpan
+from .validate import validate
 
 
 @dataclass
@@ -47,21 +47,18 @@ def raw_spans(p: Prepared, pred: Prediction) -> list[TagSpan]:
     return out
 
 
-def checks_for(fields: dict, fmt: str) -> list[dict]:
-    values = {k: v["value"] for k, v in fields.items()}
-    return [{"rule": o.rule, "scope": o.scope, "status": o.status, "message": o.message, "fields": list(o.fields)}
-            for o in check_tables(values, fmt)]
-
-
 def assemble(p: Prepared, pred: Prediction) -> dict:
     raw = p.doc.text
     spans = raw_spans(p, pred)
-    fields = choose_fields(raw, spans)
+    fields, mentions = choose_fields(raw, spans)
     body_end = p.norm.to_raw(max(p.end - 1, p.start), max(p.end, p.start + 1))[1] if p.end > p.start else len(raw)
     sections = build_sections(raw, [s for s in spans if s.label in SECTIONS], body_end)
     year = detect_year(p.body)
     fmt = detect_format(fields, year)
-    return make_record(p.doc, sections, fields, checks_for(fields, fmt), fmt, year)
+    record = make_record(p.doc, sections, fields, fmt, year, mentions)
+    record["checks"] = validate(record)
+    record["status"] = "invalid" if any(c["status"] == "fail" for c in record["checks"]) else "ok"
+    return record
 
 
 class Extractor:

@@ -6,9 +6,9 @@ measure word (件, 条 …) is prose; a bare number is a table cell.
 
 >>> from gktagger.tags import TagSpan
 >>> raw = "予以公开3件。予以公开\\t3"
->>> f = choose_fields(raw, [TagSpan(4, 5, "t3.granted.total", 0.9), TagSpan(12, 13, "t3.granted.total", 0.8)])
->>> f["t3.granted.total"]["start"]
-12
+>>> f, others = choose_fields(raw, [TagSpan(4, 5, "t3.granted.total", 0.9), TagSpan(12, 13, "t3.granted.total", 0.8)])
+>>> f["t3.granted.total"]["start"], others[0]["start"]
+(12, 4)
 """
 from __future__ import annotations
 
@@ -46,8 +46,11 @@ def field_entry(raw: str, span: TagSpan) -> dict | None:
     return entry
 
 
-def choose_fields(raw: str, spans: Iterable[TagSpan]) -> dict[str, dict]:
-    """One entry per field ID: the first table mention, else the first prose mention."""
+def choose_fields(raw: str, spans: Iterable[TagSpan]) -> tuple[dict[str, dict], list[dict]]:
+    """One entry per field ID (the first table mention, else the first prose mention), and the other mentions.
+
+    The other mentions are kept so the validator can compare prose with tables.
+    """
     candidates: dict[str, list[tuple[bool, int, dict]]] = {}
     for span in spans:
         if span.label not in FIELDS:
@@ -55,10 +58,12 @@ def choose_fields(raw: str, spans: Iterable[TagSpan]) -> dict[str, dict]:
         entry = field_entry(raw, span)
         if entry is not None:
             candidates.setdefault(span.label, []).append((is_prose(raw, span.end), span.start, entry))
-    out = {}
+    out, others = {}, []
     for label in sorted(candidates, key=lambda l: min(c[1] for c in candidates[l])):
-        prose, _, entry = min(candidates[label], key=lambda c: (c[0], c[1]))
-        if prose:
-            entry["prose"] = True
-        out[label] = entry
-    return out
+        ranked = sorted(candidates[label], key=lambda c: (c[0], c[1]))
+        for prose, _, entry in ranked:
+            if prose:
+                entry["prose"] = True
+        out[label] = ranked[0][2]
+        others += [{"field": label, **entry} for _, _, entry in ranked[1:]]
+    return out, sorted(others, key=lambda m: m["start"])

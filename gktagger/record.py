@@ -48,11 +48,11 @@ def build_sections(raw: str, headings: list[TagSpan], body_end: int) -> list[dic
 
 def error_record(doc: Document, reason: str | None = None) -> dict:
     return {"id": doc.id, "source": doc.source or doc.id, "status": "error", "error": reason or doc.error,
-            "format": "unknown", "year": None, "sections": [], "fields": {}, "checks": []}
+            "format": "unknown", "year": None, "sections": [], "fields": {}, "checks": [], "mentions": []}
 
 
-def make_record(doc: Document, sections: list[dict], fields: dict, checks: list[dict],
-                fmt: str, year: int | None) -> dict:
-    failing = any(c["status"] == "fail" for c in checks)
-    return {"id": doc.id, "source": doc.source or doc.id, "status": "invalid" if failing else "ok",
-            "error": None, "format": fmt, "year": year, "sections": sections, "fields": fields, "checks": checks}
+def make_record(doc: Document, sections: list[dict], fields: dict, fmt: str, year: int | None,
+                mentions: list[dict]) -> dict:
+    """A record without checks yet (``status`` is set by the validator)."""
+    return {"id": doc.id, "source": doc.source or doc.id, "status": "ok", "error": None, "format": fmt,
+            "year": year, "sections": sections, "fields": fields, "checks": [], "mentions": mentions}

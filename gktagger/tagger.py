@@ -20,7 +20,7 @@ from .tags import LABELS, TagSpan, tags_to_spans
 from .windows import make_windows, owner_windows
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"
-_BEGIN_IDS = np.array([i for i, l in enumerate(LABELS) if l.startswith("B-")])
+_BEGIN_IDS = torch.tensor([i for i, l in enumerate(LABELS) if l.startswith("B-")])
 
 
 @dataclass
@@ -76,7 +76,9 @@ class Tagger:
             windows_of.append(windows)
             jobs += [(t, s, e) for s, e in windows]
         ids_of = [self.tokenizer(text, add_special_tokens=False)["input_ids"] for text in texts]
-        results: dict[tuple[int, int], np.ndarray] = {}
+        # per window only (tag, prob, begin) per character is kept: a full label distribution per
+        # character would need 481 floats each, far too much for a huge page
+        results: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         jobs.sort(key=lambda j: j[2] - j[1])  # similar lengths together: less padding
         for b in range(0, len(jobs), self.batch_size):
             batch = jobs[b:b + self.batch_size]
@@ -87,21 +89,21 @@ class Tagger:
                 ids = [self.tokenizer.cls_token_id] + ids_of[t][s:e] + [self.tokenizer.sep_token_id]
                 input_ids[row, :len(ids)] = torch.tensor(ids)
                 mask[row, :len(ids)] = 1
-            probs = torch.softmax(self.model(input_ids=input_ids, attention_mask=mask).logits.float(), -1).numpy()
+            probs = torch.softmax(self.model(input_ids=input_ids, attention_mask=mask).logits.float(), -1)
+            top_p, top_i = probs.max(-1)
+            begin = probs[..., _BEGIN_IDS].sum(-1)
             for row, (t, s, e) in enumerate(batch):
-                results[(t, s)] = probs[row, 1:1 + e - s]
+                n = e - s
+                results[(t, s)] = (top_i[row, 1:1 + n].numpy(), top_p[row, 1:1 + n].numpy(), begin[row, 1:1 + n].numpy())
         out = []
         for t, text in enumerate(texts):
             n = len(text)
             windows = windows_of[t]
-            owner = owner_windows(n, windows)
-            full = np.zeros((n, len(LABELS)), dtype=np.float32)
+            owner = np.array(owner_windows(n, windows), dtype=np.int64)
+            tags, probs, begin = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
             for w, (s, e) in enumerate(windows):
-                idx = [i for i in range(s, e) if owner[i] == w]
-                if idx:
-                    full[idx] = results[(t, s)][np.array(idx) - s]
-            tags = full.argmax(-1) if n else np.zeros(0, dtype=int)
-            probs = full[np.arange(n), tags] if n else np.zeros(0)
-            begin = full[:, _BEGIN_IDS].sum(-1) if n else np.zeros(0)
+                mine = np.nonzero(owner[s:e] == w)[0]
+                wt, wp, wb = results[(t, s)]
+                tags[s + mine], probs[s + mine], begin[s + mine] = wt[mine], wp[mine], wb[mine]
             out.append(Prediction(tags, probs, begin))
         return out

@@ -1,0 +1,89 @@
+"""The ``gktagger`` command line.
+
+    gktagger extract INPUT... -o OUT.jsonl|.csv|.parquet [--model DIR] [--workers N] [--resume]
+    gktagger validate IN.jsonl -o OUT.jsonl
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def cmd_extract(args) -> int:
+    from .batch import run_extract
+
+    summary = run_extract(args.inputs, args.output, model=args.model, workers=args.workers,
+                          batch_size=args.batch_size, resume=args.resume, quiet=args.quiet,
+                          text_column=args.text_column, id_column=args.id_column)
+    if not args.quiet:
+        print(summary.table(), file=sys.stderr)
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from .batch import UsageError
+    from .validate import revalidate
+
+    src = Path(args.input)
+    if not src.exists():
+        raise UsageError(f"input not found: {src}")
+    out_lines = []
+    with open(src, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                raise UsageError(f"{src}: invalid JSON on line {n}") from None
+            out_lines.append(json.dumps(revalidate(record), ensure_ascii=False))
+    try:
+        Path(args.output).write_text("\n".join(out_lines) + "\n", encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"cannot write output {args.output}: {e.strerror or e}") from None
+    failing = sum('"status": "invalid"' in l for l in out_lines)
+    print(f"{len(out_lines)} records revalidated, {failing} invalid", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="gktagger", description="Validated figures from 政府信息公开工作年度报告 pages.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    e = sub.add_parser("extract", help="extract one validated record per document")
+    e.add_argument("inputs", nargs="+", help="files, folders, .jsonl or .parquet corpora")
+    e.add_argument("-o", "--output", required=True, help="OUT.jsonl (the contract), .csv or .parquet")
+    e.add_argument("--model", help="model directory (default: the model shipped in the package)")
+    e.add_argument("--workers", type=int, default=1, help="parallel processes (default 1)")
+    e.add_argument("--batch-size", type=int, default=8, help="documents per model batch (default 8)")
+    e.add_argument("--resume", action="store_true", help="skip documents already complete in the output")
+    e.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    e.add_argument("--text-column", default="text", help='text column of JSONL/Parquet inputs (default "text")')
+    e.add_argument("--id-column", default="id", help='id column of JSONL/Parquet inputs (default "id")')
+    e.set_defaults(run=cmd_extract)
+
+    v = sub.add_parser("validate", help="re-run the checks on hand-edited records")
+    v.add_argument("input", help="records (JSONL) whose fields were edited")
+    v.add_argument("-o", "--output", required=True, help="where to write the revalidated records")
+    v.set_defaults(run=cmd_validate)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .batch import UsageError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except UsageError as e:
+        print(f"gktagger: error: {e}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as e:
+        print(f"gktagger: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
