@@ -16,7 +16,7 @@ TEXT_LAYOUTS = tuple(l for l in LAYOUTS if l != "html")
 
 @pytest.fixture(scope="module")
 def sample():
-    return list(generate(300, seed=7, layouts=TEXT_LAYOUTS))
+    return list(generate(300, seed=7))
 
 
 def test_spans_match_text_and_parse(sample):
@@ -49,6 +49,7 @@ def test_identities_hold(sample):
 
 def test_every_format_and_layout_appears(sample):
     assert {d.format for _, d in sample} == {"2021", "2019", "legacy"}
+    assert {d.notes.split("layout=")[1].split()[0] for _, d in sample} == set(LAYOUTS)
     layouts = {l: list(generate(3, seed=2, layouts=(l,))) for l in TEXT_LAYOUTS}
     assert all(len(docs) == 3 for docs in layouts.values())
     flat = layouts["flat"][0][0]

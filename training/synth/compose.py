@@ -72,6 +72,7 @@ class Report:
         self.domain = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 8)))
         self.postcode = f"{rng.randint(10, 85)}{rng.randint(0, 9999):04d}"
         self.phone = f"0{rng.randint(10, 999)}-{rng.randint(2000000, 89999999)}"
+        self.notes = [f"layout={layout}"]
         self.ordinal_style = rng.choice(["{}、", "{}、", "{}、", "{}、 ", "{}．", "{}.", "第{}部分 ", "{} "])
 
     def ordinal(self, i: int) -> str:
@@ -109,11 +110,25 @@ class Report:
             "md": f"{rng.randint(1, 12)}月{rng.randint(1, 28)}日",
         }[name]
 
-    def sentences(self, pool: list[str], k: int) -> list[Part]:
+    def sentences(self, pool: list[str], k: int, ordered: bool = False) -> list[Part]:
+        """``k`` different templates of ``pool`` (in pool order when ``ordered``), filled in."""
+        picked = self.rng.sample(range(len(pool)), min(k, len(pool)))
         out: list[Part] = []
-        for t in self.rng.sample(pool, min(k, len(pool))):
-            out += self.fill(t) or []
+        for i in sorted(picked) if ordered else picked:
+            out += self.fill(pool[i]) or []
         return out
+
+    def running_text(self, k: int) -> str:
+        """``k`` sentences combined from phrase pools: the bulk of a report's prose."""
+        rng, out = self.rng, []
+        for _ in range(k):
+            s = rng.choice(words.SUBJECTS) + rng.choice(words.ACTIONS) + rng.choice(words.OBJECTS)
+            for _ in range(rng.randint(0, 2)):
+                s += "，" + rng.choice(words.ACTIONS) + rng.choice(words.OBJECTS)
+            if rng.random() < 0.3:
+                s += "，" + rng.choice(words.COUNTED)
+            out.append(s + "，" + rng.choice(words.GOALS) + "。")
+        return "".join("".join(p for p in self.fill(s) if isinstance(p, str)) for s in out)
 
     def title(self) -> str:
         y = self.year
@@ -171,9 +186,10 @@ def _flat():
 def _paragraphs(r: Report, w: Writer, n: int, extra: list[str] | None = None) -> None:
     rng = r.rng
     for j in range(n):
-        parts = r.sentences(words.GENERAL, rng.randint(1, 4))
+        parts: list[Part] = [r.running_text(rng.randint(2, 6))]
+        parts[rng.randint(0, 1):0] = r.sentences(words.GENERAL, rng.randint(0, 3))
         if extra and j == 0:
-            parts = (r.fill(rng.choice(extra)) or []) + parts
+            parts[rng.randint(0, len(parts)):0] = r.fill(rng.choice(extra)) or []
         w.para(parts)
 
 
@@ -182,15 +198,13 @@ def _body_new(r: Report, w: Writer) -> None:
     rng, v, fmt = r.rng, r.values, r.fmt
     style = CellStyle(rng, r.opts)
     tables = rng.random() >= r.opts.p_tables_missing
-    w.para(r.sentences(words.INTRO, rng.randint(1, 5)))
+    r.notes.append(f"tables={int(tables)}")
+    w.para(r.sentences(words.INTRO, rng.randint(1, 5), ordered=True))
     _heading(r, w, 0, "总体情况", "overview", r.sentences(words.GENERAL, 1))
-    for k, variants in enumerate(words.OVERVIEW_SUBHEADINGS[:rng.randint(2, 5)]):
+    for k, variants in enumerate(words.OVERVIEW_SUBHEADINGS[:rng.randint(3, 5)]):
         w.sub_heading(rng.choice(variants))
         extra = {0: words.PROACTIVE_FIELD, 1: words.REQUESTS_FIELD}.get(k)
-        if extra and rng.random() < 0.8:
-            _paragraphs(r, w, rng.randint(1, 2), extra)
-        else:
-            _paragraphs(r, w, rng.randint(1, 2))
+        _paragraphs(r, w, rng.randint(1, 4), extra if extra and rng.random() < 0.8 else None)
     headings = {k: rng.choice(vs) for k, vs in HEADINGS_NEW.items()}
     _heading(r, w, 1, headings["proactive"], "proactive")
     if tables:
@@ -210,7 +224,7 @@ def _body_new(r: Report, w: Writer) -> None:
     else:
         w.para(r.sentences(words.APPEALS_FIELD if v["t4.review.total"] else words.APPEALS_NONE, 1))
     _heading(r, w, 4, headings["problems"], "problems")
-    w.para(r.sentences(words.PROBLEMS, rng.randint(2, 5)))
+    w.para(r.sentences(words.PROBLEMS, rng.randint(2, 5), ordered=True) + [r.running_text(rng.randint(1, 5))])
     _heading(r, w, 5, headings["other"], "other")
     w.para(r.sentences(words.OTHER, rng.randint(1, 2)))
 
@@ -219,7 +233,7 @@ def _body_legacy(r: Report, w: Writer) -> None:
     """A ≤2018 report: free section order, prose figures, optional statistics table."""
     rng, v = r.rng, r.values
     style = CellStyle(rng, r.opts)
-    w.para(r.sentences(words.INTRO, rng.randint(1, 5)))
+    w.para(r.sentences(words.INTRO, rng.randint(1, 5), ordered=True))
     plan = ["overview", "proactive", "requests"]
     if rng.random() < 0.5:
         plan.append("fees")
@@ -240,7 +254,7 @@ def _body_legacy(r: Report, w: Writer) -> None:
         if sec == "unmapped" or (grouped and sec in ("requests", "fees", "appeals")):
             label = None
         if sec == "unmapped":
-            heading = r.fill(rng.choice(words.UNMAPPED_HEADINGS))[0]
+            heading = "".join(r.fill(rng.choice(words.UNMAPPED_HEADINGS)))
         if sec == "other" and table:
             heading = rng.choice(["政府信息公开情况统计表", f"{r.org}政府信息公开情况统计表", "统计表", "附表"])
         if grouped and sec == "proactive":
@@ -253,7 +267,12 @@ def _body_legacy(r: Report, w: Writer) -> None:
             _heading(r, w, i, heading, label)
             i += 1
         if sec == "overview":
-            _paragraphs(r, w, rng.randint(2, 6))
+            subs = rng.sample(words.LEGACY_SUBHEADINGS, rng.randint(0, 4))
+            _paragraphs(r, w, rng.randint(1, 3))
+            for k, sub in enumerate(subs):
+                w.sub_heading(rng.choice(["（{}）{}", "（{}）{}。"]).format(ORDINALS[k], sub)
+                              if rng.random() < 0.8 else f"{k + 1}.{sub}")
+                _paragraphs(r, w, rng.randint(1, 3))
         elif sec == "proactive":
             _paragraphs(r, w, rng.randint(1, 3), words.PROACTIVE_FIELD)
         elif sec == "requests":
@@ -263,7 +282,7 @@ def _body_legacy(r: Report, w: Writer) -> None:
         elif sec == "appeals":
             w.para(r.sentences(words.APPEALS_LEGACY if appeals else words.APPEALS_NONE, 1))
         elif sec == "problems":
-            w.para(r.sentences(words.PROBLEMS, rng.randint(2, 5)))
+            w.para(r.sentences(words.PROBLEMS, rng.randint(2, 5), ordered=True) + [r.running_text(rng.randint(1, 5))])
         elif sec == "unmapped":
             _paragraphs(r, w, rng.randint(1, 2))
         elif sec == "other":
@@ -292,7 +311,9 @@ def compose(rng: random.Random, opts: SynthOptions, fmt: str, layout: str, name:
         w.para([f"{r.year + 1}年{rng.randint(1, 3)}月{rng.randint(1, 28)}日"])
     body_pieces = (b.marks["body_start"], len(b.pieces))
     b.mark("body_end")
-    for _ in range(rng.choice([1, 2, 3]) if rng.random() < opts.p_repeat else 0):
+    repeats = rng.choice([1, 2, 3]) if rng.random() < opts.p_repeat else 0
+    r.notes.append(f"repeats={repeats}")
+    for _ in range(repeats):
         if rng.random() < 0.5:
             _chrome_after(r, w)
         b.copy_unlabelled(*body_pieces)
@@ -322,6 +343,7 @@ def _transforms(r: Report):
         return s
 
     number = to_fullwidth if fullwidth else None
+    r.notes += [f"traditional={int(traditional)}", f"pinyin={int(pinyin)}", f"fullwidth={int(fullwidth)}"]
     return plain, number
 
 
@@ -332,7 +354,7 @@ def _finish(r: Report, b: Builder, name: str) -> tuple[str, AnnotatedDoc]:
     if r.layout == "html":
         text, spans, body = _project_html(text, spans, body, name)
     body = _trim(text, *body)
-    doc = AnnotatedDoc(name, sha256_text(text), spans, r.fmt, r.year, body)
+    doc = AnnotatedDoc(name, sha256_text(text), spans, r.fmt, r.year, body, notes="synthetic: " + " ".join(r.notes))
     return text, doc
 
 

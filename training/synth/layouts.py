@@ -65,10 +65,11 @@ class Writer:
             self.b.text(c.text)
 
     def table(self, grid: Grid) -> None:
+        sep = self.rng.choice(["\n", "\n", "\n\n"])
         for row in grid:
             for c in row:
                 self.cell(c)
-                self.b.text("\n")
+                self.b.text(sep)
 
     def chrome(self, line: str) -> None:
         self.b.text(line + "\n")
@@ -193,6 +194,24 @@ class HtmlWriter(Writer):
 
     def page_footer(self) -> None:
         pass
+
+    def cell(self, c: Cell) -> None:
+        rng = self.rng
+        if c.label:
+            wrap = rng.random() < 0.2
+            self.b.raw('<span style="font-size:14px">' if wrap else "")
+            self.b.field(c.text, c.label, False)
+            self.b.raw("</span>" if wrap else "")
+            self.b.text(c.suffix)
+        elif not c.text:
+            self.b.raw(rng.choice(["", "&nbsp;", " "]))
+        elif 4 <= len(c.text) <= 6 and rng.random() < 0.3:
+            cut = rng.randint(2, len(c.text) - 2)
+            self.b.text(c.text[:cut])
+            self.b.raw("<br>")
+            self.b.text(c.text[cut:])
+        else:
+            self.b.text(c.text)
 
     def table(self, grid: Grid) -> None:
         self.b.raw('<table border="1"><tbody>')
