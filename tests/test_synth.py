@@ -22,6 +22,7 @@ def sample():
 def test_spans_match_text_and_parse(sample):
     for text, doc in sample:
         assert doc.sha256 == sha256_text(text)
+        assert doc.check(text) == []
         for s in doc.spans:
             assert text[s.start:s.end] == s.text, (doc.document, s)
             if s.label in SECTIONS:

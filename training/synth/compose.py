@@ -184,13 +184,15 @@ def _flat():
 
 
 def _paragraphs(r: Report, w: Writer, n: int, extra: list[str] | None = None) -> None:
+    """``n`` paragraphs of running text and general sentences; ``extra`` adds one figure sentence to the first."""
     rng = r.rng
     for j in range(n):
-        parts: list[Part] = [r.running_text(rng.randint(2, 6))]
-        parts[rng.randint(0, 1):0] = r.sentences(words.GENERAL, rng.randint(0, 3))
+        sentences: list[list[Part]] = [[r.running_text(rng.randint(2, 6))]]
+        for t in rng.sample(words.GENERAL, rng.randint(0, 3)):
+            sentences.insert(rng.randint(0, len(sentences)), r.fill(t) or [])
         if extra and j == 0:
-            parts[rng.randint(0, len(parts)):0] = r.fill(rng.choice(extra)) or []
-        w.para(parts)
+            sentences.insert(rng.randint(0, len(sentences)), r.fill(rng.choice(extra)) or [])
+        w.para([p for s in sentences for p in s])
 
 
 def _body_new(r: Report, w: Writer) -> None:
