@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 from .builder import Builder
 from .options import SynthOptions
@@ -27,13 +28,38 @@ class Writer:
         self.page = rng.randint(1, 3)
         self.footers = rng.random() < opts.p_page_footers
         self.heading_prefix = ""
+        self.pdf = False  # text extracted from a PDF: hard line wraps, spaces around numbers
+        self.width = rng.randint(28, 36)
+
+    def use_pdf_style(self) -> None:
+        self.pdf = True
+        self.para_sep = "\n"
 
     def parts(self, parts: list[Part]) -> None:
+        if self.pdf:
+            return self._pdf_parts(parts)
         for p in parts:
             if isinstance(p, str):
                 self.b.text(p)
             else:
                 self.b.field(p[0], p[1], p[2] if len(p) > 2 else True)
+
+    def _pdf_parts(self, parts: list[Part]) -> None:
+        column = 0
+        for p in parts:
+            if not isinstance(p, str):
+                self.b.text(" ")
+                self.b.field(p[0], p[1], p[2] if len(p) > 2 else True)
+                self.b.text(" ")
+                column += len(p[0]) + 2
+                continue
+            p = _DIGITS.sub(r" \1 ", p)
+            while column + len(p) > self.width:
+                cut = max(0, self.width - column)
+                self.b.text(p[:cut] + "\n")
+                p, column = p[cut:], 0
+            self.b.text(p)
+            column += len(p)
 
     def para(self, parts: list[Part]) -> None:
         self.b.text(self.indent)
@@ -73,6 +99,9 @@ class Writer:
 
     def chrome(self, line: str) -> None:
         self.b.text(line + "\n")
+
+
+_DIGITS = re.compile(r"(?<![\d.,%-])(\d+)(?![\d.,%-])")
 
 
 class PipeWriter(Writer):
@@ -231,9 +260,15 @@ class HtmlWriter(Writer):
         self.b.raw("</div>\n")
 
 
+_PDF_STYLE = 0.3
+
+
 _WRITERS = {"lines": Writer, "pipes": PipeWriter, "markdown": MarkdownWriter, "tabs": TabWriter,
             "flat": FlatWriter, "html": HtmlWriter}
 
 
 def make_writer(layout: str, b: Builder, rng: random.Random, opts: SynthOptions) -> Writer:
-    return _WRITERS[layout](b, rng, opts)
+    w = _WRITERS[layout](b, rng, opts)
+    if layout in ("lines", "markdown") and rng.random() < _PDF_STYLE:
+        w.use_pdf_style()
+    return w
