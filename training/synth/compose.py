@@ -73,6 +73,7 @@ class Report:
         self.postcode = f"{rng.randint(10, 85)}{rng.randint(0, 9999):04d}"
         self.phone = f"0{rng.randint(10, 999)}-{rng.randint(2000000, 89999999)}"
         self.notes = [f"layout={layout}"]
+        self.signed = False
         self.ordinal_style = rng.choice(["{}、", "{}、", "{}、", "{}、 ", "{}．", "{}.", "第{}部分 ", "{} "])
 
     def ordinal(self, i: int) -> str:
@@ -259,7 +260,10 @@ def _body_legacy(r: Report, w: Writer) -> None:
             heading = "".join(r.fill(rng.choice(words.UNMAPPED_HEADINGS)))
         if sec == "other" and table:
             heading = rng.choice(["政府信息公开情况统计表", f"{r.org}政府信息公开情况统计表", "统计表", "附表"])
-        if grouped and sec == "proactive":
+        if sec == "other" and table and rng.random() < 0.35:
+            _signature(r, w)  # the statistics table comes as an attachment after the sign-off
+            w.heading("", f"附件{rng.choice(['', '1', '1'])}：{r.org}{r.year}年政府信息公开情况统计表", "other")
+        elif grouped and sec == "proactive":
             _heading(r, w, i, "政府信息公开情况", None)
             i += 1
             w.sub_heading("（一）" + heading)
@@ -294,6 +298,12 @@ def _body_legacy(r: Report, w: Writer) -> None:
                 w.para(r.sentences(words.OTHER, 1))
 
 
+def _signature(r: Report, w: Writer) -> None:
+    w.para([r.org])
+    w.para([f"{r.year + 1}年{r.rng.randint(1, 3)}月{r.rng.randint(1, 28)}日"])
+    r.signed = True
+
+
 def compose(rng: random.Random, opts: SynthOptions, fmt: str, layout: str, name: str) -> tuple[str, AnnotatedDoc]:
     r = Report(rng, opts, fmt, layout)
     b = Builder()
@@ -308,9 +318,8 @@ def compose(rng: random.Random, opts: SynthOptions, fmt: str, layout: str, name:
     if rng.random() < 0.85:
         w.chrome(title) if not isinstance(w, _flat()) else b.text(title + rng.choice(["", " "]))
     (_body_new if fmt != "legacy" else _body_legacy)(r, w)
-    if rng.random() < 0.4:
-        w.para([r.org])
-        w.para([f"{r.year + 1}年{rng.randint(1, 3)}月{rng.randint(1, 28)}日"])
+    if not r.signed and rng.random() < 0.4:
+        _signature(r, w)
     body_pieces = (b.marks["body_start"], len(b.pieces))
     b.mark("body_end")
     repeats = rng.choice([1, 2, 3]) if rng.random() < opts.p_repeat else 0
