@@ -2,7 +2,8 @@
 
 >>> import random
 >>> from .builder import Builder
->>> b = Builder(); w = make_writer("pipes", b, random.Random(0), __import__("training.synth.options").synth.options.SynthOptions())
+>>> from .options import SynthOptions
+>>> b = Builder(); w = make_writer("pipes", b, random.Random(0), SynthOptions()); w.lead = False
 >>> w.table([[Cell("规章"), Cell("3", "t2.regulations.issued")]]); b.render()[0].strip()
 '规章 | 3 |'
 """
@@ -201,6 +202,7 @@ class HtmlWriter(Writer):
     def __init__(self, *a) -> None:
         super().__init__(*a)
         self.tag = self.rng.choice(["p", "p", "div"])
+        self.cell_p = self.rng.random() < 0.25  # <td><p>…</p></td> as word processors export it
         self.heading_tag = self.rng.choice(["p", "h3", "strong"])
 
     def para(self, parts) -> None:
@@ -248,9 +250,9 @@ class HtmlWriter(Writer):
             self.b.raw("<tr>")
             for c in row:
                 attrs = (f' colspan="{c.colspan}"' if c.colspan > 1 else "") + (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "")
-                self.b.raw(f"<td{attrs}><p>")
+                self.b.raw(f"<td{attrs}><p>" if self.cell_p else f"<td{attrs}>")
                 self.cell(c)
-                self.b.raw("</p></td>")
+                self.b.raw("</p></td>" if self.cell_p else "</td>")
             self.b.raw("</tr>")
         self.b.raw("</tbody></table>\n")
 
