@@ -16,8 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-NA_TOKENS = {"/", "-", "—", "－", "／", "––", "——", "无", "不适用", "--"}
-APPROX_MARKS = ("余", "多", "近", "约", "超")
+NA_TOKENS = {"/", "-", "—", "－", "／", "––", "——", "无", "無", "不适用", "不適用", "--"}
+APPROX_MARKS = ("余", "餘", "多", "近", "约", "約", "超")
 _NUMBER = re.compile(r"([+\-]?)(\d[\d,]*(?:\.\d+)?)")
 _UNIT = re.compile(r"(万元|亿元|元|件|条|个|项|次|万)$")
 
@@ -41,7 +41,7 @@ def parse_value(text: str, kind: str = "count") -> Value | None:
     if s in NA_TOKENS or fold(s) in {fold(t) for t in NA_TOKENS}:
         return Value(None, na=True)
     approx = any(m in s for m in APPROX_MARKS)
-    negative = s.startswith("减") or s.startswith("-") or s.startswith("−")
+    negative = s.startswith(("减", "減")) or s.startswith("-") or s.startswith("−")
     m = _NUMBER.search(s.replace("−", "-"))
     if not m:
         hanzi = _hanzi_number(s)
