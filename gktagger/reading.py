@@ -37,6 +37,7 @@ _CONTROL_CHARS = frozenset(chr(b) for b in _CONTROL_BYTES) | {"\x7f"}
 MIN_COMMON_SHARE = 0.6
 CLEAR_MARGIN = 0.15
 MAX_REPLACED_SHARE = 0.01
+SHORT_TIE_BYTES = 64
 
 
 class ReadError(ValueError):
@@ -124,6 +125,8 @@ def _decode_cjk(data: bytes) -> tuple[str, str] | None:
         (gb, gb_share), (big5, big5_share) = good["gb18030"], good["big5"]
         if abs(gb_share - big5_share) >= CLEAR_MARGIN:
             return gb if gb_share > big5_share else big5
+        if sum(1 for b in data if b >= 0x80) < SHORT_TIE_BYTES:
+            return gb  # too short for statistics: most reports are simplified, GB-encoded
         guess = _normalizer_guess(data, ["gb18030", "big5", "cp950"]) or ""
         return big5 if guess.replace("_", "").startswith(("big5", "cp950")) else gb
     lenient = []

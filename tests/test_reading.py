@@ -319,3 +319,20 @@ def test_html_unclosed_cells_and_deep_nesting():
     assert_offsets_exact(html, text, offsets)
     deep = "<font>" * 20000 + "x" + "<div>y" * 3000 + "</p>" * 3000
     assert html_to_text(deep)[0].split("\n")[:2] == ["x", "y"]
+
+
+@pytest.mark.parametrize("word", ["公开", "本年度", "件", "年度报告"])
+def test_decode_short_ambiguous_gb_prefers_gb18030(word):
+    """These GB bytes are also valid common Big5; with no evidence the domain prior (GB) wins."""
+    assert decode(word.encode("gb18030")) == (word, "gb18030")
+
+
+def test_decode_tolerates_a_few_broken_bytes():
+    text = (corpus_root() / "reports" / "pingtan_zhq_2021.txt").read_text(encoding="utf-8")
+    cut = text.encode("utf-8")[:-2]  # last character cut in half
+    decoded, encoding = decode(cut)
+    assert (decoded, encoding) == (cut.decode("utf-8", errors="replace"), "utf-8")
+    assert decoded.endswith("\ufffd")
+    data = text.encode("gb18030")
+    decoded, encoding = decode(data[:500] + b"\xff" + data[500:])
+    assert encoding == "gb18030" and decoded.count("\ufffd") == 1 and decoded.replace("\ufffd", "") == text
