@@ -29,7 +29,6 @@ that caused it.
 """
 from __future__ import annotations
 
-import bisect
 import re
 from html import unescape
 from html.parser import HTMLParser
