@@ -4,8 +4,9 @@
 is not repeated. A copy is a long stretch (``MIN_COPY`` characters matched in order, small
 differences allowed) that reappears later; it counts only when the copies cover most of the
 page or read as running prose, so repeated menus, footers or ``||||`` rules never do. A first
-copy that is a truncated teaser is skipped for the later complete one. Works on raw or
-normalised text; time is linear in practice (one dictionary of fixed-length substrings).
+copy that is a truncated teaser is skipped for the later complete one. Chrome that repeats
+right before or after every copy (a title bar, a footer) may be part of the span. Works on raw
+or normalised text; time is linear in practice (one dictionary of fixed-length substrings).
 
 >>> body = "".join(f"第{i}条，本机关全年主动公开政府信息{i * 7}条，办理申请{i}件。" for i in range(40))
 >>> page = "首页 | 政务公开\\n" + body + "\\n打印本页 关闭窗口\\n" + body + "\\n版权所有"
@@ -29,10 +30,11 @@ LONG_GAP = 5000  # a stretch laid out differently in two copies (a table as cell
 TOUCH = 50  # pieces of one copy closer than this are one copy
 COMPLETE = 0.85  # a copy at least this share of the longest one is complete
 MOST = 0.5  # copies covering this share of the page are a repeated body even without prose
-PROSE_WINDOW = 200
-MAX_OPEN = 32
+PROSE_WINDOW = 200  # text after a copy that decides whether the body goes on beyond it
+MAX_OPEN = 32  # chains followed at once; more only arise from many short coincidences
 MIN_DISTINCT = 20  # different characters a copy of a body has at the least
 MIN_MATCH_DISTINCT = 5  # and a single match
+MIN_DENSITY = 0.5  # share of a later copy that matches the first (tables may differ in layout)
 RELATED = 0.3  # repeats shorter than this share of the longest one are boilerplate, not copies
 _SENTENCE_MARKS = re.compile("[，。；,;]")
 
@@ -47,10 +49,6 @@ class _Chain:
     target_end: int
     matched: int
     chars: set = field(default_factory=set)
-
-    @property
-    def shift(self) -> int:
-        return self.target_end - self.source_end
 
 
 def _common_prefix(text: str, a: int, b: int, limit: int) -> int:
@@ -108,7 +106,8 @@ def _continues(chain: _Chain, source: int, target: int) -> bool:
 
 def _chains(text: str, matches: list[tuple[int, int, int]]) -> list[_Chain]:
     """Matches joined in order into copies of one stretch. Kept: chains of ``MIN_COPY`` matched
-    characters whose text is varied (a long run of ``0\\t0\\t`` or ``|||`` is not a body)."""
+    characters, most of their span matched (two years' reports share only their template),
+    whose text is varied (a long run of ``0\\t0\\t`` or ``|||`` is not a body)."""
     open_chains: list[_Chain] = []
     closed: list[_Chain] = []
     for source, target, length in matches:
@@ -132,7 +131,7 @@ def _chains(text: str, matches: list[tuple[int, int, int]]) -> list[_Chain]:
             closed += open_chains[MAX_OPEN:]
             del open_chains[MAX_OPEN:]
     return [c for c in closed + open_chains if c.matched >= MIN_COPY and c.source_end <= c.target_start
-            and len(c.chars) >= MIN_DISTINCT]
+            and len(c.chars) >= MIN_DISTINCT and c.matched >= MIN_DENSITY * (c.target_end - c.target_start)]
 
 
 def _copies(chains: list[_Chain]) -> list[tuple[int, int]]:

@@ -152,3 +152,19 @@ def test_simplified_text_never_changes():
     assert not is_traditional(raw)
     assert normalise(raw).text == raw.replace("；", ";")
     assert normalise("生于1949年，后来").text == "生于1949年,后来"
+
+
+def test_generated_examples_with_traditional_text_and_pinyin():
+    """examples/ holds generated pages (traditional with inline pinyin among them): same exactness."""
+    from gktagger.annotations import REPO_ROOT
+
+    paths = sorted((REPO_ROOT / "examples").glob("*.*"))
+    if not paths:
+        pytest.skip("examples/ is empty")
+    for path in paths:
+        raw = read_path(path).text
+        n = normalise(raw)
+        for i, out in enumerate(n.text):
+            s, e = n.starts[i], n.ends[i]
+            assert plausible(raw[s:e], out, raw[s - 1:s], raw[e:e + 1]), (path.name, i, raw[s:e], out)
+        assert "(jù)" not in n.text and "(zhèng)" not in n.text, path.name

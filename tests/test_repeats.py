@@ -81,6 +81,13 @@ def test_same_report_in_two_layouts():
     assert start <= len(NAV) + 5 and len(NAV) + len(flat) - 40 <= end <= len(NAV) + len(flat) + len(FOOTER)
 
 
+@pytest.mark.parametrize("first, second", [("pingtan_zhq_2021.txt", "pingtan_zhq_2023.txt"),
+                                           ("pingtan_zhq_2017.txt", "pingtan_zhq_2018.txt")])
+def test_two_years_reports_sharing_a_template_are_not_copies(first, second):
+    page = NAV + report(first) + FOOTER + report(second) + FOOTER
+    assert find_body(page) == (0, len(page))
+
+
 def test_no_repeat_returns_the_whole_text(body):
     assert find_body(body) == (0, len(body))
     assert find_body("") == (0, 0)
