@@ -15,6 +15,7 @@ from .normalize import normalise
 from .record import build_sections, detect_format, detect_year, error_record, make_record
 from .repeats import find_body
 from .schema import SECTIONS
+from .splits import resolve_runs
 from .tagger import Prediction, Tagger
 from .tags import TagSpan
 from .validate import validate
@@ -38,19 +39,22 @@ def prepare(doc: Document) -> Prepared:
     return Prepared(doc, norm, start, end)
 
 
-def raw_spans(p: Prepared, pred: Prediction) -> list[TagSpan]:
-    """Predicted spans moved from the normalised body to raw offsets."""
+def raw_spans(p: Prepared, pred: Prediction) -> tuple[list[TagSpan], set[str]]:
+    """Predicted spans (run-together cells resolved) moved from the normalised body to raw offsets."""
+    spans, inferred = resolve_runs(p.body, pred.spans(), pred.begin)
     out = []
-    for s in pred.spans():
+    for s in spans:
         start, end = p.norm.to_raw(s.start + p.start, s.end + p.start)
         out.append(TagSpan(start, end, s.label, s.score))
-    return out
+    return out, inferred
 
 
 def assemble(p: Prepared, pred: Prediction) -> dict:
     raw = p.doc.text
-    spans = raw_spans(p, pred)
+    spans, inferred = raw_spans(p, pred)
     fields, mentions = choose_fields(raw, spans)
+    for label in inferred & fields.keys():
+        fields[label]["split"] = "inferred"
     body_end = p.norm.to_raw(max(p.end - 1, p.start), max(p.end, p.start + 1))[1] if p.end > p.start else len(raw)
     sections = build_sections(raw, [s for s in spans if s.label in SECTIONS], body_end)
     year = detect_year(p.body)
