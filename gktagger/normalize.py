@@ -2,15 +2,17 @@
 
 The model sees :attr:`Normalised.text`; every output offset must still point into
 the raw text, so each normalised character ``i`` remembers the raw span
-``[starts[i], ends[i])`` it came from. Raw characters that are dropped (inline
-pinyin, zero-width characters, spaces beside a tab) belong to no normalised char.
+``[starts[i], ends[i])`` it came from. A whitespace run belongs to the one char it
+collapses to, an inline pinyin reading to its hanzi (``据`` ← ``據(jù)``); only
+zero-width characters and spaces beside a tab belong to no normalised char.
 
 Operations:
 
 - traditional → simplified, character by character (OpenCC ``t2s`` tables). Characters that
   are also valid simplified (於, 乾, 覆 …) and OpenCC's phrases (答覆 → 答复) are only converted
   when the text as a whole is traditional, so simplified text never changes;
-- inline pinyin after a hanzi is dropped: ``據(jù)`` → ``据``; ``(一)`` or ``(www.gov.cn)`` stay;
+- inline pinyin after a hanzi is dropped: ``據(jù)`` → ``据``; ``(一)`` or ``(www.gov.cn)`` stay
+  (lowercase text that spells pinyin syllables, such as ``(china)``, is taken for pinyin too);
 - full-width and compatibility forms fold to one character each (``１２３`` → ``123``,
   ``（`` → ``(``, ``，`` → ``,``, ``⽣`` → ``生``); CJK punctuation such as 、。《》 stays;
 - whitespace: a run containing a line break becomes one ``\\n``; otherwise each tab stays a tab
@@ -84,7 +86,7 @@ class Normalised:
         end = bisect_left(self.starts, raw_end)
         if start >= end:
             raise ValueError(f"raw span [{raw_start}, {raw_end}) holds nothing that survives normalisation "
-                             "(only dropped pinyin, zero-width characters or spaces beside a tab)")
+                             "(only zero-width characters or spaces beside a tab)")
         return start, end
 
 
@@ -204,7 +206,10 @@ def normalise(raw: str) -> Normalised:
         starts.extend(range(done, a))
         ends.extend(range(done + 1, a + 1))
         done = b
-        if kind == "ws":
+        if kind == "pinyin":
+            # The reading belongs to its hanzi: a labelled heading keeps its trailing ``(kuàng)``.
+            ends[-1] = b
+        elif kind == "ws":
             run = m.group()
             if _HAS_LINE_BREAK.search(run):
                 emit("\n", a, b)

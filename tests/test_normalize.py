@@ -39,6 +39,8 @@ def plausible(piece: str, out: str, left: str, right: str) -> bool:
         return out == ("\n" if has_break else "\t" if piece == "\t" else " ")
     if set(piece) <= {"?", LOST}:
         return out == LOST and (LOST in piece or (left >= "\u3400" and right >= "\u3400"))
+    if len(piece) > 1 and piece[1] in "(（" and piece[-1] in ")）":  # a hanzi with its pinyin reading
+        return plausible(piece[0], out, left, piece[1])
     if len(piece) != 1:
         return False
     folded = unicodedata.normalize("NFKC", piece)
@@ -94,9 +96,12 @@ def test_from_raw_covers_every_surviving_char_of_an_annotation():
 
 
 def test_from_raw_rejects_spans_that_vanish():
-    n = normalise("根據(jù)规定")
+    n = normalise("公开\u200b\u200b数量 \t 3")
+    assert n.text == "公开数量\t3"
     with pytest.raises(ValueError, match="survives"):
-        n.from_raw(2, 6)
+        n.from_raw(2, 4)
+    with pytest.raises(ValueError, match="survives"):
+        n.from_raw(6, 7)  # the space before the tab
     with pytest.raises(ValueError):
         n.to_raw(3, 3)
 
@@ -107,6 +112,8 @@ def test_inline_pinyin_is_dropped():
         assert normalise(raw).text == expected, raw
     n = normalise("根據(jù)条例")
     assert n.to_raw(1, 3) == (1, 7) and n.from_raw(0, 2) == (0, 2)
+    assert n.to_raw(0, 2) == (0, 6)  # a heading ending in a reading keeps it: 總體情況(kuàng)
+    assert n.from_raw(2, 6) == (1, 2)  # the reading alone stands for its hanzi
 
 
 def test_real_parenthesised_content_is_kept():
