@@ -35,12 +35,31 @@ def detect_format(fields: dict, year: int | None) -> str:
     return "2021" if year >= 2021 else "2019"
 
 
-def build_sections(raw: str, headings: list[TagSpan], body_end: int) -> list[dict]:
-    """Sections from heading spans (raw offsets): each runs to the next heading or ``body_end``."""
+# page chrome that follows a report body on scraped pages
+_FOOTER = re.compile(r"附件下载|附件[:：]|扫一扫|来源[:：]|打印本页|关闭窗口|分享到|版权所有|主办单位|网站标识码|"
+                     r"ICP备|相关链接|【字体|\|{3,}")
+_TRAILING = re.compile(r"(?:[\s|]|[—-]\s*\d+\s*[—-])+$")
+
+
+def body_end(raw: str, last_heading: int, end: int) -> int:
+    """Where the report body ends: before the first footer marker after the last heading, trailing
+    whitespace, pipes and page numbers (``— 7 —``) cut off."""
+    m = _FOOTER.search(raw, last_heading, end)
+    if m:
+        end = m.start()
+    trailing = _TRAILING.search(raw, last_heading, end)
+    return trailing.start() if trailing else end
+
+
+def build_sections(raw: str, headings: list[TagSpan], body_end_at: int) -> list[dict]:
+    """Sections from heading spans (raw offsets): each runs to the next heading; the last one to the
+    end of the body (footers after it are not part of it)."""
     heads = sorted((h for h in headings if h.label in SECTIONS), key=lambda h: h.start)
+    if heads:
+        body_end_at = max(body_end(raw, heads[-1].end, body_end_at), heads[-1].end)
     out = []
     for i, h in enumerate(heads):
-        end = heads[i + 1].start if i + 1 < len(heads) else max(body_end, h.end)
+        end = heads[i + 1].start if i + 1 < len(heads) else body_end_at
         out.append({"id": h.label, "title": raw[h.start:h.end], "start": h.start, "end": end,
                     "score": round(float(h.score), 4)})
     return out

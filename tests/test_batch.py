@@ -26,7 +26,7 @@ def mixed_inputs(tmp_path, corpus):
     lines = [json.dumps({"id": "j1", "text": "一、总体情况\n本年新收申请3件。"}, ensure_ascii=False),
              "{not json",
              json.dumps({"id": "j3", "body": "no text column"})]
-    (d / "f_records.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "records.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return d
 
 
@@ -36,7 +36,9 @@ def run(args):
 
 def test_a_mixed_batch_gets_a_record_for_every_document(mixed_inputs, smoke_model, tmp_path):
     out = tmp_path / "out.jsonl"
-    assert run(["extract", str(mixed_inputs), "-o", str(out), "--model", str(smoke_model), "--quiet"]) == 0
+    records_file = mixed_inputs.parent / "records.jsonl"
+    assert run(["extract", str(mixed_inputs), str(records_file), "-o", str(out), "--model", str(smoke_model),
+                "--quiet"]) == 0
     records = list(read_records(out))
     ids = [r["id"] for r in records]
     assert len(ids) == 8
@@ -46,7 +48,7 @@ def test_a_mixed_batch_gets_a_record_for_every_document(mixed_inputs, smoke_mode
     assert by_name["c_gb18030.txt"]["status"] in ("ok", "invalid")
     assert by_name["d_page.html"]["status"] in ("ok", "invalid")
     assert by_name["e_huge.txt"]["status"] in ("ok", "invalid")
-    errors = [r["error"] for r in records if r["id"].startswith(str(mixed_inputs / "f_records.jsonl"))]
+    errors = [r["error"] for r in records if r["id"].startswith(str(records_file))]
     assert "invalid JSON on line 2" in errors and 'no column "text"' in errors
     assert [r["id"] for r in records if r["id"] == "j1"] == ["j1"]
     for r in records:

@@ -1,0 +1,53 @@
+"""The pipeline after the model: gold tags in, gold records out (fields, values, sections, offsets)."""
+import numpy as np
+import pytest
+
+from gktagger import annotations as ann
+from gktagger.extract import assemble, prepare
+from gktagger.reading import read_path
+from gktagger.record import detect_year
+from gktagger.tagger import Prediction
+from training.data import to_example
+from training.evaluate import score
+
+DOCS = ann.load_dir(ann.REPO_ROOT / "data" / "annotations" / "corpus")
+
+
+def oracle_record(d):
+    """The record the pipeline builds when the model predicts exactly the gold tags."""
+    doc = read_path(ann.corpus_root() / d.document, id=d.document)
+    p = prepare(doc)
+    example = to_example(doc.text, d)
+    tags = np.zeros(len(p.norm.text), dtype=np.int64)
+    tags[example.offset:example.offset + len(example.tags)] = example.tags
+    tags = tags[p.start:p.end]
+    return doc, assemble(p, Prediction(tags, np.ones(len(tags)), np.zeros(len(tags))))
+
+
+def test_gold_tags_give_perfect_scores(corpus):
+    records = [oracle_record(d)[1] for d in DOCS]
+    scores = score(DOCS, records)
+    for group in ("fields", "sections", "table2", "table3", "table4", "prose"):
+        assert scores[group]["f1"] == 1.0, group
+
+
+@pytest.mark.parametrize("d", DOCS, ids=lambda d: d.name)
+def test_oracle_record_follows_the_contract(corpus, d):
+    doc, record = oracle_record(d)
+    raw = doc.text
+    assert record["status"] == "ok" and record["error"] is None
+    assert record["format"] == d.format and record["year"] == d.year
+    for fid, f in record["fields"].items():
+        assert raw[f["start"]:f["end"]] == f["text"]
+    got = [(s["id"], s["title"], s["start"], s["end"]) for s in record["sections"]]
+    assert got == [(s["id"], s["title"], s["start"], s["end"]) for s in d.sections()]
+
+
+@pytest.mark.parametrize("text,year", [
+    ("平潭综合实验区2019年度政府信息公开工作年度报告", 2019),
+    ("2020年度嵊州市人民政府办公室政府信息公开工作年度报告", 2020),
+    ("本报告所列数据的统计期限自2015年1月1日起至2015年12月31日止", 2015),
+    ("沭阳县人民政府2025年政府信息公开工作年度报告", 2025),
+])
+def test_year_detection(text, year):
+    assert detect_year(text) == year
