@@ -2,6 +2,8 @@
 
     gktagger extract INPUT... -o OUT.jsonl|.csv|.parquet [--model DIR] [--workers N] [--resume]
     gktagger validate IN.jsonl -o OUT.jsonl
+    gktagger show INPUT [-o doc.html] [--model DIR] | --record OUT.jsonl --id ID
+    gktagger report OUT.jsonl [-o report.html] [--with-pages] [--pages DIR]
 """
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import argparse
 import json
 import sys
 from pathlib import Path
+
+from . import report, show
 
 
 def cmd_extract(args) -> int:
@@ -68,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("input", help="records (JSONL) whose fields were edited")
     v.add_argument("-o", "--output", required=True, help="where to write the revalidated records")
     v.set_defaults(run=cmd_validate)
+
+    show.add_parser(sub)
+    report.add_parser(sub)
     return p
 
 

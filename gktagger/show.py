@@ -1,0 +1,381 @@
+"""``gktagger show``: one document as a self-contained HTML page for reviewers.
+
+The page holds the document text with every tagged span highlighted (colour by group, field ID
+and value on hover), an index of sections, the failing checks with their arithmetic, and tables
+2–4 rebuilt from the fields with each cell linked to its span.
+
+    gktagger show report.txt -o report.html --model runs/smoke
+    gktagger show --record out.jsonl --id reports/a.txt -o a.html
+
+>>> record = {"id": "a.txt", "status": "ok", "format": "2021", "year": 2021, "checks": [],
+...           "sections": [{"id": "overview", "title": "一、总体情况", "start": 0, "end": 12}],
+...           "fields": {"proactive.total": {"value": 5, "text": "5", "start": 12, "end": 13, "prose": True}}}
+>>> page = render_show(record, "一、总体情况\\n公开<b>5</b>条")
+>>> 'id="span-proactive.total"' in page, "&lt;b&gt;" in page
+(True, True)
+"""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .html.page import esc, fmt_value, legend, page, page_name
+from .html.tables import Cells, other_fields, table2, table3, table4
+from .schema import FIELDS, GROUPS, SECTIONS
+
+SHOW_CSS = """
+.layout { display:grid; grid-template-columns: 210px minmax(0, 1fr) minmax(0, 640px); gap:0; min-height:100vh; }
+nav#index { position:sticky; top:0; height:100vh; overflow:auto; padding:12px; background:#f7f7f9;
+            border-right:1px solid var(--line); font-size:13px; }
+nav#index ol, nav#index ul { padding-left:18px; margin:4px 0; }
+nav#index ul.legend { list-style:none; padding-left:0; }
+main { padding:12px 18px; min-width:0; }
+aside#tables { position:sticky; top:0; height:100vh; overflow:auto; padding:12px; border-left:1px solid var(--line); }
+pre.doc { white-space:pre-wrap; word-break:break-all; font:14px/1.7 system-ui, "Noto Sans CJK SC", sans-serif;
+          margin:0; }
+mark.hl { color:inherit; border-radius:2px; padding:0 1px; }
+mark.hl.fail-box { outline-offset:0; }
+mark.hl.inferred-box { outline-offset:0; }
+mark.mention { background:transparent; }
+.prose-mark { text-decoration:underline dashed #8a7500; text-underline-offset:3px; }
+.swatch.prose-mark { background:#fff; }
+mark:target, td:target { animation: flash 1.6s ease-out; }
+@keyframes flash { 0% { box-shadow:0 0 0 4px #ff0; } 100% { box-shadow:0 0 0 0 #ff0; } }
+ol.checks { padding-left:22px; margin:4px 0; }
+ol.checks li { margin:3px 0; }
+ol.checks .msg { font-family:ui-monospace, monospace; background:#fff3f2; padding:0 4px; }
+.banner { padding:6px 10px; border-radius:4px; margin:6px 0; }
+.banner.warn { background:#fff5d6; border:1px solid #e7c75a; }
+.banner.error { background:#ffe3e0; border:1px solid #e58a80; }
+table.rebuilt { margin:4px 0 10px; }
+table.rebuilt td.cell { text-align:right; min-width:2.4em; }
+table.rebuilt td.cell a { color:inherit; text-decoration:none; display:block; }
+table.rebuilt td.blank { background:#fff; }
+table.rebuilt td.none { background:repeating-linear-gradient(45deg,#fff,#fff 3px,#eee 3px,#eee 5px); }
+table.rebuilt th.rowhead { text-align:left; font-weight:normal; }
+table.rebuilt th.article { text-align:left; background:#e9e9ef; }
+table.t3 th.leaf { max-width:18em; }
+@media (max-width: 1100px) { .layout { grid-template-columns: 1fr; } nav#index, aside#tables { position:static; height:auto; } }
+"""
+
+
+@dataclass(frozen=True)
+class Mark:
+    start: int
+    end: int
+    anchor: str
+    classes: str
+    title: str
+    field: str
+
+
+def _failing(record: dict) -> tuple[list[dict], dict[str, list[int]], dict[tuple[str, int], list[int]]]:
+    """Failing checks, field ID → their indexes, and (field, start) of failing prose mentions → indexes."""
+    checks = [c for c in record.get("checks") or [] if c.get("status") == "fail"]
+    by_field: dict[str, list[int]] = {}
+    by_mention: dict[tuple[str, int], list[int]] = {}
+    for i, c in enumerate(checks):
+        scope = str(c.get("scope", ""))
+        if "@" in scope:  # prose.t3_total: the mention at that offset disagrees with the table
+            fid, _, start = scope.partition("@")
+            by_mention.setdefault((fid, int(start) if start.isdigit() else -1), []).append(i)
+        for fid in c.get("fields") or []:
+            by_field.setdefault(fid, []).append(i)
+    return checks, by_field, by_mention
+
+
+def collect_marks(record: dict, raw: str) -> tuple[list[Mark], list[str]]:
+    """Every span of the record that matches the text, and a note for each one that does not."""
+    marks, problems = [], []
+    _, failing, failing_mentions = _failing(record)
+
+    def add(start, end, expected, anchor, group, title, fid, extra=()):
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(raw)) \
+                or raw[start:end] != expected:
+            problems.append(f"{fid} [{start}:{end}] {expected!r} does not match the text")
+            return
+        classes = ["hl", f"g-{group}", *extra]
+        marks.append(Mark(start, end, anchor, " ".join(classes), title, fid))
+
+    for i, s in enumerate(record.get("sections") or []):
+        title = s.get("title") or ""
+        add(s.get("start"), (s.get("start") or 0) + len(title), title, f"sec-{i}", "sections",
+            f"{s['id']} · {SECTIONS[s['id']].heading if s['id'] in SECTIONS else '?'}", s["id"], ("heading",))
+    for fid, entry in (record.get("fields") or {}).items():
+        if fid not in FIELDS:
+            problems.append(f"{fid}: not a field ID of the catalogue")
+            continue
+        extra = []
+        notes = []
+        if entry.get("split") == "inferred":
+            extra.append("inferred-box")
+            notes.append("split inferred")
+        if entry.get("prose"):
+            extra.append("prose-mark")
+            notes.append("stated in prose")
+        if fid in failing:
+            extra.append("fail-box")
+            notes.append("failing check " + ", ".join(f"#{i + 1}" for i in failing[fid]))
+        title = f"{fid} = {fmt_value(entry)} · {FIELDS[fid].label}" + "".join(f" · {n}" for n in notes)
+        add(entry.get("start"), entry.get("end"), entry.get("text"), f"span-{fid}", FIELDS[fid].group,
+            title, fid, extra)
+    for m in record.get("mentions") or []:
+        fid = m.get("field")
+        if fid not in FIELDS:
+            continue
+        extra = ["mention", "prose-mark"]
+        note = "another mention (the reported value is the table cell)"
+        if (fid, m.get("start")) in failing_mentions:
+            extra.append("fail-box")
+            note += " · disagrees with the table: failing check " + ", ".join(
+                f"#{i + 1}" for i in failing_mentions[(fid, m.get("start"))])
+        add(m.get("start"), m.get("end"), m.get("text"), f"span-{fid}@{m.get('start')}", FIELDS[fid].group,
+            f"{fid} = {fmt_value(m)} · {note}", fid, extra)
+    return marks, problems
+
+
+def render_text(raw: str, marks: Iterable[Mark]) -> tuple[str, list[Mark]]:
+    """The escaped text with ``<mark>`` elements; nested spans nest, partly overlapping ones are skipped."""
+    out, stack, pos, skipped = [], [], 0, []
+    for m in sorted(marks, key=lambda m: (m.start, -m.end)):
+        while stack and stack[-1].end <= m.start:
+            top = stack.pop()
+            out.append(esc(raw[pos:top.end]) + "</mark>")
+            pos = top.end
+        if stack and m.end > stack[-1].end:
+            skipped.append(m)
+            continue
+        out.append(esc(raw[pos:m.start]))
+        out.append(f'<mark id="{esc(m.anchor)}" class="{esc(m.classes)}" data-field="{esc(m.field)}" '
+                   f'data-start="{m.start}" data-end="{m.end}" title="{esc(m.title)}">')
+        pos = m.start
+        stack.append(m)
+    while stack:
+        top = stack.pop()
+        out.append(esc(raw[pos:top.end]) + "</mark>")
+        pos = top.end
+    out.append(esc(raw[pos:]))
+    return "".join(out), skipped
+
+
+def _checks_html(record: dict, checks: list[dict]) -> str:
+    every = record.get("checks") or []
+    counts = {s: sum(c.get("status") == s for c in every) for s in ("pass", "fail", "unknown")}
+    summary = (f'<p class="muted">{len(every)} checks: {counts["pass"]} pass, {counts["fail"]} fail, '
+               f'{counts["unknown"]} unknown (a value missing or NA)</p>')
+    if not checks:
+        return f'<section id="checks"><h2>Failing checks</h2><p>No failing check.</p>{summary}</section>'
+    items = []
+    for i, c in enumerate(checks):
+        links = " ".join(f'<a href="#cell-{esc(f)}">{esc(f)}</a>' for f in c.get("fields") or [])
+        items.append(f'<li id="check-{i + 1}" class="check fail" data-rule="{esc(c.get("rule"))}">'
+                     f'<b>{esc(c.get("rule"))}</b> [{esc(c.get("scope"))}] <span class="msg">{esc(c.get("message"))}</span>'
+                     f'<br><span class="muted">cells:</span> {links}</li>')
+    return f'<section id="checks"><h2>Failing checks ({len(checks)})</h2><ol class="checks">{"".join(items)}</ol>{summary}</section>'
+
+
+def _index_html(record: dict, linked_sections: set[str]) -> str:
+    items = []
+    for i, s in enumerate(record.get("sections") or []):
+        name = esc(s.get("title") or s.get("id"))
+        inner = f'<a href="#sec-{i}">{name}</a>' if f"sec-{i}" in linked_sections else name
+        items.append(f'<li data-section="{esc(s.get("id"))}">{inner}</li>')
+    sections = f'<ol id="section-index">{"".join(items)}</ol>' if items else '<p class="muted">no section found</p>'
+    return (f'<nav id="index"><h2>Sections</h2>{sections}<h2>Jump to</h2><ul>'
+            '<li><a href="#checks">failing checks</a></li><li><a href="#tables">rebuilt tables</a></li>'
+            f'<li><a href="#text">document text</a></li></ul><h2>Legend</h2>{legend(GROUPS)}</nav>')
+
+
+def render_show(record: dict, raw: str | None, note: str = "") -> str:
+    """The ``show`` page of one record; ``raw`` is the document text its offsets point into (None: unreadable)."""
+    checks, failing, _ = _failing(record)
+    marks, problems = collect_marks(record, raw) if raw is not None else ([], [])
+    body, skipped = render_text(raw, marks) if raw is not None else ("", [])
+    problems += [f"{m.field} [{m.start}:{m.end}] overlaps another span: not highlighted" for m in skipped]
+    anchors = {m.anchor for m in marks} - {m.anchor for m in skipped}
+    fmt = record.get("format") or "unknown"
+    ctx = Cells(record.get("fields") or {}, failing, {a[len("span-"):] for a in anchors if a.startswith("span-")})
+    tables = [("Table 2 · 主动公开政府信息情况", table2(fmt, ctx)),
+              ("Table 3 · 收到和处理政府信息公开申请情况", table3(fmt, ctx)),
+              ("Table 4 · 政府信息公开行政复议、行政诉讼情况", table4(fmt, ctx)),
+              ("Other fields (prose and outside the tables)", other_fields(fmt, ctx))]
+    layout = "official" if fmt in ("2021", "2019") else "no official grid: only rows and columns with a stated field"
+    tables_html = "".join(f"<h3>{esc(t)}</h3>{h}" for t, h in tables if h) or '<p class="muted">no field found</p>'
+    status = record.get("status") or "?"
+    n_fields = len(record.get("fields") or {})
+    banners = ""
+    if record.get("error"):
+        banners += f'<div class="banner error">error: {esc(record["error"])}</div>'
+    if note:
+        banners += f'<div class="banner warn">{esc(note)}</div>'
+    if problems:
+        items = "".join(f"<li>{esc(p)}</li>" for p in problems[:50])
+        banners += (f'<div class="banner warn">{len(problems)} spans not highlighted (was the document changed '
+                    f'after extraction?)<ul>{items}</ul></div>')
+    header = (f'<header><h1>{esc(record.get("id"))}</h1><p class="meta"><span class="badge {esc(status)}">{esc(status)}</span> '
+              f'format <b>{esc(fmt)}</b> · year <b>{esc(record.get("year") or "?")}</b> · {n_fields} fields · '
+              f'{len(checks)} failing checks · source <code>{esc(record.get("source"))}</code></p>{banners}</header>')
+    text_html = (f'<section id="text"><h2>Document text</h2><pre class="doc">{body}</pre></section>'
+                 if raw is not None else '<section id="text"><h2>Document text</h2><p class="muted">not available</p></section>')
+    aside = (f'<aside id="tables"><h2>Rebuilt tables <span class="muted">({esc(fmt)} format, {esc(layout)})</span></h2>'
+             f'{tables_html}</aside>')
+    main = f"<main>{header}{_checks_html(record, checks)}{text_html}</main>"
+    body_html = f'<div class="layout">{_index_html(record, anchors)}{main}{aside}</div>'
+    return page(f"{record.get('id')} · gktagger show", body_html, SHOW_CSS, "show")
+
+
+def gold_record(annotation, text: str, record_id: str | None = None) -> dict:
+    """A record (output contract) built from gold spans: what a perfect tagger would report, checks included.
+
+    Used to review annotations and to test pages with realistic highlights.
+    """
+    from .annotations import gold_spans
+    from .validate import validate
+    from .values import parse_value
+
+    def entry(span) -> dict:
+        v = parse_value(span.text, FIELDS[span.label].kind)
+        e = {"value": v.value, "text": span.text, "start": span.start, "end": span.end, "score": 1.0}
+        e.update({k: True for k in ("na", "approx") if getattr(v, k)})
+        if v.unit:
+            e["unit"] = v.unit
+        if span.prose:
+            e["prose"] = True
+        return e
+
+    chosen = gold_spans(annotation)
+    fields = {fid: entry(s) for fid, s in sorted(chosen.items(), key=lambda kv: kv[1].start)}
+    mentions = [{"field": s.label, **entry(s)} for s in annotation.fields() if chosen.get(s.label) is not s]
+    record = {"id": record_id or annotation.document, "source": record_id or annotation.document, "status": "ok",
+              "error": None, "format": annotation.format, "year": annotation.year, "sections": annotation.sections(),
+              "fields": fields, "checks": [], "mentions": sorted(mentions, key=lambda m: m["start"])}
+    record["checks"] = validate(record)
+    record["status"] = "invalid" if any(c["status"] == "fail" for c in record["checks"]) else "ok"
+    return record
+
+
+# --- the document text behind a record ---
+
+_CORPUS_ROW = re.compile(r"(.+):(\d+)")
+
+
+def _corpus_of(source: str) -> str | None:
+    """``corpus.jsonl`` for a record read from line/row ``corpus.jsonl:12`` (None for a plain file)."""
+    if Path(source).is_file():
+        return None
+    m = _CORPUS_ROW.fullmatch(source)
+    if m and Path(m.group(1)).is_file() and m.group(1).lower().endswith((".jsonl", ".json", ".parquet")):
+        return m.group(1)
+    return None
+
+
+def iter_texts(records: list[dict], text_column: str = "text") -> Iterator[tuple[dict, str | None, str]]:
+    """``(record, text, problem)`` for each record, reading each corpus file once; text None when unreadable."""
+    from .reading import ReadError, iter_documents, read_path
+
+    by_corpus: dict[str, list[dict]] = {}
+    for r in records:
+        source = r.get("source") or r.get("id") or ""
+        corpus = _corpus_of(source)
+        if corpus:
+            by_corpus.setdefault(corpus, []).append(r)
+            continue
+        try:
+            yield r, read_path(source).text, ""
+        except FileNotFoundError:
+            yield r, None, f"source {source} not found: run from the folder where `gktagger extract` ran"
+        except (ReadError, OSError) as e:
+            yield r, None, f"source {source} unreadable: {e}"
+    for corpus, wanted in by_corpus.items():
+        waiting = {}
+        for r in wanted:
+            waiting.setdefault(r.get("source"), []).append(r)
+        for doc in iter_documents([corpus], text_column=text_column):
+            for r in waiting.pop(doc.source, []):
+                yield (r, doc.text, "") if not doc.error else (r, None, f"source {doc.source} unreadable: {doc.error}")
+        for rs in waiting.values():
+            for r in rs:
+                yield r, None, f"source {r.get('source')} not found in {corpus}"
+
+
+def find_record(path: str, record_id: str | None) -> dict:
+    """The record with ``record_id`` in a JSONL file (the only record when no id is given)."""
+    from .batch import UsageError
+    from .outputs import read_records
+
+    if not Path(path).is_file():
+        raise UsageError(f"records file not found: {path}")
+    seen = []
+    try:
+        for r in read_records(Path(path)):
+            if record_id is None or r.get("id") == record_id:
+                if record_id is not None:
+                    return r
+                seen.append(r)
+            elif len(seen) < 3:
+                seen.append(r)
+    except ValueError:
+        raise UsageError(f"{path} is not JSON Lines records: pass the OUT.jsonl of `gktagger extract`") from None
+    if record_id is None and len(seen) == 1:
+        return seen[0]
+    if record_id is None:
+        raise UsageError(f"{path} holds several records: pass --id ID (e.g. --id {seen[0].get('id')})")
+    hint = f" (ids look like {', '.join(str(r.get('id')) for r in seen[:3])})" if seen else ""
+    raise UsageError(f"no record with id {record_id!r} in {path}{hint}")
+
+
+def cmd_show(args) -> int:
+    from .batch import UsageError
+
+    if args.input and args.record:
+        raise UsageError("give a document (gktagger show INPUT) or a record (--record OUT.jsonl --id ID), not both")
+    if not args.input and not args.record:
+        raise UsageError("nothing to show: give a document (gktagger show INPUT) or --record OUT.jsonl --id ID")
+    if args.id and not args.record:
+        raise UsageError("--id selects a record: use it with --record OUT.jsonl")
+    if args.record:
+        record = find_record(args.record, args.id)
+        _, raw, problem = next(iter_texts([record], args.text_column))
+    else:
+        record, raw, problem = _extract_one(args.input, args.model)
+    out = Path(args.output or page_name(record["id"]))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(render_show(record, raw, problem), encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"cannot write {out}: {e.strerror or e}") from None
+    print(f"wrote {out}" + (f" ({problem})" if problem else ""), file=sys.stderr)
+    return 0
+
+
+def _extract_one(path: str, model: str | None) -> tuple[dict, str | None, str]:
+    from .batch import UsageError
+    from .extract import Extractor
+    from .reading import DOCUMENT_SUFFIXES, ReadError, read_path
+
+    p = Path(path)
+    if not p.exists():
+        raise UsageError(f"input not found: {path}")
+    if p.is_dir() or not p.name.lower().endswith(DOCUMENT_SUFFIXES):
+        raise UsageError(f"show takes one document ({' '.join(DOCUMENT_SUFFIXES)}): for a corpus run "
+                         "`gktagger extract` then `gktagger report OUT.jsonl --with-pages`")
+    try:
+        doc = read_path(path)
+    except ReadError as e:
+        raise UsageError(f"cannot read {path}: {e}") from None
+    record = Extractor(model=model).extract([doc])[0]
+    return record, doc.text, ""
+
+
+def add_parser(sub) -> None:
+    s = sub.add_parser("show", help="one document as an HTML page: highlights, rebuilt tables, failing checks")
+    s.add_argument("input", nargs="?", help="a document (.txt .md .html .htm) to extract and show")
+    s.add_argument("-o", "--output", help="page to write (default: a slug of the document id + .html)")
+    s.add_argument("--model", help="model directory (default: the model shipped in the package)")
+    s.add_argument("--record", metavar="OUT.jsonl", help="show an existing record instead of extracting")
+    s.add_argument("--id", help="the record's id in --record (needed when it holds several)")
+    s.add_argument("--text-column", default="text", help='text column when the record came from a JSONL/Parquet corpus')
+    s.set_defaults(run=cmd_show)
