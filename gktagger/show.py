@@ -36,7 +36,7 @@ main { padding:12px 18px; min-width:0; }
 aside#tables { position:sticky; top:0; height:100vh; overflow:auto; padding:12px; border-left:1px solid var(--line); }
 pre.doc { white-space:pre-wrap; word-break:break-all; font:14px/1.7 system-ui, "Noto Sans CJK SC", sans-serif;
           margin:0; }
-mark.hl { color:inherit; border-radius:2px; padding:0 1px; }
+mark.hl { color:inherit; border-radius:2px; padding:0 1px; box-shadow:inset -1px 0 0 rgba(0,0,0,.28); }
 mark.hl.fail-box { outline-offset:0; }
 mark.hl.inferred-box { outline-offset:0; }
 mark.mention { background:transparent; }
