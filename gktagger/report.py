@@ -179,7 +179,8 @@ def render_report(records: list[dict], source: str, chars: dict[str, int] | None
     status = Counter(r.get("status") for r in records)
     summary = " · ".join(f'<span class="badge {esc(s)}">{esc(s)}</span> {status.get(s, 0)}' for s in STATUSES)
     note_html = "".join(f'<p class="muted">{esc(n)}</p>' for n in notes or [])
-    body = (f'<main><h1>gktagger report · {esc(source)}</h1><p>{len(records)} documents · {summary}</p>{note_html}'
+    body = (f'<main><h1>gktagger report · {esc(Path(source).name)}</h1>'
+            f'<p>{len(records)} documents · {summary} · <span class="muted">records {esc(source)}</span></p>{note_html}'
             f'<div class="grid2"><div><h2>Documents by status and format</h2>{status_table(records)}</div>'
             f'<div><h2>Documents per report year</h2>{year_chart(records)}</div></div>'
             f'<div class="grid2"><div><h2>Failing checks by rule</h2>{checks_chart(records)}</div>'
