@@ -213,6 +213,8 @@ def cmd_report(args) -> int:
     records = load_records(args.input)
     out = Path(args.output or Path(args.input).with_suffix(".html"))
     pages = Path(args.pages) if args.pages else out.parent
+    if out.resolve() == Path(args.input).resolve() or out.suffix.lower() not in (".html", ".htm"):
+        raise UsageError(f"the report is an HTML page: pass -o REPORT.html (got {out})")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         if args.with_pages:
@@ -228,14 +230,21 @@ def cmd_report(args) -> int:
         elif record.get("status") != "error":
             unreadable.append(problem)
         if args.with_pages:
-            (pages / page_name(record["id"])).write_text(render_show(record, raw, problem), encoding="utf-8")
+            target = pages / page_name(record["id"])
+            try:
+                target.write_text(render_show(record, raw, problem), encoding="utf-8")
+            except OSError as e:
+                raise UsageError(f"cannot write {target}: {e.strerror or e}") from None
     links = {}
     for r in records:
         target = pages / page_name(r["id"])
         if target.is_file():
             links[r["id"]] = quote(Path(_relative(target, out.parent)).as_posix())
     notes = [f"{len(unreadable)} document texts unreadable, e.g. {unreadable[0]}"] if unreadable else []
-    out.write_text(render_report(records, args.input, chars, links, notes), encoding="utf-8")
+    try:
+        out.write_text(render_report(records, args.input, chars, links, notes), encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"cannot write {out}: {e.strerror or e}") from None
     made = f", {len(records)} show pages in {pages}" if args.with_pages else f", {len(links)} show pages linked"
     print(f"wrote {out}{made}", file=sys.stderr)
     return 0

@@ -308,23 +308,25 @@ def find_record(path: str, record_id: str | None) -> dict:
 
     if not Path(path).is_file():
         raise UsageError(f"records file not found: {path}")
-    seen = []
+    count, first_ids, only = 0, [], None
     try:
         for r in read_records(Path(path)):
-            if record_id is None or r.get("id") == record_id:
-                if record_id is not None:
-                    return r
-                seen.append(r)
-            elif len(seen) < 3:
-                seen.append(r)
+            if not isinstance(r, dict):
+                raise ValueError("not a record")
+            if record_id is not None and r.get("id") == record_id:
+                return r
+            count, only = count + 1, r
+            if len(first_ids) < 3:
+                first_ids.append(str(r.get("id")))
     except ValueError:
         raise UsageError(f"{path} is not JSON Lines records: pass the OUT.jsonl of `gktagger extract`") from None
-    if record_id is None and len(seen) == 1:
-        return seen[0]
+    if count == 0:
+        raise UsageError(f"{path} holds no record: run `gktagger extract INPUT -o {path}` first")
+    if record_id is None and count == 1:
+        return only
     if record_id is None:
-        raise UsageError(f"{path} holds several records: pass --id ID (e.g. --id {seen[0].get('id')})")
-    hint = f" (ids look like {', '.join(str(r.get('id')) for r in seen[:3])})" if seen else ""
-    raise UsageError(f"no record with id {record_id!r} in {path}{hint}")
+        raise UsageError(f"{path} holds {count} records: pass --id ID (e.g. --id {first_ids[0]})")
+    raise UsageError(f"no record with id {record_id!r} in {path} (ids look like {', '.join(first_ids)})")
 
 
 def cmd_show(args) -> int:

@@ -293,10 +293,13 @@ def test_show_finds_text_of_a_record_from_a_jsonl_corpus(tmp_path, monkeypatch):
     (["show"], "nothing to show"),
     (["show", "a.txt", "--record", "r.jsonl"], "not both"),
     (["show", "--record", "missing.jsonl"], "records file not found"),
+    (["show", "--record", "r.jsonl"], "holds no record"),
+    (["show", "--record", "a.txt"], "is not JSON Lines records"),
     (["show", "missing.txt"], "input not found"),
     (["show", "."], "show takes one document"),
     (["show", "a.txt", "--id", "x"], "--id selects a record"),
     (["report", "missing.jsonl"], "records file not found"),
+    (["report", "r.jsonl", "-o", "r.jsonl"], "pass -o REPORT.html"),
 ])
 def test_bad_arguments_exit_2_with_one_line(argv, message, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -311,7 +314,7 @@ def test_show_several_records_needs_an_id(corpus, tmp_path, capsys):
     records = tmp_path / "gold.jsonl"
     gold_jsonl(corpus, records, NAMES)
     assert cli(["show", "--record", str(records)]) == 2
-    assert "--id reports/pingtan_zhq_2021.txt" in capsys.readouterr().err
+    assert "holds 4 records: pass --id ID (e.g. --id reports/pingtan_zhq_2021.txt)" in capsys.readouterr().err
     assert cli(["show", "--record", str(records), "--id", "nope"]) == 2
     assert "no record with id 'nope'" in capsys.readouterr().err
 
@@ -326,3 +329,13 @@ def test_show_extracts_a_document_with_a_model(smoke_model, tmp_path):
     assert "Document text" in html and len(page.cells) >= 23 * 7  # the tables are drawn even when empty
     for m in page.marks:
         assert m["text"] == raw[int(m["data-start"]):int(m["data-end"])]
+
+
+@pytest.mark.parametrize("module", ["gktagger.show", "gktagger.report", "gktagger.html.page",
+                                    "gktagger.html.tables", "gktagger.html.charts"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0
