@@ -42,6 +42,7 @@ class TrainConfig:
     weight_decay: float = 0.01
     outside_weight: float = 1.0  # loss weight of the 'O' tag
     eval_every: int = 200
+    select_best: bool = True  # keep the best dev checkpoint; False keeps the last (dev is then a test set)
     time_limit_minutes: float = 55.0
     threads: int = 2
 

@@ -127,7 +127,7 @@ def train(cfg: Config, model, tokenizer, train_ds, dev) -> tuple[dict, dict | No
                          sum(running) / len(running), schedule.get_last_lr()[0], time.time() - started,
                          scores and scores["fields"]["f1"], scores and scores["sections"]["f1"])
                 running = []
-                if scores is None or headline(scores) >= headline(best_scores):
+                if not t.select_best or scores is None or headline(scores) >= headline(best_scores):
                     best_state, best_scores, best_step = copy.deepcopy(model.state_dict()), scores, step
             if step >= total or out_of_time:
                 if out_of_time:
