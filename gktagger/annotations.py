@@ -14,6 +14,10 @@ Offsets index the document text as read (decoded, not normalised). A section's
 span covers its heading; the section itself runs to the next heading or to the
 end of ``body``. ``prose: true`` marks a mention in running text of a figure
 that a table may also state (the table's cell is the reported value).
+
+``document`` names a file under the shared corpus (:func:`corpus_root`). An annotation of a
+document that is not a corpus file (e.g. pulled from Label Studio by ``gktagger studio pull``)
+carries the document's text itself in a ``text`` key; :func:`document_text` reads either.
 """
 from __future__ import annotations
 
@@ -72,6 +76,7 @@ class AnnotatedDoc:
     body: tuple[int, int] | None = None
     defects: list[dict] = field(default_factory=list)
     notes: str = ""
+    text: str | None = None  # the document text, when it is not a corpus file
 
     @property
     def name(self) -> str:
@@ -110,7 +115,7 @@ class AnnotatedDoc:
             "body": list(self.body) if self.body else None,
             "spans": [s.to_json() for s in sorted(self.spans, key=lambda s: (s.start, s.end))],
             "defects": self.defects, "notes": self.notes,
-        }
+        } | ({"text": self.text} if self.text is not None else {})
 
     @classmethod
     def from_json(cls, d: dict) -> "AnnotatedDoc":
@@ -118,7 +123,16 @@ class AnnotatedDoc:
                  for s in d["spans"]]
         body = tuple(d["body"]) if d.get("body") else None
         return cls(d["document"], d["sha256"], spans, d.get("format", "unknown"), d.get("year"), body,
-                   list(d.get("defects", [])), d.get("notes", ""))
+                   list(d.get("defects", [])), d.get("notes", ""), d.get("text"))
+
+
+def document_text(doc: AnnotatedDoc) -> str:
+    """The text ``doc`` annotates: its own ``text``, else its corpus file as gktagger reads it."""
+    if doc.text is not None:
+        return doc.text
+    from .reading import read_path
+
+    return read_path(corpus_root() / doc.document).text
 
 
 def save(doc: AnnotatedDoc, path: str | Path) -> Path:

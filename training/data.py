@@ -15,7 +15,6 @@ from datasets import Dataset
 from gktagger import annotations as ann
 from gktagger.annotations import AnnotatedDoc
 from gktagger.normalize import normalise
-from gktagger.reading import read_path
 from gktagger.repeats import find_body
 from gktagger.tags import OUTSIDE, spans_to_tags
 from gktagger.windows import make_windows
@@ -54,12 +53,12 @@ def to_example(raw_text: str, doc: AnnotatedDoc) -> Example:
 
 def corpus_examples(annotation_dirs: list[str | Path], include: set[str] | None = None,
                     exclude: set[str] = frozenset()) -> list[Example]:
-    """Examples of annotated real documents (their texts read from the shared corpus)."""
+    """Examples of annotated real documents (texts from the shared corpus, or carried by the annotation)."""
     out = []
     for doc in ann.load_dir(*annotation_dirs):
         if doc.document in exclude or (include is not None and doc.document not in include):
             continue
-        raw = read_path(ann.corpus_root() / doc.document).text
+        raw = ann.document_text(doc)
         if ann.sha256_text(raw) != doc.sha256:
             raise ValueError(f"{doc.document} changed since it was annotated (sha256 differs): re-annotate it")
         out.append(to_example(raw, doc))
