@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -136,9 +137,12 @@ def document_text(doc: AnnotatedDoc) -> str:
 
 
 def save(doc: AnnotatedDoc, path: str | Path) -> Path:
+    """Write ``doc`` to ``path`` whole or not at all (a temporary file renamed over it)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(doc.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(doc.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
     return path
 
 
