@@ -41,7 +41,7 @@ mark.hl.fail-box { outline-offset:0; }
 mark.hl.inferred-box { outline-offset:0; }
 mark.mention { background:transparent; }
 .prose-mark { text-decoration:underline dashed #8a7500; text-underline-offset:3px; }
-.swatch.prose-mark { background:#fff; }
+td.prose-mark { font-style:italic; }
 mark:target, td:target { animation: flash 1.6s ease-out; }
 @keyframes flash { 0% { box-shadow:0 0 0 4px #ff0; } 100% { box-shadow:0 0 0 0 #ff0; } }
 ol.checks { padding-left:22px; margin:4px 0; }

@@ -73,7 +73,7 @@ def legend(groups) -> str:
     return (f'<ul class="legend">{items}'
             '<li><span class="swatch fail-box"></span>in a failing check</li>'
             '<li><span class="swatch inferred-box"></span>split inferred (cells run together)</li>'
-            '<li><span class="swatch prose-mark"></span>stated in prose</li></ul>')
+            '<li><span class="prose-mark">12</span> stated in prose</li></ul>')
 
 
 def page(title: str, body: str, css: str, body_class: str = "") -> str:
