@@ -50,8 +50,10 @@ class Browser:
         chrome_in, ours_out = os.pipe()
 
         def wire_pipe_fds():  # Chromium reads commands on fd 3 and writes replies on fd 4
-            os.dup2(chrome_in, 3)
-            os.dup2(chrome_out, 4)
+            # fresh copies first: one pipe end may itself be fd 3 or 4
+            reads, writes = os.dup(chrome_in), os.dup(chrome_out)
+            os.dup2(reads, 3)
+            os.dup2(writes, 4)
 
         self.proc = subprocess.Popen([binary, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
