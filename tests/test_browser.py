@@ -55,9 +55,9 @@ class Browser:
             os.dup2(reads, 3)
             os.dup2(writes, 4)
 
+        self.log = open(profile / "chromium.log", "wb")
         self.proc = subprocess.Popen([binary, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=open(profile / "chromium.log", "wb"),
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.log,
                                      preexec_fn=wire_pipe_fds, close_fds=False)
         os.close(chrome_in)
         os.close(chrome_out)
@@ -142,6 +142,7 @@ class Browser:
             self.proc.wait()
         os.close(self.read)
         os.close(self.write)
+        self.log.close()
 
 
 @pytest.fixture(scope="module")
