@@ -330,12 +330,3 @@ def test_show_extracts_a_document_with_a_model(smoke_model, tmp_path):
     for m in page.marks:
         assert m["text"] == raw[int(m["data-start"]):int(m["data-end"])]
 
-
-@pytest.mark.parametrize("module", ["gktagger.show", "gktagger.report", "gktagger.html.page",
-                                    "gktagger.html.tables", "gktagger.html.charts"])
-def test_docstring_examples(module):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(module))
-    assert result.attempted > 0 and result.failed == 0
