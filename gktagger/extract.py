@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from .document import Document
@@ -72,20 +73,31 @@ class Extractor:
         self.tagger = tagger or Tagger.from_pretrained(model)
 
     def extract(self, docs: list[Document]) -> list[dict]:
+        """One record per document, in order. ``seconds`` is the document's own processing time plus
+        its share (by characters) of the batch's model time."""
         records: list[dict | None] = [None] * len(docs)
         ready: list[tuple[int, Prepared]] = []
+        seconds = [0.0] * len(docs)
         for i, doc in enumerate(docs):
             if doc.error:
                 records[i] = error_record(doc)
                 continue
+            started = time.perf_counter()
             try:
                 ready.append((i, prepare(doc)))
             except Exception as e:  # noqa: BLE001 - one bad document must not stop the batch
                 records[i] = error_record(doc, f"could not normalise: {type(e).__name__}: {e}".splitlines()[0])
+            seconds[i] += time.perf_counter() - started
+        started = time.perf_counter()
         preds = self.tagger.predict_many([p.body for _, p in ready]) if ready else []
+        model_time, chars = time.perf_counter() - started, sum(len(p.body) for _, p in ready) or 1
         for (i, p), pred in zip(ready, preds):
+            started = time.perf_counter()
             try:
                 records[i] = assemble(p, pred)
             except Exception as e:  # noqa: BLE001
                 records[i] = error_record(p.doc, f"could not assemble: {type(e).__name__}: {e}".splitlines()[0])
+            seconds[i] += time.perf_counter() - started + model_time * len(p.body) / chars
+        for record, s in zip(records, seconds):
+            record["seconds"] = round(s, 4)
         return records
