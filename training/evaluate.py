@@ -69,9 +69,10 @@ def score(docs: list[AnnotatedDoc], records: list[dict]) -> dict:
     for doc, record in zip(docs, records):
         gf, gs = gold_items(doc)
         pf, ps = predicted_items(doc.document, record)
+        missed, spurious = sorted(k for _, k, _ in gf - pf), sorted(k for _, k, _ in pf - gf)
         per_doc[doc.document] = {"fields": prf(gf, pf), "sections": prf(gs, ps),
-                                 "missed": sorted(k for _, k, _ in gf - pf)[:50],
-                                 "spurious": sorted(k for _, k, _ in pf - gf)[:50]}
+                                 "missed_count": len(missed), "spurious_count": len(spurious),
+                                 "missed": missed[:50], "spurious": spurious[:50]}
     out["documents"] = per_doc
     return out
 
@@ -91,7 +92,7 @@ def markdown(scores: dict, title: str = "Evaluation") -> str:
     lines += ["", "| document | field F1 | section F1 | missed | spurious |", "|---|---|---|---|---|"]
     for name, s in scores["documents"].items():
         lines.append(f"| {name} | {s['fields']['f1']:.4f} | {s['sections']['f1']:.4f} | "
-                     f"{len(s['missed'])} | {len(s['spurious'])} |")
+                     f"{s.get('missed_count', len(s['missed']))} | {s.get('spurious_count', len(s['spurious']))} |")
     return "\n".join(lines) + "\n"
 
 
