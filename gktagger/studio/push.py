@@ -1,0 +1,135 @@
+"""``studio push``: documents → Label Studio tasks pre-annotated with the model's tags.
+
+One task per document (a long document stays one task): ``data`` holds the raw text as read
+(every offset indexes it), the document id and sha256, and the model's format/year guess; the
+model's raw spans are the task's prediction (``model_version`` = the model's name, a ``score`` per
+span, the prediction's score = its lowest span score). A document whose id and sha256 are already
+in the project is not imported again.
+
+Sampling picks which documents to send: ``random`` (seeded), ``uncertain`` (lowest mean span score
+first; a document with no span at all counts as 0) or ``invalid`` (only documents whose extraction
+fails a validator check, most failing checks first).
+
+>>> docs = [Candidate(Document(f"d{i}", "x")) for i in range(5)]
+>>> [c.doc.id for c in choose(docs, 2, "random", seed=1)] == [c.doc.id for c in choose(docs, 2, "random", seed=1)]
+True
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .. import annotations as ann
+from ..document import Document
+from .server import Studio
+
+if TYPE_CHECKING:
+    from ..tagger import Tagger
+
+STRATEGIES = ("random", "uncertain", "invalid")
+PREDICT_BATCH = 8
+IMPORT_BATCH = 100
+
+
+@dataclass
+class Candidate:
+    """A document and, once predicted, the model's spans (raw offsets) and record."""
+    doc: Document
+    spans: list[ann.Span] = field(default_factory=list)
+    record: dict | None = None
+
+    @property
+    def confidence(self) -> float:
+        """Mean span score; 0 when the model tagged nothing (it is surely missing something)."""
+        return sum(s.score for s in self.spans) / len(self.spans) if self.spans else 0.0
+
+    @property
+    def failed_checks(self) -> int:
+        return sum(c["status"] == "fail" for c in (self.record or {}).get("checks", []))
+
+
+def predict(candidates: list[Candidate], tagger: Tagger) -> None:
+    """Tag every candidate in place: raw spans with scores, and the extracted record."""
+    from ..extract import assemble, prepare, raw_spans
+
+    for b in range(0, len(candidates), PREDICT_BATCH):
+        batch = candidates[b:b + PREDICT_BATCH]
+        prepared = [prepare(c.doc) for c in batch]
+        for c, p, pred in zip(batch, prepared, tagger.predict_many([p.body for p in prepared])):
+            spans, _ = raw_spans(p, pred)
+            c.spans = [ann.Span(s.start, s.end, c.doc.text[s.start:s.end], s.label, score=float(s.score))
+                       for s in spans]
+            c.record = assemble(p, pred)
+
+
+def choose(candidates: list[Candidate], n: int | None, strategy: str, seed: int = 0) -> list[Candidate]:
+    """The documents to send, in the order annotators should see them (``n`` None: all that qualify)."""
+    if strategy == "random":
+        picked = random.Random(seed).sample(candidates, min(n, len(candidates))) if n is not None else candidates
+        order = {id(c): i for i, c in enumerate(candidates)}
+        return sorted(picked, key=lambda c: order[id(c)])
+    if strategy == "uncertain":
+        ranked = sorted(candidates, key=lambda c: c.confidence)
+    elif strategy == "invalid":
+        ranked = sorted((c for c in candidates if c.failed_checks), key=lambda c: -c.failed_checks)
+    else:
+        raise ValueError(f"unknown sampling strategy {strategy!r}: one of {', '.join(STRATEGIES)}")
+    return ranked if n is None else ranked[:n]
+
+
+def to_task(c: Candidate, model_version: str) -> dict:
+    record = c.record or {}
+    doc = ann.AnnotatedDoc(c.doc.id, c.doc.sha256, c.spans, record.get("format") or "unknown", record.get("year"))
+    return ann.to_label_studio_task(doc, c.doc.text, as_prediction=True, model_version=model_version)
+
+
+def ensure_project(studio: Studio, title: str, label_config: str) -> tuple[object, bool]:
+    """The project titled ``title`` with this labeling config (created if missing), and whether it was created."""
+    found = studio.find_project(title)
+    if found is None:
+        return studio.client.projects.create(title=title, label_config=label_config,
+                                             description="gktagger: correct the model's tags, then submit"), True
+    project = studio.client.projects.get(found.id)
+    if project.label_config != label_config:  # the field catalogue changed since the project was made
+        project = studio.client.projects.update(found.id, label_config=label_config)
+    return project, False
+
+
+def imported_keys(studio: Studio, project_id: int) -> set[tuple[str, str]]:
+    """(document id, sha256) of every task already in the project."""
+    tasks = studio.client.tasks.list(project=project_id, fields="task_only", include="id,data")
+    return {(t.data.get("id"), t.data.get("sha256")) for t in tasks}
+
+
+@dataclass
+class PushResult:
+    project_id: int
+    created: bool
+    pushed: list[str]
+    already_there: int
+    model_version: str
+
+
+def push(studio: Studio, docs: list[Document], title: str, label_config: str, tagger: Tagger,
+         sample: int | None = None, strategy: str = "random", seed: int = 0) -> PushResult:
+    """Create or reuse the project, then import the chosen new documents with predictions."""
+    project, created = ensure_project(studio, title, label_config)
+    seen = imported_keys(studio, project.id)
+    fresh = []
+    for doc in docs:
+        if (doc.id, doc.sha256) not in seen:
+            seen.add((doc.id, doc.sha256))
+            fresh.append(Candidate(doc))
+    already = len(docs) - len(fresh)
+    if strategy == "random":  # the model is needed only for the documents sent
+        chosen = choose(fresh, sample, strategy, seed)
+        predict(chosen, tagger)
+    else:
+        predict(fresh, tagger)
+        chosen = choose(fresh, sample, strategy, seed)
+    model_version = tagger.name
+    tasks = [to_task(c, model_version) for c in chosen]
+    for b in range(0, len(tasks), IMPORT_BATCH):
+        studio.client.projects.import_tasks(project.id, request=tasks[b:b + IMPORT_BATCH])
+    return PushResult(project.id, created, [c.doc.id for c in chosen], already, model_version)
