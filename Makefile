@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup train clean
+.PHONY: demo test setup train clean .venv-ls
 
 setup: $(STAMP)
 
@@ -19,11 +19,30 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/gktagger extract examples -o demo.jsonl
 
-test: $(STAMP)
+test: $(STAMP) .venv-ls
 	$(PY) -m pytest -q
 
 train: $(STAMP)
 	$(PY) -m training.train --config configs/default.yaml
 
+# The Label Studio server for `pytest -m labelstudio` lives in its own venv: label-studio pins
+# Django, numpy and its SDK, which must not leak into .venv (only label-studio-sdk is there).
+# A fresh Label Studio data dir takes ~45 s to migrate: the tests copy one built once (gitignored).
+LS_VENV := .venv-ls
+LS_STAMP := $(LS_VENV)/.installed
+LS_VERSION := 1.23.2
+LS_TEMPLATE := .cache/ls-data-template/gktagger-template.json
+
+.venv-ls: $(LS_STAMP) $(LS_TEMPLATE)
+
+$(LS_STAMP):
+	test -x $(LS_VENV)/bin/python || $(PYTHON) -m venv $(LS_VENV)
+	$(LS_VENV)/bin/python -m pip install -q --upgrade pip
+	$(LS_VENV)/bin/python -m pip install -q label-studio==$(LS_VERSION)
+	touch $(LS_STAMP)
+
+$(LS_TEMPLATE): $(LS_STAMP)
+	$(LS_VENV)/bin/python tests/labelstudio_server.py template
+
 clean:
-	rm -rf $(VENV) demo.jsonl .pytest_cache
+	rm -rf $(VENV) $(LS_VENV) .cache demo.jsonl .pytest_cache
