@@ -5,8 +5,11 @@ Django, numpy and its SDK, so it stays out of ``.venv``). A fresh data dir takes
 migrate, so ``label-studio init`` runs once into a cached template
 (``.cache/ls-data-template``) that each session copies: a start then takes a few seconds.
 
-    python tests/labelstudio_server.py template     # build the cached data dir (make .venv-ls does)
-    python tests/labelstudio_server.py serve        # a server for trying things by hand (Ctrl-C stops it)
+    python tests/labelstudio_server.py template          # build the cached data dir (make .venv-ls does)
+    python tests/labelstudio_server.py serve [DATA_DIR]  # a local server to annotate with (Ctrl-C stops it)
+
+``serve`` keeps its data in DATA_DIR (made from the template on first use, reused afterwards;
+default: a new temporary folder) and listens on 127.0.0.1:8080, or a free port if 8080 is taken.
 
 Standard library only, so ``make`` can run it with any Python; the pytest fixture using it is
 ``labelstudio`` in ``tests/test_studio.py``.
@@ -16,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -116,10 +120,19 @@ class Server:
                 self.process.wait()
 
 
-def start(data_dir: Path) -> Server:
-    """Copy the template into ``data_dir`` and start a server on a free port; returns once it answers."""
-    shutil.copytree(build_template(), data_dir)
-    port = free_port()
+def port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def start(data_dir: Path, port: int | None = None) -> Server:
+    """Start a server on ``data_dir`` (copied from the template unless it exists) and a free port.
+
+    Returns once the server answers our token.
+    """
+    if not data_dir.exists():
+        shutil.copytree(build_template(), data_dir)
+    port = port or free_port()
     log = data_dir / "server.log"
     with open(log, "wb") as out:
         process = subprocess.Popen([str(LS_BIN), "start", "--no-browser", "--internal-host", "127.0.0.1",
@@ -146,9 +159,14 @@ def main(argv: list[str]) -> int:
     if argv == ["template"]:
         print(build_template())
         return 0
-    if argv == ["serve"]:
-        server = start(Path(tempfile.mkdtemp(prefix="gktagger-ls-")) / "data")
-        print(f"Label Studio at {server.url}, token {server.token}, user {USERNAME} / {PASSWORD}; Ctrl-C stops it")
+    if argv[:1] == ["serve"] and len(argv) <= 2:
+        data_dir = Path(argv[1]).resolve() if len(argv) == 2 else Path(tempfile.mkdtemp(prefix="gktagger-ls-")) / "data"
+        server = start(data_dir, 8080 if port_is_free(8080) else None)
+        print(f"Label Studio at {server.url} (data in {data_dir})\n"
+              f"  log in as {USERNAME} / {PASSWORD}\n"
+              f"  export LABEL_STUDIO_URL={server.url} LABEL_STUDIO_API_KEY={server.token}\n"
+              "Ctrl-C stops it", flush=True)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # a stopped wrapper stops its server
         try:
             server.process.wait()
         except KeyboardInterrupt:

@@ -312,3 +312,11 @@ def test_server_problems_exit_2_with_one_line_and_write_nothing(studio, labelstu
         code, err = studio(*args, **server)
         assert code == 2 and len(err) == 1 and err[0].startswith("gktagger: error: ") and message in err[0], (args, err)
     assert not out.exists()
+
+
+@pytest.mark.labelstudio
+def test_personal_access_tokens_are_accepted(studio, client, tmp_path):
+    """Label Studio 1.23 hands out JWT personal access tokens by default; the SDK exchanges them."""
+    token = client.tokens.create().token
+    code, err = studio("pull", "--project", "no such project", "-o", str(tmp_path / "out"), token=token)
+    assert code == 2 and "no Label Studio project titled" in err[0]  # past authentication

@@ -26,7 +26,6 @@ def cmd_config(args) -> int:
 
 def cmd_push(args) -> int:
     from ..reading import iter_documents
-    from ..tagger import Tagger
     from .config import labeling_config
     from .push import push
     from .server import connect, server_errors
@@ -35,6 +34,8 @@ def cmd_push(args) -> int:
         raise StudioError(f"--sample must be at least 1, not {args.sample}")
     documents = iter_documents(args.inputs, text_column=args.text_column, id_column=args.id_column)
     studio = connect(args.url, args.token)
+    from ..tagger import Tagger  # torch takes seconds to import: not before the server is known to answer
+
     tagger = Tagger.from_pretrained(args.model)
     docs = []
     for doc in documents:

@@ -17,7 +17,7 @@ Pulling again gives the same files, byte for byte (``created_ago`` is dropped fr
 it is the only field that changes with the clock).
 
 >>> annotation_file_name(ann.AnnotatedDoc("reports/a b.txt", "0" * 64, []))
-'a_b.txt-d1a3ba1c.json'
+'a_b.txt-fbbe5b68.json'
 """
 from __future__ import annotations
 
