@@ -18,7 +18,7 @@ from .repeats import find_body
 from .schema import SECTIONS
 from .splits import resolve_runs
 from .tagger import Prediction, Tagger
-from .tags import TagSpan
+from .tags import TagSpan, merge_fragments
 from .validate import validate
 
 
@@ -42,7 +42,7 @@ def prepare(doc: Document) -> Prepared:
 
 def raw_spans(p: Prepared, pred: Prediction) -> tuple[list[TagSpan], set[str]]:
     """Predicted spans (run-together cells resolved) moved from the normalised body to raw offsets."""
-    spans, inferred = resolve_runs(p.body, pred.spans(), pred.begin)
+    spans, inferred = resolve_runs(p.body, merge_fragments(pred.spans(), p.body), pred.begin)
     out = []
     for s in spans:
         start, end = p.norm.to_raw(s.start + p.start, s.end + p.start)

@@ -59,3 +59,22 @@ def tags_to_spans(tags: Sequence[int], scores: Sequence[float] | None = None) ->
             current.end = i + 1
             current.score = min(current.score, p)
     return spans
+
+
+def merge_fragments(spans: list[TagSpan], text: str, max_gap: int = 1) -> list[TagSpan]:
+    """Join consecutive spans of one label that a tagger split apart (``26``+``45`` → ``2645``).
+
+    Only a gap of at most ``max_gap`` whitespace characters is bridged, so two
+    cells of a row (which carry different labels) are never joined.
+
+    >>> merge_fragments([TagSpan(0, 2, "proactive.total", .9), TagSpan(2, 4, "proactive.total", .8)], "2645")
+    [TagSpan(start=0, end=4, label='proactive.total', score=0.8)]
+    """
+    out: list[TagSpan] = []
+    for s in sorted(spans, key=lambda s: s.start):
+        prev = out[-1] if out else None
+        if prev and prev.label == s.label and s.start - prev.end <= max_gap and not text[prev.end:s.start].strip():
+            out[-1] = TagSpan(prev.start, s.end, s.label, min(prev.score, s.score))
+        else:
+            out.append(TagSpan(s.start, s.end, s.label, s.score))
+    return out
