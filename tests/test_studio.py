@@ -85,6 +85,14 @@ def project_tasks(client, title: str) -> list[dict]:
                   key=lambda t: t["id"])
 
 
+def labeling_stream_next(labelstudio, project_id: int) -> dict:
+    """The next task of the labeling stream, with the predictions Label Studio pre-annotates it with."""
+    url = f"{labelstudio.url}/api/projects/{project_id}/next"
+    status, body = labelstudio_server.get(url, labelstudio.token)
+    assert status == 200, body
+    return json.loads(body)
+
+
 def submit(client, task: dict, result: list[dict]) -> None:
     """What the UI sends when an annotator submits an annotation started from the task's prediction."""
     client.annotations.create(id=task["id"], result=result, was_cancelled=False, ground_truth=False,
@@ -167,7 +175,7 @@ def test_annotation_text_key_round_trips_and_corpus_files_have_none(corpus):
 # --- against the server ---
 
 @pytest.mark.labelstudio
-def test_round_trip_push_correct_pull_train(studio, client, corpus, tagging_model, tmp_path):
+def test_round_trip_push_correct_pull_train(studio, client, labelstudio, corpus, tagging_model, tmp_path):
     """Push with predictions → correct one label, add a missed span → pull → the files train a model."""
     from training.synth import generate
 
@@ -182,6 +190,8 @@ def test_round_trip_push_correct_pull_train(studio, client, corpus, tagging_mode
 
     tasks = project_tasks(client, "round trip")
     model_version = json.loads((tagging_model / "gktagger.json").read_text())["model_version"]
+    next_task = labeling_stream_next(labelstudio, tasks[0]["project"])  # what the annotator is shown
+    assert next_task["predictions"][0]["model_version"] == model_version and next_task["predictions"][0]["result"]
     expected = {}
     for task in tasks:
         data = task["data"]
@@ -298,7 +308,8 @@ def test_pull_reports_a_span_that_does_not_match_its_text(studio, client, corpus
 
 
 @pytest.mark.labelstudio
-def test_server_problems_exit_2_with_one_line_and_write_nothing(studio, labelstudio, corpus, tmp_path):
+def test_server_problems_exit_2_with_one_line_and_write_nothing(studio, labelstudio, corpus, tagging_model,
+                                                                 tmp_path):
     out = tmp_path / "pulled"
     down = f"http://127.0.0.1:{labelstudio_server.free_port()}"
     cases = [
@@ -307,11 +318,27 @@ def test_server_problems_exit_2_with_one_line_and_write_nothing(studio, labelstu
         (("pull", "--project", "x", "-o", str(out)), {"token": "0" * 40}, "refused the API token (HTTP 401)"),
         (("push", str(corpus / SAMPLING_DOCS[0]), "--project", "x"), {"token": "0" * 40}, "refused the API token"),
         (("pull", "--project", "no such project", "-o", str(out)), {}, "no Label Studio project titled 'no such project'"),
+        (("push", str(corpus / SAMPLING_DOCS[0]), "--project", "ab", "--model", str(tagging_model)), {},
+         "answered HTTP 400: title: Ensure this field has at least 3 characters."),
     ]
     for args, server, message in cases:
         code, err = studio(*args, **server)
         assert code == 2 and len(err) == 1 and err[0].startswith("gktagger: error: ") and message in err[0], (args, err)
     assert not out.exists()
+
+
+@pytest.mark.labelstudio
+def test_a_push_with_another_model_makes_it_the_prelabeling_model(studio, client, corpus, smoke_model,
+                                                                   tagging_model):
+    def push(doc: str, model: Path) -> str:
+        assert studio("push", str(corpus / doc), "--project", "models", "--model", str(model))[0] == 0
+        [project] = [p for p in client.projects.list(title="models") if p.title == "models"]
+        return client.projects.get(project.id).model_version
+
+    versions = [json.loads((m / "gktagger.json").read_text())["model_version"] for m in (smoke_model, tagging_model)]
+    assert versions[0] != versions[1]
+    assert push(SAMPLING_DOCS[0], smoke_model) == versions[0]
+    assert push(SAMPLING_DOCS[1], tagging_model) == versions[1]
 
 
 @pytest.mark.labelstudio

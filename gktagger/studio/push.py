@@ -4,7 +4,10 @@ One task per document (a long document stays one task): ``data`` holds the raw t
 (every offset indexes it), the document id and sha256, and the model's format/year guess; the
 model's raw spans are the task's prediction (``model_version`` = the model's name, a ``score`` per
 span, the prediction's score = its lowest span score). A document whose id and sha256 are already
-in the project is not imported again.
+in the project is not imported again. Label Studio pre-annotates with the predictions of the
+project's ``model_version`` only, so a push makes its model the project's: tasks pushed earlier
+by another model then show no pre-annotations unless that model is chosen again (project
+Settings > Annotation > Prelabeling).
 
 Sampling picks which documents to send: ``random`` (seeded), ``uncertain`` (lowest mean span score
 first; a document with no span at all counts as 0) or ``invalid`` (only documents whose extraction
@@ -132,4 +135,6 @@ def push(studio: Studio, docs: list[Document], title: str, label_config: str, ta
     tasks = [to_task(c, model_version) for c in chosen]
     for b in range(0, len(tasks), IMPORT_BATCH):
         studio.client.projects.import_tasks(project.id, request=tasks[b:b + IMPORT_BATCH])
+    if tasks and studio.client.projects.get(project.id).model_version != model_version:
+        studio.client.projects.update(project.id, model_version=model_version)
     return PushResult(project.id, created, [c.doc.id for c in chosen], already, model_version)

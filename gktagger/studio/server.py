@@ -38,11 +38,13 @@ def url_and_token(url: str | None, token: str | None, env: Mapping[str, str] = o
 
 
 def _detail(body) -> str:
+    """The useful part of an error body: field errors ("title: …") before a generic "detail"."""
     if isinstance(body, dict):
-        for key in ("detail", "validation_errors", "message"):
-            if body.get(key):
-                body = body[key]
-                break
+        errors = body.get("validation_errors")
+        if isinstance(errors, dict) and errors:
+            body = "; ".join(f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in errors.items())
+        else:
+            body = body.get("detail") or body.get("message") or body
     return " ".join(str(body).split())[:300]
 
 
