@@ -65,8 +65,8 @@ def cmd_pull(args) -> int:
           f"{len(result.unchanged)} unchanged, {result.not_annotated} task(s) skipped or without a submitted "
           f"annotation; export kept in {result.export}", file=sys.stderr)
     if result.problems:
-        print(f"gktagger: {len(result.problems)} problem(s) above: those documents were not written; fix the "
-              "annotations in Label Studio and pull again", file=sys.stderr)
+        print(f"gktagger: {len(result.problems)} problem(s) above; an annotation that does not fit its text is "
+              "not written: fix it in Label Studio and pull again", file=sys.stderr)
         return 1
     return 0
 
