@@ -26,6 +26,7 @@ from gktagger.studio.push import Candidate, choose
 from gktagger.validate import revalidate
 
 ROUND_TRIP_DOCS = ("reports/pingtan_zhq_2019.txt", "reports/shanghai_bgt_2019.html")  # plain text and HTML
+SMOKE_CONFIG = ann.REPO_ROOT / "configs" / "smoke.yaml"
 SAMPLING_DOCS = ("reports/pingtan_county_2011.txt", "reports/pingtan_lwt_2019.txt",
                  "reports/pingtan_zhq_2023.txt", "reports/kiro_sh_bgt_2025.md")
 
@@ -55,7 +56,7 @@ def tagging_model(tmp_path_factory, corpus):
     from training.train import main as train
 
     out = tmp_path_factory.mktemp("tagging-model")
-    assert train(["--config", "configs/smoke.yaml", "--output", str(out), "--set", "train.max_steps=200",
+    assert train(["--config", str(SMOKE_CONFIG), "--output", str(out), "--set", "train.max_steps=200",
                   "train.learning_rate=0.005", "train.outside_weight=0.1", "train.eval_every=1000",
                   "data.dev_documents=[]"]) == 0
     return out
@@ -239,7 +240,7 @@ def test_round_trip_push_correct_pull_train(studio, client, labelstudio, corpus,
     from training.train import main as train
 
     model = tmp_path / "retrained"
-    assert train(["--config", "configs/smoke.yaml", "--output", str(model), "--set", f"data.annotations=[{pulled}]",
+    assert train(["--config", str(SMOKE_CONFIG), "--output", str(model), "--set", f"data.annotations=[{pulled}]",
                   "data.dev_documents=[]", "data.synthetic_n=2", "train.max_steps=2", "train.eval_every=1000"]) == 0
     assert sorted(json.loads((model / "gktagger.json").read_text())["train_documents"]) == sorted(by_path.values())
 
