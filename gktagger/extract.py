@@ -44,9 +44,15 @@ def raw_spans(p: Prepared, pred: Prediction) -> tuple[list[TagSpan], set[str]]:
     """Predicted spans (run-together cells resolved) moved from the normalised body to raw offsets."""
     spans, inferred = resolve_runs(p.body, merge_fragments(pred.spans(), p.body), pred.begin)
     out = []
+    raw = p.doc.text
     for s in spans:
         start, end = p.norm.to_raw(s.start + p.start, s.end + p.start)
-        out.append(TagSpan(start, end, s.label, s.score))
+        while start < end and raw[start].isspace():
+            start += 1
+        while end > start and raw[end - 1].isspace():
+            end -= 1
+        if start < end:
+            out.append(TagSpan(start, end, s.label, s.score))
     return out, inferred
 
 

@@ -54,10 +54,12 @@ def body_end(raw: str, last_heading: int, end: int) -> int:
 def build_sections(raw: str, headings: list[TagSpan], body_end_at: int) -> list[dict]:
     """Sections from heading spans (raw offsets): each runs to the next heading; the last one to the
     end of the body (footers after it are not part of it). A report has each section once: where a
-    section ID is tagged more than once, the most confident heading (then the first) is kept."""
+    section ID is tagged more than once, the heading with the most confident characters (length ×
+    lowest probability; then the first) is kept."""
     best: dict[str, TagSpan] = {}
+    weight = lambda h: (h.end - h.start) * h.score
     for h in sorted((h for h in headings if h.label in SECTIONS), key=lambda h: h.start):
-        if h.label not in best or h.score > best[h.label].score:
+        if h.label not in best or weight(h) > weight(best[h.label]):
             best[h.label] = h
     heads = sorted(best.values(), key=lambda h: h.start)
     if heads:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from .schema import bio_labels
+from .schema import SECTIONS, bio_labels
 
 LABELS: list[str] = bio_labels()
 LABEL_IDS: dict[str, int] = {l: i for i, l in enumerate(LABELS)}
@@ -61,11 +61,13 @@ def tags_to_spans(tags: Sequence[int], scores: Sequence[float] | None = None) ->
     return spans
 
 
-def merge_fragments(spans: list[TagSpan], text: str, max_gap: int = 1) -> list[TagSpan]:
+def merge_fragments(spans: list[TagSpan], text: str, max_gap: int = 1, heading_gap: int = 4) -> list[TagSpan]:
     """Join consecutive spans of one label that a tagger split apart (``26``+``45`` → ``2645``).
 
-    Only a gap of at most ``max_gap`` whitespace characters is bridged, so two
-    cells of a row (which carry different labels) are never joined.
+    For fields only a gap of at most ``max_gap`` whitespace characters is
+    bridged, so two cells of a row (which carry different labels) are never
+    joined; a section heading's fragments are joined across up to
+    ``heading_gap`` characters of the same line (``三、`` … ``收到和处理…``).
 
     >>> merge_fragments([TagSpan(0, 2, "proactive.total", .9), TagSpan(2, 4, "proactive.total", .8)], "2645")
     [TagSpan(start=0, end=4, label='proactive.total', score=0.8)]
@@ -73,7 +75,11 @@ def merge_fragments(spans: list[TagSpan], text: str, max_gap: int = 1) -> list[T
     out: list[TagSpan] = []
     for s in sorted(spans, key=lambda s: s.start):
         prev = out[-1] if out else None
-        if prev and prev.label == s.label and s.start - prev.end <= max_gap and not text[prev.end:s.start].strip():
+        gap = text[prev.end:s.start] if prev else ""
+        joinable = prev and prev.label == s.label and (
+            (len(gap) <= max_gap and not gap.strip())
+            or (prev.label in SECTIONS and len(gap) <= heading_gap and "\n" not in gap))
+        if joinable:
             out[-1] = TagSpan(prev.start, s.end, s.label, min(prev.score, s.score))
         else:
             out.append(TagSpan(s.start, s.end, s.label, s.score))
