@@ -132,11 +132,11 @@ def run_extract(inputs: list[str], out: str, model: str | None = None, workers: 
             sink.write(records)
             for d, r in zip(batch_docs, records):
                 summary.add(r, len(d.text))
-            if progress:
+            if progress is not None:
                 progress.update(len(records))
     finally:
         sink.close()
-        if progress:
+        if progress is not None:
             progress.close()
     summary.seconds = time.time() - started
     if out_path.suffix in TABLE_SUFFIXES:

@@ -148,3 +148,9 @@ def test_two_workers_give_the_same_records(smoke_model, tmp_path, corpus):
     two = [r for r in read_records(tmp_path / "two.jsonl")]
     assert [r["id"] for r in one] == [r["id"] for r in two]
     assert [r["fields"].keys() for r in one] == [r["fields"].keys() for r in two]
+
+
+def test_progress_bar_and_summary_are_shown(smoke_model, tmp_path, corpus, capsys):
+    assert run(["extract", str(corpus / "seeds"), "-o", str(tmp_path / "o.jsonl"), "--model", str(smoke_model)]) == 0
+    err = capsys.readouterr().err
+    assert "doc" in err and "documents: 3" in err and "failing checks:" in err
