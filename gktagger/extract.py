@@ -1,9 +1,10 @@
 """The extraction pipeline: document → normalised body → tags → fields and sections → checks → record.
 
->>> from gktagger.extract import Extractor          # doctest: +SKIP
->>> from gktagger.reading import read_path          # doctest: +SKIP
->>> Extractor().extract([read_path("examples/county_2021.txt")])[0]["status"]  # doctest: +SKIP
-'ok'
+>>> from gktagger.reading import read_path
+>>> from gktagger.annotations import REPO_ROOT
+>>> record = Extractor().extract([read_path(REPO_ROOT / "examples" / "county_2021_cells_per_line.txt")])[0]
+>>> record["status"] in ("ok", "invalid"), record["format"]
+(True, '2021')
 """
 from __future__ import annotations
 

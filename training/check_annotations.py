@@ -10,7 +10,6 @@ from collections import Counter
 
 from gktagger import annotations as ann
 from gktagger.identities import check_tables
-from gktagger.reading import read_path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     bad = 0
     total = Counter()
     for doc in ann.load_dir(*args.dirs):
-        text = read_path(ann.corpus_root() / doc.document).text
+        text = ann.document_text(doc)
         problems = doc.check(text) + ann.unexplained_failures(doc)
         fields = ann.gold_values(doc)
         outcomes = check_tables({k: v.value for k, v in fields.items()}, doc.format)

@@ -78,9 +78,9 @@ def score(docs: list[AnnotatedDoc], records: list[dict]) -> dict:
 
 
 def evaluate_model(extractor, docs: list[AnnotatedDoc]) -> dict:
-    from gktagger.reading import read_path
+    from gktagger.document import Document
 
-    texts = [read_path(ann.corpus_root() / d.document, id=d.document) for d in docs]
+    texts = [Document(id=d.document, text=ann.document_text(d), source=d.document) for d in docs]
     return score(docs, extractor.extract(texts))
 
 
