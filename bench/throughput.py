@@ -25,15 +25,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from gktagger.annotations import corpus_root  # noqa: E402
+from gktagger.annotations import corpus_files  # noqa: E402
 from gktagger.reading import read_path  # noqa: E402
 from gktagger.tagger import DEFAULT_MODEL_DIR  # noqa: E402
-
-
-def corpus_files() -> list[Path]:
-    root = corpus_root()
-    return sorted(p for sub in ("reports", "seeds") for p in (root / sub).iterdir()
-                  if p.suffix in {".txt", ".md", ".html"})
 
 
 def make_corpus(folder: Path, n: int) -> int:

@@ -41,6 +41,20 @@ def corpus_root() -> Path:
     return Path(env) if env else REPO_ROOT.parent / "shared" / "corpus"
 
 
+def corpus_files(root: Path | None = None) -> list[Path]:
+    """Every report page of the shared corpus (``reports/`` and ``seeds/``), sorted.
+
+    Raises FileNotFoundError when the corpus is not there, saying where it was looked for.
+    """
+    root = root or corpus_root()
+    files = sorted(p for sub in ("reports", "seeds") if (root / sub).is_dir() for p in (root / sub).iterdir()
+                   if p.suffix in (".txt", ".md", ".html", ".htm"))
+    if not files:
+        raise FileNotFoundError(f"no corpus documents under {root}: put shared/ beside the repository "
+                                "or set GKTAGGER_CORPUS")
+    return files
+
+
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

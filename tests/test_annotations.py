@@ -9,14 +9,9 @@ from gktagger.reading import read_path
 ANNOTATION_DIR = ann.REPO_ROOT / "data" / "annotations" / "corpus"
 
 
-def corpus_documents(root):
-    return sorted(str(p.relative_to(root)) for sub in ("reports", "seeds") for p in (root / sub).iterdir()
-                  if p.suffix in {".txt", ".md", ".html", ".htm"})
-
-
 def test_every_corpus_document_is_annotated(corpus):
     annotated = {d.document for d in ann.load_dir(ANNOTATION_DIR)}
-    assert annotated == set(corpus_documents(corpus))
+    assert annotated == {str(p.relative_to(corpus)) for p in ann.corpus_files(corpus)}
 
 
 @pytest.mark.parametrize("doc", ann.load_dir(ANNOTATION_DIR), ids=lambda d: d.name)

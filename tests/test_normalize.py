@@ -6,18 +6,9 @@ from functools import lru_cache
 
 import pytest
 
-from gktagger.annotations import corpus_root
+from gktagger.annotations import corpus_files
 from gktagger.normalize import LOST, is_traditional, normalise
 from gktagger.reading import read_path
-
-
-def corpus_paths():
-    root = corpus_root()
-    paths = sorted(p for d in ("reports", "seeds") for p in (root / d).glob("*")
-                   if p.suffix in (".txt", ".md", ".html"))
-    if not paths:
-        pytest.skip(f"no corpus documents under {root}: set GKTAGGER_CORPUS")
-    return paths
 
 
 @lru_cache(maxsize=None)
@@ -50,7 +41,7 @@ def plausible(piece: str, out: str, left: str, right: str) -> bool:
 
 @pytest.fixture(scope="module")
 def corpus():
-    return [(p.name, read_path(p).text) for p in corpus_paths()]
+    return [(p.name, read_path(p).text) for p in corpus_files()]
 
 
 def test_every_normalised_char_comes_from_its_raw_span(corpus):

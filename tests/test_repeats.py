@@ -3,22 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from gktagger.annotations import corpus_root
+from gktagger.annotations import corpus_files, corpus_root
 from gktagger.normalize import normalise
 from gktagger.reading import read_path
 from gktagger.repeats import find_body
 
 NAV = "首页 | 政务公开 | 政府信息公开 | 政策文件 | 互动交流 | 办事服务\n您当前的位置: 首页 > 政府信息公开 > 年报\n"
 FOOTER = "\n打印本页 关闭窗口\n主办单位: 某某市人民政府办公室 网站标识码3306830002 备案号 浙ICP备11041973号-1\n"
-
-
-def corpus_paths():
-    root = corpus_root()
-    paths = sorted(p for d in ("reports", "seeds") for p in (root / d).glob("*")
-                   if p.suffix in (".txt", ".md", ".html"))
-    if not paths:
-        pytest.skip(f"no corpus documents under {root}: set GKTAGGER_CORPUS")
-    return paths
 
 
 def report(name: str) -> str:
@@ -110,7 +101,7 @@ def test_long_tables_of_zeros_are_not_copies(body):
 
 def test_no_corpus_document_repeats_its_body():
     """Checked by hand: no corpus page holds its body twice (000_… only repeats ``|||`` rules)."""
-    for path in corpus_paths():
+    for path in corpus_files():
         raw = read_path(path).text
         assert find_body(raw) == (0, len(raw)), path.name
         text = normalise(raw).text
@@ -118,7 +109,7 @@ def test_no_corpus_document_repeats_its_body():
 
 
 def test_every_corpus_report_doubled_gives_its_first_copy():
-    for path in corpus_paths():
+    for path in corpus_files():
         text = normalise(read_path(path).text).text
         page = text + FOOTER + text
         start, end = find_body(page)
@@ -126,7 +117,7 @@ def test_every_corpus_report_doubled_gives_its_first_copy():
 
 
 def test_large_page_is_handled():
-    texts = [normalise(read_path(p).text).text for p in corpus_paths()]
+    texts = [normalise(read_path(p).text).text for p in corpus_files()]
     page = "\n".join(texts) * 2
     assert len(page) > 150_000
     start, end = find_body(page)
