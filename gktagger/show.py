@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .html.page import esc, fmt_value, legend, page, page_name
-from .html.tables import Cells, other_fields, table2, table3, table4
+from .html.tables import Cells, field_marks, other_fields, table2, table3, table4
 from .schema import FIELDS, GROUPS, SECTIONS
 
 SHOW_CSS = """
@@ -108,17 +108,7 @@ def collect_marks(record: dict, raw: str) -> tuple[list[Mark], list[str]]:
         if fid not in FIELDS:
             problems.append(f"{fid}: not a field ID of the catalogue")
             continue
-        extra = []
-        notes = []
-        if entry.get("split") == "inferred":
-            extra.append("inferred-box")
-            notes.append("split inferred")
-        if entry.get("prose"):
-            extra.append("prose-mark")
-            notes.append("stated in prose")
-        if fid in failing:
-            extra.append("fail-box")
-            notes.append("failing check " + ", ".join(f"#{i + 1}" for i in failing[fid]))
+        extra, notes = field_marks(entry, failing.get(fid))
         title = f"{fid} = {fmt_value(entry)} · {FIELDS[fid].label}" + "".join(f" · {n}" for n in notes)
         add(entry.get("start"), entry.get("end"), entry.get("text"), f"span-{fid}", FIELDS[fid].group,
             title, fid, extra)

@@ -23,6 +23,21 @@ T3_RESULTS_HEADING = "三、本年度办理结果"
 CHINESE_ORDINALS = "一二三四五六七八九十"
 
 
+def field_marks(entry: dict, failing: list[int] | None) -> tuple[list[str], list[str]]:
+    """CSS classes and hover notes of a reported field, the same in the text and in the rebuilt table."""
+    classes, notes = [], []
+    if entry.get("split") == "inferred":
+        classes.append("inferred-box")
+        notes.append("split inferred")
+    if entry.get("prose"):
+        classes.append("prose-mark")
+        notes.append("stated in prose")
+    if failing:
+        classes.append("fail-box")
+        notes.append("failing check " + ", ".join(f"#{i + 1}" for i in failing))
+    return classes, notes
+
+
 @dataclass
 class Cells:
     """What a table cell needs to know: the fields, which are in failing checks, which have a span to link."""
@@ -33,24 +48,13 @@ class Cells:
     def td(self, fid: str) -> str:
         entry = self.fields.get(fid)
         label = FIELDS[fid].label
-        classes = ["cell"]
-        if fid in self.failing:
-            classes.append("fail-box")
         if entry is None:
-            classes.append("blank")
+            classes = ["cell", "blank"] + (["fail-box"] if fid in self.failing else [])
             return f'<td id="cell-{esc(fid)}" class="{" ".join(classes)}" title="{esc(fid)} · {esc(label)} · not stated"></td>'
-        classes.append(f"g-{FIELDS[fid].group}")
-        notes = []
-        if entry.get("split") == "inferred":
-            classes.append("inferred-box")
-            notes.append("split inferred")
-        if entry.get("prose"):
-            classes.append("prose-mark")
-            notes.append("stated in prose")
+        marks, notes = field_marks(entry, self.failing.get(fid))
+        classes = ["cell", f"g-{FIELDS[fid].group}", *marks]
         if entry.get("na"):
             notes.append("NA")
-        if fid in self.failing:
-            notes.append("failing check " + ", ".join(f"#{i + 1}" for i in self.failing[fid]))
         title = f"{fid} = {fmt_value(entry)} · {label} · text {entry.get('text', '')!r}"
         title += "".join(f" · {n}" for n in notes)
         shown = esc(fmt_value(entry))
