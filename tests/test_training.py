@@ -76,3 +76,19 @@ def test_init_from_a_local_checkpoint_carries_character_embeddings(tmp_path):
     assert emb.shape[0] == len(tokenizer)
     assert torch.equal(emb[tokenizer.convert_tokens_to_ids("公")], source.get_input_embeddings().weight[5])
     assert model.config.num_labels == len(model.config.id2label) == 481
+
+
+def test_shipped_model_loads_predicts_and_round_trips(corpus, tmp_path):
+    from gktagger.tagger import DEFAULT_MODEL_DIR
+
+    assert (DEFAULT_MODEL_DIR / "model.safetensors").stat().st_size < 40 * 2**20
+    meta = json.loads((DEFAULT_MODEL_DIR / "gktagger.json").read_text())
+    assert set(meta["config"]["data"]["dev_documents"]).isdisjoint(meta["train_documents"])
+    tagger = Tagger.from_pretrained()
+    text = normalise(read_path(corpus / "reports/pingtan_zhq_2023.txt").text).text
+    pred = tagger.predict(text)
+    assert len(pred.tags) == len(text) and pred.spans(), "the shipped model tags nothing"
+    tagger.model.save_pretrained(tmp_path)
+    tagger.tokenizer.save_pretrained(tmp_path)
+    again = Tagger.from_pretrained(tmp_path).predict(text)
+    assert (again.tags == pred.tags).all()
