@@ -21,13 +21,16 @@ def detect_year(text: str) -> int | None:
     return None
 
 
+MIN_FORMAT_EVIDENCE = 3  # cells only one template has; fewer may be a stray tag
+
+
 def detect_format(fields: dict, year: int | None) -> str:
-    """``2021``/``2019`` by the table cells found, else by year; ``legacy`` up to 2018."""
-    found = {FIELDS[f].formats for f in fields}
-    if ("2021",) in found:
-        return "2021"
-    if ("2019",) in found:
-        return "2019"
+    """``2021``/``2019`` by the cells only one template has (where there are enough of them),
+    else by year; ``legacy`` up to 2018."""
+    only_2021 = sum(FIELDS[f].formats == ("2021",) for f in fields)
+    only_2019 = sum(FIELDS[f].formats == ("2019",) for f in fields)
+    if max(only_2021, only_2019) >= MIN_FORMAT_EVIDENCE or (year is None and only_2021 != only_2019):
+        return "2021" if only_2021 > only_2019 else "2019"
     if year is None:
         return "unknown"
     if year <= 2018:

@@ -61,12 +61,12 @@ def tags_to_spans(tags: Sequence[int], scores: Sequence[float] | None = None) ->
     return spans
 
 
-def merge_fragments(spans: list[TagSpan], text: str, max_gap: int = 1, heading_gap: int = 4) -> list[TagSpan]:
+def merge_fragments(spans: list[TagSpan], text: str, max_gap: int = 0, heading_gap: int = 4) -> list[TagSpan]:
     """Join consecutive spans of one label that a tagger split apart (``26``+``45`` → ``2645``).
 
-    For fields only a gap of at most ``max_gap`` whitespace characters is
-    bridged, so two cells of a row (which carry different labels) are never
-    joined; a section heading's fragments are joined across up to
+    For fields only touching fragments are joined (``max_gap`` spaces at most):
+    a space, tab or line break may be all that separates two cells; a section
+    heading's fragments are joined across up to
     ``heading_gap`` characters of the same line (``三、`` … ``收到和处理…``).
 
     >>> merge_fragments([TagSpan(0, 2, "proactive.total", .9), TagSpan(2, 4, "proactive.total", .8)], "2645")
@@ -77,7 +77,7 @@ def merge_fragments(spans: list[TagSpan], text: str, max_gap: int = 1, heading_g
         prev = out[-1] if out else None
         gap = text[prev.end:s.start] if prev else ""
         joinable = prev and prev.label == s.label and (
-            (len(gap) <= max_gap and not gap.strip())
+            (len(gap) <= max_gap and not gap.strip(" "))
             or (prev.label in SECTIONS and len(gap) <= heading_gap and "\n" not in gap))
         if joinable:
             out[-1] = TagSpan(prev.start, s.end, s.label, min(prev.score, s.score))

@@ -78,7 +78,8 @@ def _check_mentions(mentions: list[dict], fields: dict) -> list[Outcome]:
     for m in mentions:
         fid = m["field"]
         table = fields.get(fid)
-        if not fid.startswith("t3.") or table is None or table.get("prose") or m.get("value") is None:
+        if not (fid.startswith("t3.") and fid.endswith(".total") and m.get("prose")) \
+                or table is None or table.get("prose") or m.get("value") is None:
             continue
         ok = table.get("value") is not None and abs(table["value"] - m["value"]) < 1e-6
         out.append(Outcome("prose.t3_total", f"{fid}@{m['start']}", "pass" if ok else "fail",

@@ -51,3 +51,25 @@ def test_oracle_record_follows_the_contract(corpus, d):
 ])
 def test_year_detection(text, year):
     assert detect_year(text) == year
+
+
+def test_fragments_join_only_when_touching_and_never_across_a_tab():
+    from gktagger.tags import TagSpan, merge_fragments
+
+    text = "26451\t1"
+    spans = [TagSpan(0, 2, "proactive.total"), TagSpan(2, 4, "proactive.total"),
+             TagSpan(4, 5, "t3.new.natural"), TagSpan(6, 7, "t3.new.natural")]
+    assert [(s.start, s.end) for s in merge_fragments(spans, text)] == [(0, 4), (4, 5), (6, 7)]
+
+
+@pytest.mark.parametrize("fields,year,fmt", [
+    ({"t3.other_misc.total": 1, "t3.other_no_fee.total": 0, "t2.regulations.issued": 0}, 2022, "2021"),
+    ({"t3.other_misc.total": 1}, 2020, "2019"),  # one stray 2021-only tag does not outvote the year
+    ({"t2.licensing.change": 1, "t2.penalty.change": 2, "t3.other_processing.total": 0}, None, "2019"),
+    ({}, 2015, "legacy"),
+    ({}, None, "unknown"),
+])
+def test_format_detection(fields, year, fmt):
+    from gktagger.record import detect_format
+
+    assert detect_format(fields, year) == fmt
