@@ -23,7 +23,7 @@ def dev_scores(model_dir: Path, dev_documents: list[str], annotation_dirs: list[
     return evaluate_model(Extractor(model=str(model_dir)), docs)
 
 
-def card(model_dir: Path, loso: Path | None, bench: Path | None) -> str:
+def card(model_dir: Path, loso: Path | None, bench: Path | None, extra: Path | None = None) -> str:
     meta = json.loads((model_dir / "gktagger.json").read_text(encoding="utf-8"))
     cfg = meta["config"]
     m, d, t = cfg["model"], cfg["data"], cfg["train"]
@@ -46,6 +46,8 @@ def card(model_dir: Path, loso: Path | None, bench: Path | None) -> str:
         + ", ".join(f"`{x}`" for x in d["dev_documents"]) + ".", "",
         markdown(scores, "dev documents"),
     ]
+    if extra and extra.exists():
+        lines += [extra.read_text(encoding="utf-8")]
     if loso and loso.exists():
         lines += ["## Leave-one-source-out", "",
                   "`python -m training.loso --config configs/loso.yaml`: trained without a layout family "
@@ -60,9 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", type=Path, default=REPO_ROOT / "gktagger" / "model")
     p.add_argument("--loso", type=Path, default=REPO_ROOT / "runs" / "loso" / "loso.md")
     p.add_argument("--bench", type=Path, default=REPO_ROOT / "bench" / "RESULTS.md")
+    p.add_argument("--extra", type=Path, default=REPO_ROOT / "docs" / "model-ablation.md",
+                   help="hand-written status and ablation, inserted after the dev scores")
     p.add_argument("--out", type=Path, default=REPO_ROOT / "MODEL_CARD.md")
     args = p.parse_args(argv)
-    args.out.write_text(card(args.model, args.loso, args.bench), encoding="utf-8")
+    args.out.write_text(card(args.model, args.loso, args.bench, args.extra), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
 
