@@ -62,16 +62,8 @@ def test_a_wrong_model_split_is_repaired_by_the_identities(corpus, document, run
     assert labels[k] in inferred
 
 
-def test_a_split_the_identities_already_accept_is_left_alone():
-    text = "7000007"
-    labels = ["t3.granted." + c for c in ("natural", "commercial", "research", "social", "legal", "other_org", "total")]
-    spans = [TagSpan(i, i + 1, l) for i, l in enumerate(labels)]
-    fixed, inferred = resolve_runs(text, spans, np.full(7, 0.5))
-    assert fixed == spans and not inferred
-
-
-def test_no_split_satisfies_the_identities_keeps_the_model_split():
-    text = "9999999"
+@pytest.mark.parametrize("text", ["7000007", "9999999"], ids=["identities-hold", "no-split-fits"])
+def test_the_model_split_stays_when_it_fits_or_nothing_fits(text):
     labels = ["t3.granted." + c for c in ("natural", "commercial", "research", "social", "legal", "other_org", "total")]
     spans = [TagSpan(i, i + 1, l) for i, l in enumerate(labels)]
     fixed, inferred = resolve_runs(text, spans, np.full(7, 0.5))
