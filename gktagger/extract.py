@@ -63,7 +63,7 @@ def assemble(p: Prepared, pred: Prediction) -> dict:
     fields, mentions = choose_fields(raw, spans)
     for label in inferred & fields.keys():
         fields[label]["split"] = "inferred"
-    body_end = p.norm.to_raw(max(p.end - 1, p.start), max(p.end, p.start + 1))[1] if p.end > p.start else len(raw)
+    body_end = p.norm.ends[p.end - 1] if p.end > p.start else len(raw)
     sections = build_sections(raw, [s for s in spans if s.label in SECTIONS], body_end)
     year = detect_year(p.body)
     fmt = detect_format(fields, year)

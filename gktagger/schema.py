@@ -11,7 +11,7 @@ Label Studio config are all derived from the tables below.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 FORMATS = ("2021", "2019", "legacy")
 GROUPS = ("sections", "table2", "table3", "table4", "prose")

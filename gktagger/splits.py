@@ -27,8 +27,6 @@ import math
 from itertools import combinations
 from typing import Sequence
 
-import numpy as np
-
 from .identities import Identity, table_identities
 from .tags import TagSpan
 from .values import parse_value
