@@ -9,14 +9,15 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from .decode import decode_tables
 from .document import Document
 from .fields import choose_fields
 from .normalize import normalise
 from .record import build_sections, detect_format, detect_year, error_record, make_record
 from .repeats import find_body
-from .schema import SECTIONS
+from .schema import FIELDS, SECTIONS
 from .splits import resolve_runs
 from .tagger import Prediction, Tagger
 from .tags import TagSpan, merge_fragments
@@ -41,6 +42,15 @@ def prepare(doc: Document) -> Prepared:
     return Prepared(doc, norm, start, end)
 
 
+def constrained(p: Prepared, pred: Prediction, year: int | None) -> Prediction:
+    """The prediction with table cells re-decoded in template order (2019/2021 reports)."""
+    if pred.logp is None:
+        return pred
+    fmt = detect_format({s.label: None for s in pred.spans() if s.label in FIELDS}, year)
+    tags, probs = decode_tables(p.body, pred.tags, pred.probs, pred.positions, pred.logp, fmt)
+    return replace(pred, tags=tags, probs=probs)
+
+
 def raw_spans(p: Prepared, pred: Prediction) -> tuple[list[TagSpan], set[str]]:
     """Predicted spans (run-together cells resolved) moved from the normalised body to raw offsets."""
     spans, inferred = resolve_runs(p.body, merge_fragments(pred.spans(), p.body), pred.begin)
@@ -59,13 +69,13 @@ def raw_spans(p: Prepared, pred: Prediction) -> tuple[list[TagSpan], set[str]]:
 
 def assemble(p: Prepared, pred: Prediction) -> dict:
     raw = p.doc.text
-    spans, inferred = raw_spans(p, pred)
+    year = detect_year(p.body)
+    spans, inferred = raw_spans(p, constrained(p, pred, year))
     fields, mentions = choose_fields(raw, spans)
     for label in inferred & fields.keys():
         fields[label]["split"] = "inferred"
     body_end = p.norm.ends[p.end - 1] if p.end > p.start else len(raw)
     sections = build_sections(raw, [s for s in spans if s.label in SECTIONS], body_end)
-    year = detect_year(p.body)
     fmt = detect_format(fields, year)
     record = make_record(p.doc, sections, fields, fmt, year, mentions)
     record["checks"] = validate(record)

@@ -22,9 +22,9 @@ MEASURE_WORDS = set("件条个项次份人家起宗批")
 
 
 def is_prose(raw: str, end: int) -> bool:
-    """A mention is prose when a measure word follows it (spaces skipped)."""
+    """A mention is prose when a measure word follows it (spaces and a line wrap skipped)."""
     i = end
-    while i < len(raw) and raw[i] in " \u3000\u00a0":
+    while i < len(raw) and raw[i].isspace():
         i += 1
     return i < len(raw) and raw[i] in MEASURE_WORDS
 

@@ -177,3 +177,12 @@ def bio_labels() -> list[str]:
     for name in entity_labels():
         labels += [f"B-{name}", f"I-{name}"]
     return labels
+
+
+def template(fmt: str) -> list[str]:
+    """The cells of tables 2–4 of a ``2019``/``2021`` report in reading order (row by row, left to right).
+
+    >>> template("2021")[:3], len(template("2021")), len(template("2019"))
+    (['t2.regulations.issued', 't2.regulations.repealed', 't2.regulations.in_force'], 200, 198)
+    """
+    return [f.id for f in FIELDS.values() if f.group in ("table2", "table3", "table4") and fmt in f.formats]

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 from transformers import AutoTokenizer, BertForTokenClassification
 
+from .decode import value_mask
 from .tags import LABELS, TagSpan, tags_to_spans
 from .windows import make_windows, owner_windows
 
@@ -30,6 +31,8 @@ class Prediction:
     tags: np.ndarray  # label id per character
     probs: np.ndarray  # probability of that label
     begin: np.ndarray  # probability that a span starts at the character (sum over B- labels)
+    positions: np.ndarray | None = None  # characters of the values in the text (decode.value_mask)
+    logp: np.ndarray | None = None  # the full log-probability row of each of those characters
 
     def spans(self) -> list[TagSpan]:
         return tags_to_spans(self.tags.tolist(), self.probs.tolist())
@@ -77,9 +80,11 @@ class Tagger:
             windows_of.append(windows)
             jobs += [(t, s, e) for s, e in windows]
         ids_of = [self.tokenizer(text, add_special_tokens=False)["input_ids"] for text in texts]
-        # per window only (tag, prob, begin) per character is kept: a full label distribution per
-        # character would need 481 floats each, far too much for a huge page
-        results: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        # per window only (tag, prob, begin) per character is kept, and the full label distribution
+        # only for characters of numbers (what constrained decoding needs): 481 floats for every
+        # character would be far too much for a huge page
+        numeric = [value_mask(text) for text in texts]
+        results: dict[tuple[int, int], tuple] = {}
         jobs.sort(key=lambda j: j[2] - j[1])  # similar lengths together: less padding
         for b in range(0, len(jobs), self.batch_size):
             batch = jobs[b:b + self.batch_size]
@@ -90,21 +95,28 @@ class Tagger:
                 ids = [self.tokenizer.cls_token_id] + ids_of[t][s:e] + [self.tokenizer.sep_token_id]
                 input_ids[row, :len(ids)] = torch.tensor(ids)
                 mask[row, :len(ids)] = 1
-            probs = torch.softmax(self.model(input_ids=input_ids, attention_mask=mask).logits.float(), -1)
+            logp = torch.log_softmax(self.model(input_ids=input_ids, attention_mask=mask).logits.float(), -1)
+            probs = logp.exp()
             top_p, top_i = probs.max(-1)
             begin = probs[..., _BEGIN_IDS].sum(-1)
             for row, (t, s, e) in enumerate(batch):
                 n = e - s
-                results[(t, s)] = (top_i[row, 1:1 + n].numpy(), top_p[row, 1:1 + n].numpy(), begin[row, 1:1 + n].numpy())
+                where = np.nonzero(numeric[t][s:e])[0]
+                results[(t, s)] = (top_i[row, 1:1 + n].numpy(), top_p[row, 1:1 + n].numpy(),
+                                   begin[row, 1:1 + n].numpy(), where, logp[row, 1 + where].numpy())
         out = []
         for t, text in enumerate(texts):
             n = len(text)
             windows = windows_of[t]
             owner = np.array(owner_windows(n, windows), dtype=np.int64)
             tags, probs, begin = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
+            positions = np.nonzero(numeric[t])[0]
+            logp = np.zeros((len(positions), len(LABELS)), dtype=np.float32)
             for w, (s, e) in enumerate(windows):
                 mine = np.nonzero(owner[s:e] == w)[0]
-                wt, wp, wb = results[(t, s)]
+                wt, wp, wb, where, wl = results[(t, s)]
                 tags[s + mine], probs[s + mine], begin[s + mine] = wt[mine], wp[mine], wb[mine]
-            out.append(Prediction(tags, probs, begin))
+                owned = owner[s + where] == w
+                logp[np.searchsorted(positions, s + where[owned])] = wl[owned]
+            out.append(Prediction(tags, probs, begin, positions, logp))
         return out

@@ -1,0 +1,214 @@
+"""Constrained decoding: the cells of tables 2–4 follow the template's reading order.
+
+However a page flattens its tables (one cell per line, pipes, markdown, digits
+run together), the cells of a 2019 or 2021 report appear row by row, left to
+right, in the order of the template (``schema.template``). Instead of taking
+each character's most probable tag on its own, the numbers of the body are
+re-tagged jointly: every number is split into cells or left untagged, and the
+cells take template fields in strictly increasing order. The chosen tagging
+maximises the model's log-probabilities, minus a penalty per template field
+left out (a cell printed blank, a row the page drops). Numbers the model tags
+as prose figures or section headings keep their tags; legacy reports, whose
+tables have no fixed layout, are not re-decoded.
+
+>>> import numpy as np
+>>> from gktagger.tags import LABEL_IDS, OUTSIDE
+>>> body = "自然人 64 法人 0"
+>>> order = ["t3.new.natural", "t3.new.commercial"]
+>>> lp = np.full((len(body), len(LABEL_IDS)), -9.0, dtype=np.float32)
+>>> lp[:, OUTSIDE] = -0.1
+>>> lp[4, LABEL_IDS["B-t3.new.natural"]] = -1.0     # "6": the model hesitates
+>>> lp[5, LABEL_IDS["I-t3.new.natural"]] = -1.0     # "4" continues it
+>>> lp[5, OUTSIDE] = -3.0
+>>> lp[10, LABEL_IDS["B-t3.new.commercial"]] = -3.0  # "0": the model thinks it is untagged
+>>> tags = np.zeros(len(body), dtype=np.int64)
+>>> cells = align_cells(body, tags, np.arange(len(body)), lp, order, skip_penalty=4.0)
+>>> [(body[s:e], f) for s, e, f in cells]
+[('64', 't3.new.natural'), ('0', 't3.new.commercial')]
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+import numpy as np
+
+from .fields import is_prose
+from .schema import FIELDS, SECTIONS, template
+from .tags import LABEL_IDS, OUTSIDE
+
+# a value: a number (signed or 增/减 for changes, thousands separators, decimals), or an NA mark
+# standing alone in its cell
+NUMBER = re.compile(r"[+\-增减]\d+(?:\.\d+)?"
+                    r"|(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])"
+                    r"|(?<![\d.,])\d+(?:\.\d+)?"
+                    r"|(?:(?<=[\s|])|^)[/\-—无](?=[\s|]|$)")
+CELL_EDGES = "\t|\n"
+BLANK = re.compile(r"\t(?= *[\t\n])|\|(?= *\|)")
+MAX_CELL = 12  # characters in one cell (a decimal amount like 75394432.52)
+SKIP_PENALTY = 1.0  # nats per template field left without a cell
+RESTART_PENALTY = 12.0  # nats for going back in the template
+
+_KEEP = {LABEL_IDS[f"{p}-{s}"] for s in SECTIONS for p in "BI"} | {
+    LABEL_IDS[f"{p}-{f}"] for f, field in FIELDS.items() if field.group == "prose" for p in "BI"}
+
+
+def _delimited(body: str, s: int, e: int) -> bool:
+    """Whether a number sits alone between cell separators (tab, pipe, line break): a whole cell."""
+    before = body[:s].rstrip(" ")
+    after = body[e:].lstrip(" ")
+    return (not before or before[-1] in CELL_EDGES) and (not after or after[0] in CELL_EDGES)
+
+
+def value_mask(text: str) -> np.ndarray:
+    """Which characters belong to a value the decoder may re-tag (the tagger keeps their full distributions)."""
+    mask = np.zeros(len(text), dtype=bool)
+    for m in NUMBER.finditer(text):
+        mask[m.start():m.end()] = True
+    return mask
+
+
+def _cuts(body: str, s: int, e: int) -> list[int]:
+    """Offsets inside a number where one cell may end and the next begin: between two digits of
+    an integer part, and only where the page runs cells together (not in a delimited cell)."""
+    if _delimited(body, s, e) or "," in body[s:e]:
+        return []
+    token = body[s:e]
+    point = token.find(".")
+    limit = point if point >= 0 else len(token)
+    return [k for k in range(1, limit) if token[k - 1].isdigit() and token[k].isdigit()]
+
+
+def _cell_ok(token: str) -> bool:
+    digits = token.lstrip("+-增减")
+    if not digits or not digits[0].isdigit():
+        return len(token) == 1 and not digits[:1].isdigit()  # an NA mark
+    return not (digits[0] == "0" and len(digits) > 1 and digits[1] != ".")
+
+
+def numbers(body: str, tags: np.ndarray) -> list[tuple[int, int]]:
+    """The numbers the decoder may re-tag: not prose figures, not inside headings or prose tags."""
+    out = []
+    for m in NUMBER.finditer(body):
+        s, e = m.span()
+        if is_prose(body, e) or any(int(t) in _KEEP for t in tags[s:e]):
+            continue
+        out.append((s, e))
+    return out
+
+
+def blank_cells(body: str) -> list[int]:
+    """Where a table row leaves a cell empty: ``\\t\\t``, ``\\t`` at the end of a line, ``| |``."""
+    return [m.end() for m in BLANK.finditer(body)]
+
+
+def _slots(body: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int, int, bool]]:
+    """The decoder's input in text order: one slot per character of a number (start, token start,
+    token end, cell may start here) and one zero-width slot per blank cell (position, -1, -1, True)."""
+    slots = [(i, -1, -1, True) for i in blank_cells(body)]
+    for s, e in tokens:
+        cuts = set(_cuts(body, s, e))
+        slots += [(i, s, e, i == s or i - s in cuts) for i in range(s, e)]
+    return sorted(slots)
+
+
+def align_cells(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
+                order: Sequence[str], skip_penalty: float = SKIP_PENALTY,
+                restart_penalty: float = RESTART_PENALTY) -> list[tuple[int, int, str]]:
+    """The best monotone assignment of the body's numbers to the template ``order``: (start, end, field) cells.
+
+    ``logp[k]`` is the model's log-probability row for the character at ``positions[k]``. A blank
+    cell may take a template field (no value): a field left out without one costs ``skip_penalty``.
+    """
+    row_of = {int(p): k for k, p in enumerate(positions)}
+    tokens = [(s, e) for s, e in numbers(body, tags) if all(i in row_of for i in range(s, e))]
+    if not tokens or not order:
+        return []
+    n = len(order)
+    begin_ids = np.array([LABEL_IDS[f"B-{f}"] for f in order])
+    inside_ids = np.array([LABEL_IDS[f"I-{f}"] for f in order])
+    slots = _slots(body, tokens)
+    index = {(i, s): k for k, (i, s, _, _) in enumerate(slots)}
+    N = len(slots)
+    neg = -1e18
+    dp = np.full((N + 1, n + 1), neg)
+    dp[0, 0] = 0.0
+    back = np.zeros((N + 1, n + 1, 3), dtype=np.int64)  # (previous slot, previous j, field index or -1)
+    ramp = skip_penalty * np.arange(n + 1)
+    arange = np.arange(n)
+
+    def relax(target: int, src: int, cand: np.ndarray, prev_j: np.ndarray, field: np.ndarray) -> None:
+        better = cand > dp[target]
+        if better.any():
+            dp[target][better] = cand[better]
+            back[target][better] = np.stack([np.full(better.sum(), src), prev_j[better], field[better]], 1)
+
+    for k, (i, s, e, can_start) in enumerate(slots):
+        row = dp[k]
+        if row.max() <= neg / 2:
+            continue
+        relax(k + 1, k, row, np.arange(n + 1), np.full(n + 1, -1))  # untagged: free, relative to O
+        if not can_start:
+            continue
+        # best state to come from for each target field j': max over j <= j' of dp[k][j] - penalty * (j' - j)
+        lifted = row[:n] + ramp[:n]
+        running = np.maximum.accumulate(lifted)
+        best_j = np.maximum.accumulate(np.where(lifted == running, arange, 0))
+        start = running - ramp[:n]
+        # going back in the template (a page that prints a table's rows out of order) costs a fixed price:
+        # for field j', the best state j > j' to come back from
+        later = row[1:][::-1]
+        later_max = np.maximum.accumulate(later)[::-1] - restart_penalty
+        later_j = n - np.maximum.accumulate(np.where(later == np.maximum.accumulate(later), arange, 0))[::-1]
+        use = later_max > start
+        best_j, start = np.where(use, later_j, best_j), np.where(use, later_max, start)
+        if s < 0:  # a blank cell takes the field, nothing is tagged
+            relax(k + 1, k, np.concatenate([[neg], start]), np.concatenate([[0], best_j]), np.concatenate([[-1], arange]))
+            continue
+        r = row_of[i]
+        score = start + logp[r, begin_ids] - logp[r, OUTSIDE]
+        cuts = set(_cuts(body, s, e))
+        for b in range(i + 1, min(e, i + MAX_CELL) + 1):
+            if b > i + 1:
+                r = row_of[b - 1]
+                score = score + logp[r, inside_ids] - logp[r, OUTSIDE]
+            if (b == e or b - s in cuts) and _cell_ok(body[i:b]):
+                target = index[(b, s)] if b < e else index[(b - 1, s)] + 1
+                relax(target, k, np.concatenate([[neg], score]), np.concatenate([[0], best_j]), np.concatenate([[-1], arange]))
+    final = dp[N] - skip_penalty * (n - np.arange(n + 1))
+    j = int(final.argmax())
+    cells = []
+    k = N
+    while k > 0:
+        prev_k, prev_j, f = (int(x) for x in back[k, j])
+        i, s, _, _ = slots[prev_k]
+        if f >= 0 and s >= 0:
+            end = slots[k - 1][0] + 1
+            cells.append((i, end, order[f]))
+        k, j = prev_k, prev_j
+    return cells[::-1]
+
+
+def decode_tables(body: str, tags: np.ndarray, probs: np.ndarray, positions: np.ndarray, logp: np.ndarray,
+                  fmt: str, skip_penalty: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Tags and probabilities with the table cells of a 2019/2021 report re-decoded (others unchanged)."""
+    if fmt not in ("2019", "2021") or not len(positions):
+        return tags, probs
+    tags, probs = tags.copy(), probs.copy()
+    row_of = {int(p): k for k, p in enumerate(positions)}
+    order = template(fmt)
+    cells = align_cells(body, tags, positions, logp, order, SKIP_PENALTY if skip_penalty is None else skip_penalty,
+                        RESTART_PENALTY)
+    for s, e in numbers(body, tags):
+        if all(i in row_of for i in range(s, e)):
+            for i in range(s, e):
+                tags[i] = OUTSIDE
+                probs[i] = float(np.exp(logp[row_of[i], OUTSIDE]))
+    for s, e, f in cells:
+        for i in range(s, e):
+            label = LABEL_IDS[("B-" if i == s else "I-") + f]
+            tags[i] = label
+            probs[i] = float(np.exp(logp[row_of[i], label]))
+    return tags, probs
+
+

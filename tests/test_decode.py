@@ -1,0 +1,98 @@
+"""Constrained decoding: table cells take template fields in reading order."""
+import numpy as np
+import pytest
+
+from gktagger.decode import align_cells, decode_tables, value_mask
+from gktagger.record import detect_format, detect_year
+from gktagger.schema import FIELDS, template
+from gktagger.tags import LABEL_IDS, LABELS, OUTSIDE, spans_to_tags, tags_to_spans
+from training.data import corpus_examples, synthetic_examples
+from gktagger.annotations import REPO_ROOT
+
+ROW = [f"t3.granted.{c}" for c in ("natural", "commercial", "research", "social", "legal", "other_org", "total")]
+
+
+def emissions(text: str, tags: list[int], p: float = 0.9):
+    """Near one-hot log-probabilities for ``tags`` at every value character."""
+    positions = np.nonzero(value_mask(text))[0]
+    logp = np.full((len(positions), len(LABELS)), np.log((1 - p) / (len(LABELS) - 1)), dtype=np.float32)
+    logp[np.arange(len(positions)), np.array(tags)[positions]] = np.log(p)
+    return positions, logp
+
+
+def spans(tags) -> set:
+    return {(s.start, s.end, s.label) for s in tags_to_spans(list(tags))}
+
+
+def decoded(example) -> np.ndarray:
+    tags = np.array(example.tags)
+    positions, logp = emissions(example.text, example.tags)
+    fields = {s.label: None for s in tags_to_spans(example.tags) if s.label in FIELDS}
+    fmt = detect_format(fields, detect_year(example.text))
+    new, _ = decode_tables(example.text, tags, np.ones(len(tags), dtype=np.float32), positions, logp, fmt)
+    return new
+
+
+@pytest.mark.usefixtures("corpus")
+def test_every_real_report_prints_its_tables_in_template_order():
+    """Gold tags survive decoding on every annotated real page (one prints table 2 out of order:
+    it costs a restart, not its cells)."""
+    examples = corpus_examples([REPO_ROOT / "data/annotations/corpus"])
+    assert len(examples) >= 21
+    for ex in examples:
+        assert spans(decoded(ex)) == spans(ex.tags), ex.document
+
+
+def test_every_synthetic_layout_prints_its_tables_in_template_order():
+    for ex in synthetic_examples(80, seed=5):
+        assert spans(decoded(ex)) == spans(ex.tags), ex.document
+
+
+def test_blank_cells_give_the_values_their_columns():
+    text = "（一）予以公开\t258\t12\t\t\t1\t1\t\n"
+    positions = np.nonzero(value_mask(text))[0]
+    logp = np.full((len(positions), len(LABELS)), -12.0, dtype=np.float32)
+    logp[:, OUTSIDE] = np.log(0.1)
+    for f in ROW:  # the model knows the row, not the column
+        logp[:, LABEL_IDS["B-" + f]] = logp[:, LABEL_IDS["I-" + f]] = np.log(0.12)
+    cells = align_cells(text, np.zeros(len(text), dtype=np.int64), positions, logp, ROW, skip_penalty=1.0)
+    assert [(text[s:e], f.split(".")[-1]) for s, e, f in cells] == [
+        ("258", "natural"), ("12", "commercial"), ("1", "legal"), ("1", "other_org")]
+
+
+def test_a_number_alone_in_its_cell_is_never_split():
+    text = "| 予以公开 | 252 | 12 |"
+    tags = spans_to_tags(len(text), [(9, 10, ROW[0]), (10, 12, ROW[1]), (15, 17, ROW[2])])  # the model splits 252
+    positions, logp = emissions(text, tags)
+    cells = align_cells(text, np.zeros(len(text), dtype=np.int64), positions, logp, ROW, skip_penalty=1.0)
+    assert [text[s:e] for s, e, _ in cells] == ["252", "12"]
+
+
+def test_run_together_digits_are_split_into_cells():
+    text = "予以公开640020470（二）"
+    cells = [(4, 6), (6, 7), (7, 8), (8, 9), (9, 10), (10, 11), (11, 13)]
+    tags = spans_to_tags(len(text), [(s, e, f) for (s, e), f in zip(cells, ROW)])
+    positions, logp = emissions(text, tags, p=0.5)
+    out = align_cells(text, np.zeros(len(text), dtype=np.int64), positions, logp, ROW)
+    assert [(s, e) for s, e, _ in out] == cells
+
+
+def test_prose_figures_headings_and_legacy_reports_keep_the_model_tags():
+    text = "共收到申请41件。\n予以公开\t7\n"
+    tags = spans_to_tags(len(text), [(5, 7, "t3.new.total"), (15, 16, "t3.granted.total")])
+    positions, logp = emissions(text, tags)
+    probs = np.ones(len(text), dtype=np.float32)
+    new, _ = decode_tables(text, np.array(tags), probs, positions, logp, "2021")
+    assert spans(new) == spans(tags)  # the prose figure is untouched, the cell kept
+    shuffled = np.array(tags)
+    shuffled[15] = LABEL_IDS["B-t3.new.natural"]
+    legacy, _ = decode_tables(text, shuffled, probs, positions, logp, "legacy")
+    assert (legacy == shuffled).all()
+
+
+def test_template_lists_each_table_cell_once_in_catalogue_order():
+    for fmt in ("2021", "2019"):
+        order = template(fmt)
+        assert len(order) == len(set(order))
+        assert [f for f in FIELDS if f in set(order)] == order
+        assert {FIELDS[f].group for f in order} == {"table2", "table3", "table4"}
