@@ -15,7 +15,7 @@ from .decode import decode_tables
 from .document import Document
 from .fields import choose_fields
 from .normalize import normalise
-from .record import build_sections, detect_format, detect_year, error_record, make_record
+from .record import build_sections, missing_headings, detect_format, detect_year, error_record, make_record
 from .repeats import find_body
 from .schema import FIELDS, SECTIONS
 from .splits import resolve_runs
@@ -54,6 +54,7 @@ def constrained(p: Prepared, pred: Prediction, year: int | None) -> Prediction:
 def raw_spans(p: Prepared, pred: Prediction) -> tuple[list[TagSpan], set[str]]:
     """Predicted spans (run-together cells resolved) moved from the normalised body to raw offsets."""
     spans, inferred = resolve_runs(p.body, merge_fragments(pred.spans(), p.body), pred.begin)
+    spans += missing_headings(p.body, spans)
     out = []
     raw = p.doc.text
     for s in spans:

@@ -54,6 +54,60 @@ def body_end(raw: str, last_heading: int, end: int) -> int:
     return trailing.start() if trailing else end
 
 
+# what a heading's ordinal looks like just before where a tagger may have started it: 二、|三、政府信息|二
+_ORDINAL_BEFORE = re.compile(r"[一二三四五六七八九十]{1,3}[ \t]*[、.．][ \t]*[\u4e00-\u9fff]{0,8}$|[一二三四五六七八九十]{1,3}$")
+
+
+_ORDINAL_INSIDE = re.compile(r"[。；;！？\n]\s*([一二三四五六七八九十]{1,2}[、.．])")
+
+
+def heading_start(raw: str, start: int, end: int) -> int:
+    """A section starts at its heading's ordinal (fields.md §1): a heading tagged from just after
+    its ordinal moves back to it, one tagged from the end of the sentence before moves on to it.
+
+    >>> raw = "工作。二、主动公开政府信息情况"
+    >>> [heading_start(raw, raw.index(c), len(raw)) for c in "主二作"]
+    [3, 3, 3]
+    """
+    m = _ORDINAL_INSIDE.search(raw, start, min(end, start + 24))
+    if m:
+        return m.start(1)
+    m = _ORDINAL_BEFORE.search(raw, max(0, start - 12), start)
+    return m.start() if m else start
+
+
+def _heading_pattern(section_id: str) -> re.Pattern:
+    sec = SECTIONS[section_id]
+    words = "|".join(re.escape(w) for w in sorted((sec.heading, *sec.aliases), key=len, reverse=True))
+    return re.compile(rf"(?<![（(一二三四五六七八九十])[一二三四五六七八九十]{{1,2}}[ \t]*[、.．][ \t]*(?:{words})")
+
+
+def missing_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
+    """Headings of sections the tagger did not find, where the catalogue's wording follows an ordinal
+    between the neighbouring sections it did find (sections come in catalogue order).
+
+    >>> text = "一、总体情况……二、主动公开政府信息情况……三、收到和处理政府信息公开申请情况……"
+    >>> found = [TagSpan(0, 6, "overview"), TagSpan(text.index("三"), len(text) - 2, "requests")]
+    >>> [(text[h.start:h.end], h.label) for h in missing_headings(text, found)]
+    [('二、主动公开政府信息情况', 'proactive')]
+    """
+    found = {}
+    for s in sorted(spans, key=lambda s: s.start):
+        if s.label in SECTIONS:
+            found.setdefault(s.label, s)
+    ids, out = list(SECTIONS), []
+    for k, sid in enumerate(ids):
+        if sid in found:
+            continue
+        lo = max((found[i].end for i in ids[:k] if i in found), default=0)
+        hi = min((found[i].start for i in ids[k + 1:] if i in found), default=len(text))
+        m = _heading_pattern(sid).search(text, lo, max(lo, hi))
+        if m:
+            found[sid] = TagSpan(m.start(), m.end(), sid, 0.5)
+            out.append(found[sid])
+    return out
+
+
 def build_sections(raw: str, headings: list[TagSpan], body_end_at: int) -> list[dict]:
     """Sections from heading spans (raw offsets): each runs to the next heading; the last one to the
     end of the body (footers after it are not part of it). A report has each section once: where a
@@ -61,7 +115,8 @@ def build_sections(raw: str, headings: list[TagSpan], body_end_at: int) -> list[
     lowest probability; then the first) is kept."""
     best: dict[str, TagSpan] = {}
     weight = lambda h: (h.end - h.start) * h.score
-    for h in sorted((h for h in headings if h.label in SECTIONS), key=lambda h: h.start):
+    headings = [TagSpan(heading_start(raw, h.start, h.end), h.end, h.label, h.score) for h in headings if h.label in SECTIONS]
+    for h in sorted(headings, key=lambda h: h.start):
         if h.label not in best or weight(h) > weight(best[h.label]):
             best[h.label] = h
     heads = sorted(best.values(), key=lambda h: h.start)
