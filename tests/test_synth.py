@@ -100,3 +100,71 @@ def test_speed():
     t = time.perf_counter()
     n = sum(1 for _ in generate(100, seed=5, layouts=TEXT_LAYOUTS))
     assert n / (time.perf_counter() - t) > 100
+
+
+def _table_spans(doc):
+    return [s for s in sorted(doc.spans, key=lambda s: s.start) if s.label in FIELDS and not s.prose]
+
+
+def _template(fmt):
+    return [f.id for f in FIELDS.values() if f.group in ("table2", "table3", "table4") and fmt in f.formats]
+
+
+def test_minitables_cells_carry_their_template_fields():
+    opts = SynthOptions(p_tables_missing=0.0, p_repeat=0.0, p_traditional=0.0)
+    docs = list(generate(30, seed=9, formats=("2021", "2019"), layouts=("minitables",), options=opts))
+    for text, doc in docs:
+        cells = _table_spans(doc)
+        assert all(text[s.start:s.end] == s.text for s in cells)
+        assert all(text[s.start - 2:s.start] == "| " and text[s.end:].startswith((" |", "万元 |")) for s in cells), doc.document
+        labels = [s.label for s in cells]
+        assert labels == [f for f in _template(doc.format) if f in set(labels)], doc.document
+        assert "\n### 行政复议\n| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n" in text
+        if "### 申请人情况 (自然人)" in text:  # placeholder header tables: their '-' cells are not NA marks
+            assert all(s.start > text.index("### 一、本年新收") for s in cells if s.label.startswith("t3."))
+    texts = [t for t, _ in docs]
+    assert any("| 类别 | 数据1 | 数据2 |" in t for t in texts)
+    assert any("| 类别 | 自然人 | 商业企业 |" in t for t in texts)
+    assert any("| 项目 | 本年新收件数 | 上年结转件数 |" in t for t in texts)  # wrong header over the last rows
+    assert any("### (三) 不予公开\n" in t or "### （三）不予公开\n" in t for t in texts)
+
+
+def test_minitables_without_blanks_label_the_whole_template():
+    opts = SynthOptions(p_tables_missing=0.0, p_blank_zeros=0.0)
+    for text, doc in generate(6, seed=10, formats=("2021", "2019"), layouts=("minitables",), options=opts):
+        assert [s.label for s in _table_spans(doc)] == _template(doc.format)
+
+
+def test_blank_total_column_of_result_rows():
+    from gktagger.identities import t3_result_rows
+
+    opts = SynthOptions(p_blank_zeros=1.0, p_blank_totals=1.0, p_tables_missing=0.0, p_repeat=0.0, p_traditional=0.0)
+    for layout in ("tabs", "html"):
+        for text, doc in generate(4, seed=13, formats=("2021",), layouts=(layout,), options=opts):
+            labels = {s.label for s in _table_spans(doc)}
+            assert not labels & {f"t3.{row}.total" for row in t3_result_rows("2021")}
+            row = next(line for line in text.splitlines() if "（一）予以公开\t" in line)
+            assert row.endswith("\t") and len(row.split("\t")) == 9, (layout, row)  # empty cells keep their place
+            outcomes = check_tables({k: v.value for k, v in gold_values(doc).items()}, doc.format)
+            assert not [o for o in outcomes if o.status == "fail"]
+            assert {o.status for o in outcomes if o.rule == "t3.results" and o.scope == "total"} <= {"unknown"}
+
+
+def test_prose_only_reports_state_appeals_and_requests():
+    opts = SynthOptions(p_tables_missing=1.0, p_repeat=0.0, p_traditional=0.0)
+    seen = set()
+    for text, doc in generate(40, seed=17, formats=("2021", "2019"), options=opts):
+        spans = [s for s in sorted(doc.spans, key=lambda s: s.start) if s.label in FIELDS]
+        assert all(s.prose for s in spans)
+        assert not [s for s in spans if s.label.startswith(("t2.", "t4.suit_"))]
+        by_label = {s.label: s for s in spans}
+        seen |= set(by_label)
+        review, suit = by_label.get("t4.review.total"), by_label.get("t4.suit.total")
+        if review and suit:  # one sentence: 行政复议 with its results, then 行政诉讼 with its results
+            assert review.start < suit.start and "行政诉讼" in text[review.end:suit.start]
+            assert all(review.end < s.start < suit.start for s in spans if s.label.startswith("t4.review.")
+                       and s is not review)
+            assert all(suit.end < s.start < suit.end + 80 for s in spans if s.label.startswith("t4.suit.")
+                       and s is not suit)
+    assert {"requests.received", "proactive.total", "t3.carried_forward.total", "t4.review.upheld",
+            "t4.review.pending", "t4.suit.total", "t4.suit.corrected"} <= seen

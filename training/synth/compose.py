@@ -14,10 +14,11 @@ from functools import lru_cache
 
 from gktagger.annotations import AnnotatedDoc, Span, sha256_text
 
-from . import words
+from . import prose, words
 from .builder import Builder
 from .figures import print_count, report_values
-from .layouts import Part, Writer, make_writer
+from .layouts import MiniTableWriter, Part, Writer, make_writer
+from .minitables import mini_table2, mini_table3, mini_table4
 from .options import SynthOptions
 from .script import add_pinyin, to_fullwidth, to_traditional
 from .tables import CellStyle, legacy_table, table2, table3, table4
@@ -42,6 +43,8 @@ HEADINGS_LEGACY = {
     "other": ["其他需要报告的事项", "需要说明的事项"],
 }
 APPROX_OK = ("proactive.total", "requests.received")
+GRIDS = {2: table2, 3: table3, 4: table4}
+MINI_TABLES = {2: mini_table2, 3: mini_table3, 4: mini_table4}
 _TOKEN = re.compile(r"\{([^{}]+)\}")
 
 
@@ -184,16 +187,36 @@ def _flat():
     return FlatWriter
 
 
-def _paragraphs(r: Report, w: Writer, n: int, extra: list[str] | None = None) -> None:
-    """``n`` paragraphs of running text and general sentences; ``extra`` adds one figure sentence to the first."""
+def _paragraphs(r: Report, w: Writer, n: int, extra: list[Part] | None = None) -> None:
+    """``n`` paragraphs of running text and general sentences; ``extra`` (figure sentences) goes into the first."""
     rng = r.rng
     for j in range(n):
         sentences: list[list[Part]] = [[r.running_text(rng.randint(2, 6))]]
         for t in rng.sample(words.GENERAL, rng.randint(0, 3)):
             sentences.insert(rng.randint(0, len(sentences)), r.fill(t) or [])
         if extra and j == 0:
-            sentences.insert(rng.randint(0, len(sentences)), r.fill(rng.choice(extra)) or [])
+            sentences.insert(rng.randint(0, len(sentences)), extra)
         w.para([p for s in sentences for p in s])
+
+
+def _overview_figures(r: Report, k: int, upfront: bool) -> list[Part] | None:
+    """Figure sentences for 总体情况's ``k``-th sub-section; ``upfront``: all of them, tables 2-4 being missing."""
+    rng = r.rng
+    if k == 0 and (upfront or rng.random() < 0.8):
+        return r.sentences(words.PROACTIVE_FIELD, 1)
+    if k == 1 and upfront:
+        return (r.fill(prose.requests(rng, r.values)) or []) + (r.fill(prose.appeals(rng, r.values)) or [])
+    if k == 1 and rng.random() < 0.8:
+        return r.sentences(words.REQUESTS_FIELD, 1)
+    return None
+
+
+def _table(r: Report, w: Writer, number: int, style: CellStyle) -> None:
+    """Table 2, 3 or 4: one grid, or a run of small tables where the layout splits them."""
+    if isinstance(w, MiniTableWriter):
+        w.blocks(MINI_TABLES[number](r.rng, r.fmt, r.values, style))
+    else:
+        w.table(GRIDS[number](r.rng, r.fmt, r.values, style))
 
 
 def _body_new(r: Report, w: Writer) -> None:
@@ -201,31 +224,31 @@ def _body_new(r: Report, w: Writer) -> None:
     rng, v, fmt = r.rng, r.values, r.fmt
     style = CellStyle(rng, r.opts)
     tables = rng.random() >= r.opts.p_tables_missing
+    upfront = not tables and rng.random() < 0.5  # figures told in 总体情况, sections 二-四 left bare
     r.notes.append(f"tables={int(tables)}")
     w.para(r.sentences(words.INTRO, rng.randint(1, 5), ordered=True))
     _heading(r, w, 0, "总体情况", "overview", r.sentences(words.GENERAL, 1))
     for k, variants in enumerate(words.OVERVIEW_SUBHEADINGS[:rng.randint(3, 5)]):
         w.sub_heading(rng.choice(variants))
-        extra = {0: words.PROACTIVE_FIELD, 1: words.REQUESTS_FIELD}.get(k)
-        _paragraphs(r, w, rng.randint(1, 4), extra if extra and rng.random() < 0.8 else None)
+        _paragraphs(r, w, rng.randint(1, 4), _overview_figures(r, k, upfront))
     headings = {k: rng.choice(vs) for k, vs in HEADINGS_NEW.items()}
     _heading(r, w, 1, headings["proactive"], "proactive")
     if tables:
-        w.table(table2(rng, fmt, v, style))
-    else:
+        _table(r, w, 2, style)
+    elif not upfront:
         w.para(r.sentences(words.PROACTIVE_FIELD, 1) + r.sentences(words.GENERAL, 1))
     _heading(r, w, 2, headings["requests"], "requests")
     if tables:
-        w.table(table3(rng, fmt, v, style))
-    else:
-        w.para(r.sentences(words.REQUESTS_FIELD, 1))
+        _table(r, w, 3, style)
+    elif not upfront:
+        w.para(r.fill(prose.requests(rng, v)) or [])
     _heading(r, w, 3, headings["appeals"], "appeals")
     if tables:
-        w.table(table4(rng, v, style))
+        _table(r, w, 4, style)
         if rng.random() < 0.2:
             w.para(r.sentences(words.APPEALS_FIELD, 1))
-    else:
-        w.para(r.sentences(words.APPEALS_FIELD if v["t4.review.total"] else words.APPEALS_NONE, 1))
+    elif not upfront:
+        w.para(r.fill(prose.appeals(rng, v)) or [])
     _heading(r, w, 4, headings["problems"], "problems")
     w.para(r.sentences(words.PROBLEMS, rng.randint(2, 5), ordered=True) + [r.running_text(rng.randint(1, 5))])
     _heading(r, w, 5, headings["other"], "other")
@@ -280,13 +303,14 @@ def _body_legacy(r: Report, w: Writer) -> None:
                               if rng.random() < 0.8 else f"{k + 1}.{sub}")
                 _paragraphs(r, w, rng.randint(1, 3))
         elif sec == "proactive":
-            _paragraphs(r, w, rng.randint(1, 3), words.PROACTIVE_FIELD)
+            _paragraphs(r, w, rng.randint(1, 3), r.sentences(words.PROACTIVE_FIELD, 1))
         elif sec == "requests":
             w.para(r.sentences(words.LEGACY_REQUESTS if received else words.LEGACY_REQUESTS_NONE, 1))
         elif sec == "fees":
             w.para(r.sentences(words.LEGACY_FEES, 1))
         elif sec == "appeals":
-            w.para(r.sentences(words.APPEALS_LEGACY if appeals else words.APPEALS_NONE, 1))
+            told = prose.appeals(rng, v) if appeals and rng.random() < 0.5 else None
+            w.para((r.fill(told) or []) if told else r.sentences(words.APPEALS_LEGACY if appeals else words.APPEALS_NONE, 1))
         elif sec == "problems":
             w.para(r.sentences(words.PROBLEMS, rng.randint(2, 5), ordered=True) + [r.running_text(rng.randint(1, 5))])
         elif sec == "unmapped":

@@ -112,7 +112,10 @@ def report_values(rng: random.Random, fmt: str, opts: SynthOptions) -> dict[str,
     v.update(t2_values(rng, fmt))
     v.update(t3_values(rng, fmt, opts))
     v.update(t4_values(rng))
+    for result in T4_RESULTS:  # 行政诉讼 as prose states it, not split into direct / after review
+        v[f"t4.suit.{result}"] = v[f"t4.suit_direct.{result}"] + v[f"t4.suit_after_review.{result}"]
     v["proactive.total"] = 20 + _count(rng, rng.choice([300, 3000, 30000]))
+    v["requests.received"] = v["t3.new.total"]
     return v
 
 

@@ -13,6 +13,7 @@ import random
 import re
 
 from .builder import Builder
+from .minitables import Block
 from .options import SynthOptions
 from .tables import Cell, Grid
 
@@ -150,6 +151,36 @@ class MarkdownWriter(Writer):
         self.b.text("\n")
 
 
+class MiniTableWriter(MarkdownWriter):
+    """A PDF converted to markdown: ``##`` sections, tables 2-4 as runs of small tables under ``###`` lines."""
+
+    def __init__(self, *a) -> None:
+        super().__init__(*a)
+        self.heading_prefix = "## "
+        self.para_sep = "\n\n"
+        self.indent = ""
+        self.sub_prefix = self.rng.choice(["### ", "### ", ""])
+        self.wide_rules = self.rng.random() < 0.3  # |----------|------| as wide as the header text
+
+    def sub_heading(self, text: str) -> None:
+        self.b.text(self.sub_prefix + text + self.para_sep)
+
+    def blocks(self, blocks: list[Block]) -> None:
+        for block in blocks:
+            if block.note:
+                self.b.text(block.note + "\n\n")
+            if block.heading is not None:
+                self.b.text(f"### {block.heading}\n")
+            if block.header:
+                self._row([Cell(h) for h in block.header])
+                self.b.text("|" + "".join(("-" * (2 * len(h) + 2) if self.wide_rules else "---") + "|"
+                                          for h in block.header) + "\n")
+            for row in block.rows:
+                self._row(row)
+            if block.heading is not None or block.header:
+                self.b.text("\n")
+
+
 class TabWriter(Writer):
     def table(self, grid: Grid) -> None:
         for row in grid:
@@ -266,7 +297,7 @@ _PDF_STYLE = 0.3
 
 
 _WRITERS = {"lines": Writer, "pipes": PipeWriter, "markdown": MarkdownWriter, "tabs": TabWriter,
-            "flat": FlatWriter, "html": HtmlWriter}
+            "flat": FlatWriter, "html": HtmlWriter, "minitables": MiniTableWriter}
 
 
 def make_writer(layout: str, b: Builder, rng: random.Random, opts: SynthOptions) -> Writer:

@@ -41,6 +41,7 @@ class CellStyle:
         self.blank_rate = rng.choice([0.5, 0.9, 1.0]) if rng.random() < opts.p_blank_zeros else 0.0
         self.na_rate = rng.choice([0.3, 0.8, 1.0]) if rng.random() < opts.p_na_zeros else 0.0
         self.na_mark = rng.choice(NA_MARKS)
+        self.blank_totals = bool(self.blank_rate) and rng.random() < opts.p_blank_totals
 
     def value(self, label: str, v, kind: str = "count") -> Cell:
         rng = self.rng
@@ -118,6 +119,30 @@ def _sub_label(row: str) -> str:
     return T3_ROWS[row][0].split(" ", 1)[-1]
 
 
+def t3_groups(fmt: str) -> list[tuple[str, list[str]]]:
+    """Rows 三（一）–（七） grouped under their heading (granted, partial, denied, …, total).
+
+    >>> [(k, len(rows)) for k, rows in t3_groups("2019")][-3:]
+    [('refused', 5), ('other', 1), ('total', 1)]
+    """
+    groups: list[tuple[str, list[str]]] = []
+    for row in t3_result_rows(fmt) + ("total",):
+        key = row.split("_")[0] if row not in ("other_processing",) else "other"
+        if groups and groups[-1][0] == key:
+            groups[-1][1].append(row)
+        else:
+            groups.append((key, [row]))
+    return groups
+
+
+def t3_cells(style: CellStyle, fmt: str, v: dict, row: str) -> list[Cell]:
+    """The seven value cells of one table-3 row; the 总计 of rows 三（一）–（六） may be left blank."""
+    cells = [style.value(f"t3.{row}.{col}", v[f"t3.{row}.{col}"]) for col in T3_COLUMNS]
+    if style.blank_totals and row in t3_result_rows(fmt):
+        cells[-1] = Cell("")
+    return cells
+
+
 def table3(rng: random.Random, fmt: str, v: dict, style: CellStyle) -> Grid:
     note = rng.choice(["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
                        "(本列数据的勾稽关系为:第一项加第二项之和等于第三项加第四项之和)", ""])
@@ -128,23 +153,12 @@ def table3(rng: random.Random, fmt: str, v: dict, style: CellStyle) -> Grid:
     ]
     if rng.random() < 0.3:
         g[2][-2] = Cell(rng.choice(["法律服务机构", "法律服务机构"]))
-
-    def values(row: str) -> list[Cell]:
-        return [style.value(f"t3.{row}.{col}", v[f"t3.{row}.{col}"]) for col in T3_COLUMNS]
-
+    values = lambda row: t3_cells(style, fmt, v, row)
     g.append([Cell("一、本年新收政府信息公开申请数量", colspan=3)] + values("new"))
     g.append([Cell("二、上年结转政府信息公开申请数量", colspan=3)] + values("carried_over"))
-    rows = t3_result_rows(fmt)
-    groups: list[tuple[str, list[str]]] = []
-    for row in rows + ("total",):
-        key = row.split("_")[0] if row not in ("other_processing",) else "other"
-        if groups and groups[-1][0] == key:
-            groups[-1][1].append(row)
-        else:
-            groups.append((key, [row]))
-    result_rows = len(rows) + 1
+    result_rows = len(t3_result_rows(fmt)) + 1
     first = True
-    for key, members in groups:
+    for key, members in t3_groups(fmt):
         for j, row in enumerate(members):
             cells: list[Cell] = []
             if first:
@@ -161,7 +175,7 @@ def table3(rng: random.Random, fmt: str, v: dict, style: CellStyle) -> Grid:
     return g
 
 
-def table4(rng: random.Random, v: dict, style: CellStyle) -> Grid:
+def table4(rng: random.Random, fmt: str, v: dict, style: CellStyle) -> Grid:
     results = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
     g: Grid = [
         [Cell("行政复议", colspan=5), Cell("行政诉讼", colspan=10)],
