@@ -133,7 +133,7 @@ def align_cells(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.nda
     neg = -1e18
     dp = np.full((N + 1, n + 1), neg)
     dp[0, 0] = 0.0
-    back = np.zeros((N + 1, n + 1, 3), dtype=np.int64)  # (previous slot, previous j, field index or -1)
+    back = np.zeros((N + 1, n + 1, 3), dtype=np.int32)  # (previous slot, previous j, field index or -1)
     ramp = skip_penalty * np.arange(n + 1)
     arange = np.arange(n)
 

@@ -68,10 +68,10 @@ def raw_spans(p: Prepared, pred: Prediction) -> tuple[list[TagSpan], set[str]]:
     return out, inferred
 
 
-def assemble(p: Prepared, pred: Prediction) -> dict:
+def assemble(p: Prepared, pred: Prediction, template_order: bool = True) -> dict:
     raw = p.doc.text
     year = detect_year(p.body)
-    spans, inferred = raw_spans(p, constrained(p, pred, year))
+    spans, inferred = raw_spans(p, constrained(p, pred, year) if template_order else pred)
     fields, mentions = choose_fields(raw, spans)
     for label in inferred & fields.keys():
         fields[label]["split"] = "inferred"
@@ -87,8 +87,9 @@ def assemble(p: Prepared, pred: Prediction) -> dict:
 class Extractor:
     """Runs the whole pipeline over batches of documents; a failing document never stops the batch."""
 
-    def __init__(self, tagger: Tagger | None = None, model: str | None = None):
+    def __init__(self, tagger: Tagger | None = None, model: str | None = None, template_order: bool = True):
         self.tagger = tagger or Tagger.from_pretrained(model)
+        self.template_order = template_order  # constrained decoding of table cells (decode.py)
 
     def extract(self, docs: list[Document]) -> list[dict]:
         """One record per document, in order. ``seconds`` is the document's own processing time plus
@@ -112,7 +113,7 @@ class Extractor:
         for (i, p), pred in zip(ready, preds):
             started = time.perf_counter()
             try:
-                records[i] = assemble(p, pred)
+                records[i] = assemble(p, pred, self.template_order)
             except Exception as e:  # noqa: BLE001
                 records[i] = error_record(p.doc, f"could not assemble: {type(e).__name__}: {e}".splitlines()[0])
             seconds[i] += time.perf_counter() - started + model_time * len(p.body) / chars

@@ -104,8 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--documents", nargs="*", help="only these documents (e.g. reports/pingtan_zhq_2019.txt)")
     p.add_argument("--dev", action="store_true", help="only the model's dev documents (from its gktagger.json)")
     p.add_argument("--out", help="write PREFIX.md and PREFIX.json")
+    p.add_argument("--no-template-order", action="store_true",
+                   help="score the model's own tags, without constrained decoding of table cells (ablation)")
     args = p.parse_args(argv)
-    extractor = Extractor(model=args.model)
+    extractor = Extractor(model=args.model, template_order=not args.no_template_order)
     docs = ann.load_dir(*args.annotations)
     wanted = set(args.documents or [])
     if args.dev:
