@@ -29,9 +29,16 @@ def is_prose(raw: str, end: int) -> bool:
     return i < len(raw) and raw[i] in MEASURE_WORDS
 
 
+# a number followed by these is a date, a share or a document number, never a count of the catalogue
+NOT_A_COUNT = set("年月日%％号")
+
+
 def field_entry(raw: str, span: TagSpan) -> dict | None:
     """The record entry of one tagged span, or None when its text holds no value."""
     text = raw[span.start:span.end]
+    after = raw[span.end:span.end + 3].lstrip()
+    if after[:1] in NOT_A_COUNT:
+        return None
     value = parse_value(text, FIELDS[span.label].kind)
     if value is None:
         return None
