@@ -73,3 +73,14 @@ def test_format_detection(fields, year, fmt):
     from gktagger.record import detect_format
 
     assert detect_format(fields, year) == fmt
+
+
+def test_years_shares_and_document_numbers_are_never_counts():
+    from gktagger.fields import choose_fields
+    from gktagger.tags import TagSpan
+
+    raw = "2015年主动公开政府信息2949条，占19.6%，国务院令第711号"
+    spans = [TagSpan(0, 4, "proactive.total"), TagSpan(13, 17, "proactive.total"),
+             TagSpan(21, 25, "requests.received"), TagSpan(32, 35, "t3.new.total")]
+    fields, others = choose_fields(raw, spans)
+    assert {k: v["text"] for k, v in fields.items()} == {"proactive.total": "2949"} and not others
