@@ -80,7 +80,8 @@ def test_years_shares_and_document_numbers_are_never_counts():
     from gktagger.tags import TagSpan
 
     raw = "2015年主动公开政府信息2949条，占19.6%，国务院令第711号"
-    spans = [TagSpan(0, 4, "proactive.total"), TagSpan(13, 17, "proactive.total"),
-             TagSpan(21, 25, "requests.received"), TagSpan(32, 35, "t3.new.total")]
+    at = lambda text, label: TagSpan(raw.index(text), raw.index(text) + len(text), label)
+    spans = [at("2015", "proactive.total"), at("2949", "proactive.total"), at("19.6", "requests.received"),
+             at("711", "t3.new.total")]
     fields, others = choose_fields(raw, spans)
     assert {k: v["text"] for k, v in fields.items()} == {"proactive.total": "2949"} and not others
