@@ -120,10 +120,15 @@ def align_cells(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.nda
     ``logp[k]`` is the model's log-probability row for the character at ``positions[k]``. A blank
     cell may take a template field (no value): a field left out without one costs ``skip_penalty``.
     """
+    return _align(body, tags, positions, logp, order, skip_penalty, restart_penalty)[1]
+
+
+def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty) -> tuple[float, list]:
+    """:func:`align_cells` with the score of the assignment (log-probability gain over no cells at all)."""
     row_of = {int(p): k for k, p in enumerate(positions)}
     tokens = [(s, e) for s, e in numbers(body, tags) if all(i in row_of for i in range(s, e))]
     if not tokens or not order:
-        return []
+        return 0.0, []
     n = len(order)
     begin_ids = np.array([LABEL_IDS[f"B-{f}"] for f in order])
     inside_ids = np.array([LABEL_IDS[f"I-{f}"] for f in order])
@@ -186,19 +191,21 @@ def align_cells(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.nda
             end = slots[k - 1][0] + 1
             cells.append((i, end, order[f]))
         k, j = prev_k, prev_j
-    return cells[::-1]
+    return float(final[int(final.argmax())]), cells[::-1]
 
 
 def decode_tables(body: str, tags: np.ndarray, probs: np.ndarray, positions: np.ndarray, logp: np.ndarray,
-                  fmt: str, skip_penalty: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Tags and probabilities with the table cells of a 2019/2021 report re-decoded (others unchanged)."""
-    if fmt not in ("2019", "2021") or not len(positions):
-        return tags, probs
+                  formats: Sequence[str] = ("2021", "2019"),
+                  skip_penalty: float | None = None) -> tuple[np.ndarray, np.ndarray, str | None]:
+    """Tags and probabilities with the table cells re-decoded in the template of ``formats`` that fits
+    best (others unchanged), and that format (None when nothing was decoded)."""
+    if not formats or not len(positions):
+        return tags, probs, None
+    penalty = SKIP_PENALTY if skip_penalty is None else skip_penalty
+    fits = [(*_align(body, tags, positions, logp, template(f), penalty, RESTART_PENALTY), f) for f in formats]
+    _, cells, fmt = max(fits, key=lambda fit: fit[0])
     tags, probs = tags.copy(), probs.copy()
     row_of = {int(p): k for k, p in enumerate(positions)}
-    order = template(fmt)
-    cells = align_cells(body, tags, positions, logp, order, SKIP_PENALTY if skip_penalty is None else skip_penalty,
-                        RESTART_PENALTY)
     for s, e in numbers(body, tags):
         if all(i in row_of for i in range(s, e)):
             for i in range(s, e):
@@ -209,6 +216,4 @@ def decode_tables(body: str, tags: np.ndarray, probs: np.ndarray, positions: np.
             label = LABEL_IDS[("B-" if i == s else "I-") + f]
             tags[i] = label
             probs[i] = float(np.exp(logp[row_of[i], label]))
-    return tags, probs
-
-
+    return tags, probs, fmt

@@ -43,11 +43,13 @@ def prepare(doc: Document) -> Prepared:
 
 
 def constrained(p: Prepared, pred: Prediction, year: int | None) -> Prediction:
-    """The prediction with table cells re-decoded in template order (2019/2021 reports)."""
+    """The prediction with table cells re-decoded in the 2019 or 2021 template, whichever fits
+    (legacy reports, whose tables have no fixed layout, keep the model's tags)."""
     if pred.logp is None:
         return pred
-    fmt = detect_format({s.label: None for s in pred.spans() if s.label in FIELDS}, year)
-    tags, probs = decode_tables(p.body, pred.tags, pred.probs, pred.positions, pred.logp, fmt)
+    if detect_format({s.label: None for s in pred.spans() if s.label in FIELDS}, year) == "legacy":
+        return pred
+    tags, probs, _ = decode_tables(p.body, pred.tags, pred.probs, pred.positions, pred.logp)
     return replace(pred, tags=tags, probs=probs)
 
 

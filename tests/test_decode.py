@@ -28,8 +28,9 @@ def decoded(example) -> np.ndarray:
     tags = np.array(example.tags)
     positions, logp = emissions(example.text, example.tags)
     fields = {s.label: None for s in tags_to_spans(example.tags) if s.label in FIELDS}
-    fmt = detect_format(fields, detect_year(example.text))
-    new, _ = decode_tables(example.text, tags, np.ones(len(tags), dtype=np.float32), positions, logp, fmt)
+    if detect_format(fields, detect_year(example.text)) == "legacy":
+        return tags
+    new, _, _ = decode_tables(example.text, tags, np.ones(len(tags), dtype=np.float32), positions, logp)
     return new
 
 
@@ -77,17 +78,23 @@ def test_run_together_digits_are_split_into_cells():
     assert [(s, e) for s, e, _ in out] == cells
 
 
-def test_prose_figures_headings_and_legacy_reports_keep_the_model_tags():
+def test_prose_figures_keep_the_model_tags():
     text = "共收到申请41件。\n予以公开\t7\n"
     tags = spans_to_tags(len(text), [(5, 7, "t3.new.total"), (15, 16, "t3.granted.total")])
     positions, logp = emissions(text, tags)
     probs = np.ones(len(text), dtype=np.float32)
-    new, _ = decode_tables(text, np.array(tags), probs, positions, logp, "2021")
+    new, _, _ = decode_tables(text, np.array(tags), probs, positions, logp)
     assert spans(new) == spans(tags)  # the prose figure is untouched, the cell kept
-    shuffled = np.array(tags)
-    shuffled[15] = LABEL_IDS["B-t3.new.natural"]
-    legacy, _ = decode_tables(text, shuffled, probs, positions, logp, "legacy")
-    assert (legacy == shuffled).all()
+
+
+def test_the_template_that_fits_is_chosen():
+    text = "其他处理\t3\n总计\t9\n"
+    for fmt, label in (("2019", "t3.other_processing.total"), ("2021", "t3.other_misc.total")):
+        tags = spans_to_tags(len(text), [(5, 6, label), (10, 11, "t3.total.total")])
+        positions, logp = emissions(text, tags, p=0.6)
+        new, _, chosen = decode_tables(text, np.zeros(len(text), dtype=np.int64), np.ones(len(text), dtype=np.float32),
+                                       positions, logp)
+        assert chosen == fmt and spans(new) == spans(tags)
 
 
 def test_template_lists_each_table_cell_once_in_catalogue_order():
@@ -96,3 +103,17 @@ def test_template_lists_each_table_cell_once_in_catalogue_order():
         assert len(order) == len(set(order))
         assert [f for f in FIELDS if f in set(order)] == order
         assert {FIELDS[f].group for f in order} == {"table2", "table3", "table4"}
+
+
+def test_legacy_reports_keep_the_model_tags():
+    from gktagger.document import Document
+    from gktagger.extract import constrained, prepare
+    from gktagger.tagger import Prediction
+
+    text = "2015年政府信息公开工作年度报告\n受理申请总数\t7\n"
+    p = prepare(Document(id="x", text=text))
+    tags = np.array(spans_to_tags(len(p.body), [(p.body.index("7"), p.body.index("7") + 1, "t3.new.natural")]))
+    positions, logp = emissions(p.body, tags)
+    pred = Prediction(tags, np.ones(len(tags), dtype=np.float32), np.zeros(len(tags), dtype=np.float32), positions, logp)
+    assert constrained(p, pred, 2015) is pred
+    assert constrained(p, pred, 2021) is not pred
