@@ -5,11 +5,13 @@ run together), the cells of a 2019 or 2021 report appear row by row, left to
 right, in the order of the template (``schema.template``). Instead of taking
 each character's most probable tag on its own, the numbers of the body are
 re-tagged jointly: every number is split into cells or left untagged, and the
-cells take template fields in strictly increasing order. The chosen tagging
-maximises the model's log-probabilities, minus a penalty per template field
-left out (a cell printed blank, a row the page drops). Numbers the model tags
-as prose figures or section headings keep their tags; legacy reports, whose
-tables have no fixed layout, are not re-decoded.
+cells take template fields in increasing order. The chosen tagging maximises
+the model's log-probabilities, minus a penalty per template field left out
+(a blank cell takes its field for free) and a larger one for going back in the
+template (a page printing rows out of order). Both templates are tried and the
+one that fits better kept. Numbers the model tags as prose figures or section
+headings keep their tags; legacy reports, whose tables have no fixed layout,
+are not re-decoded (``extract.constrained``).
 
 >>> import numpy as np
 >>> from gktagger.tags import LABEL_IDS, OUTSIDE
@@ -55,9 +57,11 @@ _KEEP = {LABEL_IDS[f"{p}-{s}"] for s in SECTIONS for p in "BI"} | {
 
 def _delimited(body: str, s: int, e: int) -> bool:
     """Whether a number sits alone between cell separators (tab, pipe, line break): a whole cell."""
-    before = body[:s].rstrip(" ")
-    after = body[e:].lstrip(" ")
-    return (not before or before[-1] in CELL_EDGES) and (not after or after[0] in CELL_EDGES)
+    while s > 0 and body[s - 1] == " ":
+        s -= 1
+    while e < len(body) and body[e] == " ":
+        e += 1
+    return (s == 0 or body[s - 1] in CELL_EDGES) and (e == len(body) or body[e] in CELL_EDGES)
 
 
 def value_mask(text: str) -> np.ndarray:
