@@ -26,7 +26,10 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from .values import Value
 
 from .schema import FIELDS, SECTIONS, group_of
 
@@ -235,7 +238,7 @@ def gold_spans(doc: AnnotatedDoc) -> dict[str, Span]:
     return chosen
 
 
-def gold_values(doc: AnnotatedDoc) -> dict[str, "Value"]:
+def gold_values(doc: AnnotatedDoc) -> dict[str, Value]:
     """Field ID → parsed :class:`~gktagger.values.Value` of its reported span."""
     from .values import parse_value
 

@@ -1,5 +1,4 @@
 import re
-from pathlib import Path
 
 from gktagger import schema
 from gktagger.annotations import corpus_root

@@ -156,7 +156,7 @@ def _chrome_before(r: Report, b: Builder, w: Writer, title: str) -> None:
     elif style == "index":
         w.chrome(f"索引号: | {rng.randint(0, 999999999):09d}-{r.year + 1}-{rng.randint(0, 99999):05d} | 发布机构: | {r.org} |")
         w.chrome(f"发布日期: | {date} | 废止日期: | |")
-        w.chrome(f"文 号: | 主题分类: | 政务公开 | |")
+        w.chrome("文 号: | 主题分类: | 政务公开 | |")
     w.chrome(rng.choice(["当前位置：", "您当前的位置:", "当前位置： "]) + rng.choice([" > ", "> ", ""]).join(
         ["首页", "政务公开", "政府信息公开年报"]) + (f" {title} 来源：{r.org} 时间：{date} 微信 微博 QQ空间" if rng.random() < 0.5 else ""))
     if rng.random() < 0.4:
@@ -221,7 +221,7 @@ def _table(r: Report, w: Writer, number: int, style: CellStyle) -> None:
 
 def _body_new(r: Report, w: Writer) -> None:
     """A 2019/2021 report: six sections, tables 2-4 unless missing."""
-    rng, v, fmt = r.rng, r.values, r.fmt
+    rng, v = r.rng, r.values
     style = CellStyle(rng, r.opts)
     tables = rng.random() >= r.opts.p_tables_missing
     upfront = not tables and rng.random() < 0.5  # figures told in 总体情况, sections 二-四 left bare
