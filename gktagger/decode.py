@@ -35,7 +35,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .fields import is_prose
+from .fields import NOT_A_COUNT, is_prose
 from .schema import FIELDS, SECTIONS, template
 from .tags import LABEL_IDS, OUTSIDE
 
@@ -47,9 +47,11 @@ NUMBER = re.compile(r"[+\-增减]\d+(?:\.\d+)?"
                     r"|(?:(?<=[\s|])|^)[/\-—无](?=[\s|]|$)")
 CELL_EDGES = "\t|\n"
 BLANK = re.compile(r"\t(?= *[\t\n])|\|(?= *\|)")
+ITEM_MARK = re.compile(r"[.．、][^\d\s]")  # "1.属于国家秘密", "2、重复申请": a row's number, not a cell
 MAX_CELL = 12  # characters in one cell (a decimal amount like 75394432.52)
 SKIP_PENALTY = 1.0  # nats per template field left without a cell
 RESTART_PENALTY = 12.0  # nats for going back in the template
+BLANK_PENALTY = 1.0  # nats for passing over a blank cell of a row of figures inside the tables
 
 _KEEP = {LABEL_IDS[f"{p}-{s}"] for s in SECTIONS for p in "BI"} | {
     LABEL_IDS[f"{p}-{f}"] for f, field in FIELDS.items() if field.group == "prose" for p in "BI"}
@@ -90,14 +92,19 @@ def _cell_ok(token: str) -> bool:
     return not (digits[0] == "0" and len(digits) > 1 and digits[1] != ".")
 
 
-def numbers(body: str, tags: np.ndarray) -> list[tuple[int, int]]:
-    """The numbers the decoder may re-tag: not prose figures, not inside headings or prose tags."""
+def numbers(body: str, tags: np.ndarray, with_marks: bool = False) -> list[tuple[int, int]]:
+    """The numbers the decoder may re-tag: not prose figures or dates, nor inside headings or prose tags.
+    The number of the next row (``…0000002.其他…``: its last digit) is cut off, or kept when ``with_marks``
+    (the decoder clears those tags too)."""
     out = []
     for m in NUMBER.finditer(body):
         s, e = m.span()
-        if is_prose(body, e) or any(int(t) in _KEEP for t in tags[s:e]):
+        if is_prose(body, e) or body[e:e + 1] in NOT_A_COUNT or any(int(t) in _KEEP for t in tags[s:e]):
             continue
-        out.append((s, e))
+        if ITEM_MARK.match(body, e) and not with_marks:
+            e -= 1
+        if e > s:
+            out.append((s, e))
     return out
 
 
@@ -106,10 +113,21 @@ def blank_cells(body: str) -> list[int]:
     return [m.end() for m in BLANK.finditer(body)]
 
 
-def _slots(body: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int, int, bool]]:
+def line_end_blanks(raw: str, norm, start: int, end: int) -> list[int]:
+    """Blank cells that normalisation folded into a line break (``14\t\t\t\n`` reads ``14\n``): the
+    position in ``norm.text[start:end]`` of that line break, once per tab."""
+    out = []
+    for i in range(start, end):
+        if norm.text[i] == "\n":
+            run = raw[norm.starts[i]:norm.ends[i]]
+            out += [i - start] * run[:len(run) - len(run.lstrip(" \t"))].count("\t")
+    return out
+
+
+def _slots(body: str, tokens: list[tuple[int, int]], blanks: Sequence[int] = ()) -> list[tuple[int, int, int, bool]]:
     """The decoder's input in text order: one slot per character of a number (start, token start,
     token end, cell may start here) and one zero-width slot per blank cell (position, -1, -1, True)."""
-    slots = [(i, -1, -1, True) for i in blank_cells(body)]
+    slots = [(i, -1, -1, True) for i in [*blank_cells(body), *blanks]]
     for s, e in tokens:
         cuts = set(_cuts(body, s, e))
         slots += [(i, s, e, i == s or i - s in cuts) for i in range(s, e)]
@@ -118,16 +136,18 @@ def _slots(body: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int, int
 
 def align_cells(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
                 order: Sequence[str], skip_penalty: float = SKIP_PENALTY,
-                restart_penalty: float = RESTART_PENALTY) -> list[tuple[int, int, str]]:
+                restart_penalty: float = RESTART_PENALTY, blanks: Sequence[int] = ()) -> list[tuple[int, int, str]]:
     """The best monotone assignment of the body's numbers to the template ``order``: (start, end, field) cells.
 
     ``logp[k]`` is the model's log-probability row for the character at ``positions[k]``. A blank
     cell may take a template field (no value): a field left out without one costs ``skip_penalty``.
+    ``blanks``: positions of blank cells the body no longer shows (:func:`line_end_blanks`).
     """
-    return _align(body, tags, positions, logp, order, skip_penalty, restart_penalty)[1]
+    return _align(body, tags, positions, logp, order, skip_penalty, restart_penalty, blanks=blanks)[1]
 
 
-def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty) -> tuple[float, list]:
+def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
+           blank_penalty: float | None = None, blanks: Sequence[int] = ()) -> tuple[float, list]:
     """:func:`align_cells` with the score of the assignment (log-probability gain over no cells at all)."""
     row_of = {int(p): k for k, p in enumerate(positions)}
     tokens = [(s, e) for s, e in numbers(body, tags) if all(i in row_of for i in range(s, e))]
@@ -136,7 +156,13 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty) ->
     n = len(order)
     begin_ids = np.array([LABEL_IDS[f"B-{f}"] for f in order])
     inside_ids = np.array([LABEL_IDS[f"I-{f}"] for f in order])
-    slots = _slots(body, tokens)
+    slots = _slots(body, tokens, blanks)
+    # a blank cell on a row of figures is a field without a value: passing over it mid-table costs
+    blank_penalty = BLANK_PENALTY if blank_penalty is None else blank_penalty
+    breaks = np.array([m.start() for m in re.finditer("\n", body)], dtype=np.int64)
+    line_of = lambda i: int(np.searchsorted(breaks, i))
+    figure_lines = {line_of(s) for s, _ in tokens}
+    mid_table = np.where((np.arange(n + 1) > 0) & (np.arange(n + 1) < n), blank_penalty, 0.0)
     index = {(i, s): k for k, (i, s, _, _) in enumerate(slots)}
     N = len(slots)
     neg = -1e18
@@ -156,7 +182,8 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty) ->
         row = dp[k]
         if row.max() <= neg / 2:
             continue
-        relax(k + 1, k, row, np.arange(n + 1), np.full(n + 1, -1))  # untagged: free, relative to O
+        pass_over = row - mid_table if s < 0 and line_of(i) in figure_lines else row
+        relax(k + 1, k, pass_over, np.arange(n + 1), np.full(n + 1, -1))  # untagged: free, relative to O
         if not can_start:
             continue
         # best state to come from for each target field j': max over j <= j' of dp[k][j] - penalty * (j' - j)
@@ -200,17 +227,20 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty) ->
 
 def decode_tables(body: str, tags: np.ndarray, probs: np.ndarray, positions: np.ndarray, logp: np.ndarray,
                   formats: Sequence[str] = ("2021", "2019"),
-                  skip_penalty: float | None = None) -> tuple[np.ndarray, np.ndarray, str | None]:
+                  skip_penalty: float | None = None,
+                  blanks: Sequence[int] = ()) -> tuple[np.ndarray, np.ndarray, str | None]:
     """Tags and probabilities with the table cells re-decoded in the template of ``formats`` that fits
-    best (others unchanged), and that format (None when nothing was decoded)."""
+    best (others unchanged), and that format (None when nothing was decoded). ``blanks``: blank cells
+    the body no longer shows (:func:`line_end_blanks`)."""
     if not formats or not len(positions):
         return tags, probs, None
     penalty = SKIP_PENALTY if skip_penalty is None else skip_penalty
-    fits = [(*_align(body, tags, positions, logp, template(f), penalty, RESTART_PENALTY), f) for f in formats]
+    fits = [(*_align(body, tags, positions, logp, template(f), penalty, RESTART_PENALTY, blanks=blanks), f)
+            for f in formats]
     _, cells, fmt = max(fits, key=lambda fit: fit[0])
     tags, probs = tags.copy(), probs.copy()
     row_of = {int(p): k for k, p in enumerate(positions)}
-    for s, e in numbers(body, tags):
+    for s, e in numbers(body, tags, with_marks=True):
         if all(i in row_of for i in range(s, e)):
             for i in range(s, e):
                 tags[i] = OUTSIDE

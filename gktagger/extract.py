@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
-from .decode import decode_tables
+from .decode import decode_tables, line_end_blanks
 from .document import Document
 from .fields import choose_fields
 from .normalize import normalise
@@ -49,7 +49,8 @@ def constrained(p: Prepared, pred: Prediction, year: int | None) -> Prediction:
         return pred
     if detect_format({s.label: None for s in pred.spans() if s.label in FIELDS}, year) == "legacy":
         return pred
-    tags, probs, _ = decode_tables(p.body, pred.tags, pred.probs, pred.positions, pred.logp)
+    blanks = line_end_blanks(p.doc.text, p.norm, p.start, p.end)
+    tags, probs, _ = decode_tables(p.body, pred.tags, pred.probs, pred.positions, pred.logp, blanks=blanks)
     return replace(pred, tags=tags, probs=probs)
 
 

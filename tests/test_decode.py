@@ -117,3 +117,38 @@ def test_legacy_reports_keep_the_model_tags():
     pred = Prediction(tags, np.ones(len(tags), dtype=np.float32), np.zeros(len(tags), dtype=np.float32), positions, logp)
     assert constrained(p, pred, 2015) is pred
     assert constrained(p, pred, 2021) is not pred
+
+
+def test_blank_cells_folded_into_a_line_break_still_take_their_columns():
+    from gktagger.decode import line_end_blanks
+    from gktagger.normalize import normalise
+
+    raw = "1.属于国家秘密\t14\t\t\t\t\t\t\n2.其他法律\t3\t\t\t\t\t\t\n"
+    norm = normalise(raw)
+    body = norm.text
+    assert body == "1.属于国家秘密\t14\n2.其他法律\t3\n"
+    blanks = line_end_blanks(raw, norm, 0, len(body))
+    ends = [i for i, c in enumerate(body) if c == "\n"]
+    assert blanks == [ends[0]] * 6 + [ends[1]] * 6
+    columns = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
+    order = [f"t3.denied_{row}.{c}" for row in ("secret", "law") for c in columns]
+    positions = np.nonzero(value_mask(body))[0]
+    logp = np.full((len(positions), len(LABELS)), -12.0, dtype=np.float32)
+    logp[:, OUTSIDE] = np.log(0.01)
+    for f in order:  # the model knows the rows and leans to their totals
+        logp[:, LABEL_IDS["B-" + f]] = logp[:, LABEL_IDS["I-" + f]] = -1.5 if f.endswith("total") else -2.5
+    zeros = np.zeros(len(body), dtype=np.int64)
+    for given, column in (((), "total"), (blanks, "natural")):
+        cells = align_cells(body, zeros, positions, logp, order, skip_penalty=1.0, blanks=given)
+        assert [(body[s:e], f) for s, e, f in cells] == [
+            ("14", f"t3.denied_secret.{column}"), ("3", f"t3.denied_law.{column}")]
+
+
+def test_row_numbers_and_dates_are_not_cells():
+    from gktagger.decode import numbers
+
+    body = "1.属于国家秘密00000002.其他法律\n2019年\n5、重复申请\t3"
+    tokens = [body[s:e] for s, e in numbers(body, np.zeros(len(body), dtype=np.int64))]
+    assert tokens == ["0000000", "3"]
+    assert [body[s:e] for s, e in numbers(body, np.zeros(len(body), dtype=np.int64), with_marks=True)] == [
+        "1", "00000002", "5", "3"]  # what the decoder clears before it re-tags
