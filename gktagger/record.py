@@ -82,6 +82,20 @@ def _heading_pattern(section_id: str) -> re.Pattern:
     return re.compile(rf"(?<![（(一二三四五六七八九十])[一二三四五六七八九十]{{1,2}}[ \t]*[、.．][ \t]*(?:{words})")
 
 
+MIN_HEADING = 2  # characters: a heading is at least an ordinal and a word; a lone tagged character is noise
+
+
+def strongest_headings(spans: list[TagSpan]) -> dict[str, TagSpan]:
+    """Per section ID, the heading with the most confident characters (length × lowest probability;
+    then the first); fragments shorter than ``MIN_HEADING`` are not headings."""
+    best: dict[str, TagSpan] = {}
+    weight = lambda h: (h.end - h.start) * h.score
+    for h in sorted(spans, key=lambda h: h.start):
+        if h.label in SECTIONS and h.end - h.start >= MIN_HEADING and (h.label not in best or weight(h) > weight(best[h.label])):
+            best[h.label] = h
+    return best
+
+
 def missing_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
     """Headings of sections the tagger did not find, where the catalogue's wording follows an ordinal
     between the neighbouring sections it did find (sections come in catalogue order).
@@ -91,10 +105,7 @@ def missing_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
     >>> [(text[h.start:h.end], h.label) for h in missing_headings(text, found)]
     [('二、主动公开政府信息情况', 'proactive')]
     """
-    found = {}
-    for s in sorted(spans, key=lambda s: s.start):
-        if s.label in SECTIONS:
-            found.setdefault(s.label, s)
+    found = strongest_headings(spans)
     ids, out = list(SECTIONS), []
     for k, sid in enumerate(ids):
         if sid in found:
@@ -111,15 +122,9 @@ def missing_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
 def build_sections(raw: str, headings: list[TagSpan], body_end_at: int) -> list[dict]:
     """Sections from heading spans (raw offsets): each runs to the next heading; the last one to the
     end of the body (footers after it are not part of it). A report has each section once: where a
-    section ID is tagged more than once, the heading with the most confident characters (length ×
-    lowest probability; then the first) is kept."""
-    best: dict[str, TagSpan] = {}
-    weight = lambda h: (h.end - h.start) * h.score
+    section ID is tagged more than once, the strongest heading is kept (:func:`strongest_headings`)."""
     headings = [TagSpan(heading_start(raw, h.start, h.end), h.end, h.label, h.score) for h in headings if h.label in SECTIONS]
-    for h in sorted(headings, key=lambda h: h.start):
-        if h.label not in best or weight(h) > weight(best[h.label]):
-            best[h.label] = h
-    heads = sorted(best.values(), key=lambda h: h.start)
+    heads = sorted(strongest_headings(headings).values(), key=lambda h: h.start)
     if heads:
         body_end_at = max(body_end(raw, heads[-1].end, body_end_at), heads[-1].end)
     out = []

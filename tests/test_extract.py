@@ -85,3 +85,18 @@ def test_years_shares_and_document_numbers_are_never_counts():
              at("711", "t3.new.total")]
     fields, others = choose_fields(raw, spans)
     assert {k: v["text"] for k, v in fields.items()} == {"proactive.total": "2949"} and not others
+
+
+def test_a_lone_tagged_character_does_not_hide_a_catalogue_heading():
+    """A one-character 'heading' the model tags mid-paragraph is noise: it neither becomes a section
+    nor bounds the search for a heading the model missed (pingtan_zhq_2015, seeds/000)."""
+    from gktagger.record import build_sections, missing_headings
+    from gktagger.tags import TagSpan
+
+    text = "一、概述\n采取措施。\n二、主动公开政府信息情况\n全年主动公开12条。\n三、收到和处理政府信息公开申请情况\n无。"
+    spans = [TagSpan(0, 4, "overview", 0.9), TagSpan(text.index("施"), text.index("施") + 1, "problems", 0.5),
+             TagSpan(text.index("三"), text.index("情况\n无"), "requests", 0.8)]
+    found = missing_headings(text, spans)
+    assert [(text[h.start:h.end], h.label) for h in found] == [("二、主动公开政府信息情况", "proactive")]
+    sections = build_sections(text, spans + found, len(text))
+    assert [s["id"] for s in sections] == ["overview", "proactive", "requests"]
