@@ -92,3 +92,20 @@ def test_shipped_model_loads_predicts_and_round_trips(corpus, tmp_path):
     tagger.tokenizer.save_pretrained(tmp_path)
     again = Tagger.from_pretrained(tmp_path).predict(text)
     assert (again.tags == pred.tags).all()
+
+
+def test_leave_one_source_out_holds_the_family_out_and_rescores_the_same(corpus, tmp_path):
+    """A fold never trains on its held-out family, and its training-time scores are the ones the
+    evaluation pipeline gives (``--rescore``)."""
+    from training.loso import main as loso
+
+    smoke = str(ann.REPO_ROOT / "configs" / "smoke.yaml")
+    assert loso(["--config", smoke, "--families", "html", "--out", str(tmp_path)]) == 0
+    meta = json.loads((tmp_path / "html" / "gktagger.json").read_text())
+    held = sorted(meta["config"]["data"]["dev_documents"])
+    assert held == ["reports/pingtan_zhq_2024_table.html", "reports/shanghai_bgt_2019.html"]
+    assert not set(held) & set(meta["train_documents"])
+    trained = (tmp_path / "loso.md").read_text()
+    assert "| html (reports/*.html) | 2 |" in trained
+    assert loso(["--config", smoke, "--families", "html", "--out", str(tmp_path), "--rescore"]) == 0
+    assert (tmp_path / "loso.md").read_text() == trained

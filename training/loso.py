@@ -1,6 +1,6 @@
 """Leave-one-source-out: how the model does on a layout family it has never seen.
 
-    python -m training.loso --config configs/loso.yaml [--families pingtan kiro html seeds] [--out runs/loso]
+    python -m training.loso --config configs/loso.yaml [--families pingtan kiro html seeds] [--out runs/loso] [--rescore]
 
 For each family, a model is trained with ``configs/loso.yaml`` on every other
 annotated real document (plus the synthetic reports) and evaluated with
@@ -29,6 +29,17 @@ def family_documents(pattern: str, annotation_dirs: list[str]) -> list[str]:
     return [d.document for d in ann.load_dir(*annotation_dirs) if fnmatch.fnmatch(d.document, pattern)]
 
 
+def rescore(model_dir: Path, documents: list[str], annotation_dirs: list[str]) -> dict:
+    """A fold model's scores on its held-out documents, measured now with the current pipeline."""
+    from gktagger.extract import Extractor
+    from training.evaluate import evaluate_model
+
+    if not (model_dir / "gktagger.json").exists():
+        raise SystemExit(f"no fold model in {model_dir}: run training.loso without --rescore first")
+    docs = [d for d in ann.load_dir(*annotation_dirs) if d.document in set(documents)]
+    return evaluate_model(Extractor(model=str(model_dir)), docs)
+
+
 def main(argv: list[str] | None = None) -> int:
     from training.config import load_config
     from training.train import main as train
@@ -37,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--config", default="configs/loso.yaml")
     p.add_argument("--families", nargs="*", default=list(FAMILIES))
     p.add_argument("--out", default="runs/loso")
+    p.add_argument("--rescore", action="store_true",
+                   help="score the fold models already in --out with the current pipeline instead of training them")
     args = p.parse_args(argv)
     cfg = load_config(args.config)
     out = Path(args.out)
@@ -44,11 +57,14 @@ def main(argv: list[str] | None = None) -> int:
     for family in args.families:
         docs = family_documents(FAMILIES[family], cfg.data.annotations)
         model_dir = out / family
-        held = json.dumps(docs, ensure_ascii=False)
-        train(["--config", args.config, "--output", str(model_dir),
-               "--set", f"data.dev_documents={held}", f"data.exclude_documents={held}"])
-        meta = json.loads((model_dir / "gktagger.json").read_text(encoding="utf-8"))
-        scores = {**meta["dev_scores"], "documents": meta["dev_documents_scores"]}
+        if args.rescore:
+            scores = rescore(model_dir, docs, cfg.data.annotations)
+        else:
+            held = json.dumps(docs, ensure_ascii=False)
+            train(["--config", args.config, "--output", str(model_dir),
+                   "--set", f"data.dev_documents={held}", f"data.exclude_documents={held}"])
+            meta = json.loads((model_dir / "gktagger.json").read_text(encoding="utf-8"))
+            scores = {**meta["dev_scores"], "documents": meta["dev_documents_scores"]}
         results[family] = scores
         (model_dir / "scores.md").write_text(markdown(scores, f"held out: {family}"), encoding="utf-8")
     lines = ["| held-out family | documents | field F1 | table3 F1 | section F1 |", "|---|---|---|---|---|"]
