@@ -49,9 +49,14 @@ def card(model_dir: Path, loso: Path | None, bench: Path | None, extra: Path | N
     if extra and extra.exists():
         lines += [extra.read_text(encoding="utf-8")]
     if loso and loso.exists():
+        from training.config import load_config
+
+        lc = load_config(REPO_ROOT / "configs" / "loso.yaml")
         lines += ["## Leave-one-source-out", "",
-                  "`python -m training.loso --config configs/loso.yaml`: trained without a layout family "
-                  "(shorter budget, last checkpoint kept), tested on it.", "", loso.read_text(encoding="utf-8")]
+                  "`python -m training.loso --config configs/loso.yaml`: the default architecture trained without "
+                  f"a layout family's real pages ({lc.train.max_steps} steps, {lc.data.synthetic_n} synthetic reports, "
+                  "last checkpoint kept), tested on them (`--rescore` scores the fold models again with the current "
+                  "pipeline).", "", loso.read_text(encoding="utf-8")]
     if bench and bench.exists():
         lines += ["## Speed", "", bench.read_text(encoding="utf-8")]
     return "\n".join(lines) + "\n"
