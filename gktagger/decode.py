@@ -114,7 +114,7 @@ def blank_cells(body: str) -> list[int]:
 
 
 def line_end_blanks(raw: str, norm, start: int, end: int) -> list[int]:
-    """Blank cells that normalisation folded into a line break (``14\t\t\t\n`` reads ``14\n``): the
+    """Blank cells that normalisation folded into a line break (``14\\t\\t\\t\\n`` reads ``14\\n``): the
     position in ``norm.text[start:end]`` of that line break, once per tab."""
     out = []
     for i in range(start, end):
@@ -183,7 +183,7 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
         if row.max() <= neg / 2:
             continue
         pass_over = row - mid_table if s < 0 and line_of(i) in figure_lines else row
-        relax(k + 1, k, pass_over, np.arange(n + 1), np.full(n + 1, -1))  # untagged: free, relative to O
+        relax(k + 1, k, pass_over, np.arange(n + 1), np.full(n + 1, -1))  # untagged: free relative to O
         if not can_start:
             continue
         # best state to come from for each target field j': max over j <= j' of dp[k][j] - penalty * (j' - j)
