@@ -46,6 +46,7 @@ NUMBER = re.compile(r"[+\-增减]\d+(?:\.\d+)?"
                     r"|(?<![\d.,])\d+(?:\.\d+)?"
                     r"|(?:(?<=[\s|])|^)[/\-—无](?=[\s|]|$)")
 CELL_EDGES = "\t|\n"
+LINE_BREAK = re.compile("\n")
 BLANK = re.compile(r"\t(?= *[\t\n])|\|(?= *\|)")
 ITEM_MARK = re.compile(r"[.．、][^\d\s]")  # "1.属于国家秘密", "2、重复申请": a row's number, not a cell
 MAX_CELL = 12  # characters in one cell (a decimal amount like 75394432.52)
@@ -117,10 +118,9 @@ def line_end_blanks(raw: str, norm, start: int, end: int) -> list[int]:
     """Blank cells that normalisation folded into a line break (``14\\t\\t\\t\\n`` reads ``14\\n``): the
     position in ``norm.text[start:end]`` of that line break, once per tab."""
     out = []
-    for i in range(start, end):
-        if norm.text[i] == "\n":
-            run = raw[norm.starts[i]:norm.ends[i]]
-            out += [i - start] * run[:len(run) - len(run.lstrip(" \t"))].count("\t")
+    for m in LINE_BREAK.finditer(norm.text, start, end):
+        run = raw[norm.starts[m.start()]:norm.ends[m.start()]]
+        out += [m.start() - start] * run[:len(run) - len(run.lstrip(" \t"))].count("\t")
     return out
 
 
@@ -147,7 +147,7 @@ def align_cells(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.nda
 
 
 def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
-           blank_penalty: float | None = None, blanks: Sequence[int] = ()) -> tuple[float, list]:
+           blanks: Sequence[int] = ()) -> tuple[float, list]:
     """:func:`align_cells` with the score of the assignment (log-probability gain over no cells at all)."""
     row_of = {int(p): k for k, p in enumerate(positions)}
     tokens = [(s, e) for s, e in numbers(body, tags) if all(i in row_of for i in range(s, e))]
@@ -158,11 +158,10 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
     inside_ids = np.array([LABEL_IDS[f"I-{f}"] for f in order])
     slots = _slots(body, tokens, blanks)
     # a blank cell on a row of figures is a field without a value: passing over it mid-table costs
-    blank_penalty = BLANK_PENALTY if blank_penalty is None else blank_penalty
-    breaks = np.array([m.start() for m in re.finditer("\n", body)], dtype=np.int64)
+    breaks = np.array([m.start() for m in LINE_BREAK.finditer(body)], dtype=np.int64)
     line_of = lambda i: int(np.searchsorted(breaks, i))
     figure_lines = {line_of(s) for s, _ in tokens}
-    mid_table = np.where((np.arange(n + 1) > 0) & (np.arange(n + 1) < n), blank_penalty, 0.0)
+    mid_table = np.where((np.arange(n + 1) > 0) & (np.arange(n + 1) < n), BLANK_PENALTY, 0.0)
     index = {(i, s): k for k, (i, s, _, _) in enumerate(slots)}
     N = len(slots)
     neg = -1e18

@@ -83,6 +83,15 @@ def evaluate_model(extractor, docs: list[AnnotatedDoc]) -> dict:
     return score(docs, extractor.extract(texts))
 
 
+def score_documents(model_dir, documents: list[str], annotation_dirs: list[str]) -> dict:
+    """Scores of the model in ``model_dir`` on the named annotated documents, with the current pipeline."""
+    from gktagger.extract import Extractor
+
+    wanted = set(documents)
+    docs = [d for d in ann.load_dir(*(ann.REPO_ROOT / a for a in annotation_dirs)) if d.document in wanted]
+    return evaluate_model(Extractor(model=str(model_dir)), docs)
+
+
 def markdown(scores: dict, title: str = "Evaluation") -> str:
     lines = [f"## {title}", "", "| group | precision | recall | F1 | gold items |", "|---|---|---|---|---|"]
     for g in ["fields", *FIELD_GROUPS, "sections"]:

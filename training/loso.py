@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from gktagger import annotations as ann
-from training.evaluate import markdown
+from training.evaluate import markdown, score_documents
 
 FAMILIES = {
     "pingtan": "reports/pingtan_*",  # crawled city-portal pages: flattened tables, digits run together
@@ -27,17 +27,6 @@ FAMILIES = {
 
 def family_documents(pattern: str, annotation_dirs: list[str]) -> list[str]:
     return [d.document for d in ann.load_dir(*annotation_dirs) if fnmatch.fnmatch(d.document, pattern)]
-
-
-def rescore(model_dir: Path, documents: list[str], annotation_dirs: list[str]) -> dict:
-    """A fold model's scores on its held-out documents, measured now with the current pipeline."""
-    from gktagger.extract import Extractor
-    from training.evaluate import evaluate_model
-
-    if not (model_dir / "gktagger.json").exists():
-        raise SystemExit(f"no fold model in {model_dir}: run training.loso without --rescore first")
-    docs = [d for d in ann.load_dir(*annotation_dirs) if d.document in set(documents)]
-    return evaluate_model(Extractor(model=str(model_dir)), docs)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         docs = family_documents(FAMILIES[family], cfg.data.annotations)
         model_dir = out / family
         if args.rescore:
-            scores = rescore(model_dir, docs, cfg.data.annotations)
+            if not (model_dir / "gktagger.json").exists():
+                raise SystemExit(f"no fold model in {model_dir}: run training.loso without --rescore first")
+            scores = score_documents(model_dir, docs, cfg.data.annotations)
         else:
             held = json.dumps(docs, ensure_ascii=False)
             train(["--config", args.config, "--output", str(model_dir),

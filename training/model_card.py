@@ -10,17 +10,7 @@ import sys
 from pathlib import Path
 
 from gktagger.annotations import REPO_ROOT
-from training.evaluate import markdown
-
-
-def dev_scores(model_dir: Path, dev_documents: list[str], annotation_dirs: list[str]) -> dict:
-    """The model's scores on its dev documents, measured now with the current pipeline."""
-    from gktagger import annotations as ann
-    from gktagger.extract import Extractor
-    from training.evaluate import evaluate_model
-
-    docs = [d for d in ann.load_dir(*(REPO_ROOT / a for a in annotation_dirs)) if d.document in set(dev_documents)]
-    return evaluate_model(Extractor(model=str(model_dir)), docs)
+from training.evaluate import markdown, score_documents
 
 
 def card(model_dir: Path, loso: Path | None, bench: Path | None, extra: Path | None = None) -> str:
@@ -28,7 +18,7 @@ def card(model_dir: Path, loso: Path | None, bench: Path | None, extra: Path | N
     cfg = meta["config"]
     m, d, t = cfg["model"], cfg["data"], cfg["train"]
     size = (model_dir / "model.safetensors").stat().st_size / 2**20
-    scores = dev_scores(model_dir, d["dev_documents"], d["annotations"])
+    scores = score_documents(model_dir, d["dev_documents"], d["annotations"])
     lines = [
         "# gktagger default model", "",
         f"- version: `{meta['model_version']}` (sha256 of the weights), {size:.1f} MiB safetensors",
