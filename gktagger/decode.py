@@ -8,8 +8,11 @@ re-tagged jointly: every number is split into cells or left untagged, and the
 cells take template fields in increasing order. The chosen tagging maximises
 the model's log-probabilities, minus a penalty per template field left out
 (a blank cell takes its field for free) and a larger one for going back in the
-template (a page printing rows out of order). Both templates are tried and the
-one that fits better kept. Numbers the model tags as prose figures or section
+template (a page printing rows out of order). A line that shows its cells
+(tabs, pipes, blanks included) prints a row from its first column and leaves
+no column out between two of its cells: leaving one out there costs much more.
+Both templates are tried and the one that fits better kept, and whole lines
+are then moved where the table identities hold (``realign.py``). Numbers the model tags as prose figures or section
 headings keep their tags; legacy reports, whose tables have no fixed layout,
 are not re-decoded (``extract.constrained``).
 
@@ -31,11 +34,13 @@ are not re-decoded (``extract.constrained``).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Sequence
 
 import numpy as np
 
 from .fields import NOT_A_COUNT, is_prose
+from .realign import realign_rows
 from .schema import FIELDS, SECTIONS, template
 from .tags import LABEL_IDS, OUTSIDE
 
@@ -48,11 +53,12 @@ NUMBER = re.compile(r"[+\-增减]\d+(?:\.\d+)?"
 CELL_EDGES = "\t|\n"
 LINE_BREAK = re.compile("\n")
 BLANK = re.compile(r"\t(?= *[\t\n])|\|(?= *\|)")
-ITEM_MARK = re.compile(r"[.．、][^\d\s]")  # "1.属于国家秘密", "2、重复申请": a row's number, not a cell
+ITEM_MARK = re.compile(r"[.．、] ?[^\d\s]")  # "1.属于国家秘密", "2、重复申请", "3. 其他": a row's number, not a cell
 MAX_CELL = 12  # characters in one cell (a decimal amount like 75394432.52)
 SKIP_PENALTY = 1.0  # nats per template field left without a cell
 RESTART_PENALTY = 12.0  # nats for going back in the template
 BLANK_PENALTY = 1.0  # nats for passing over a blank cell of a row of figures inside the tables
+ROW_SKIP_PENALTY = 6.0  # nats per field left out between two neighbouring delimited cells of one line
 
 _KEEP = {LABEL_IDS[f"{p}-{s}"] for s in SECTIONS for p in "BI"} | {
     LABEL_IDS[f"{p}-{f}"] for f, field in FIELDS.items() if field.group == "prose" for p in "BI"}
@@ -134,6 +140,35 @@ def _slots(body: str, tokens: list[tuple[int, int]], blanks: Sequence[int] = ())
     return sorted(slots)
 
 
+def _cell_slots(body: str, slots: list, line_of) -> tuple[list[bool], list[bool]]:
+    """For each slot: whether it starts a delimited cell (a blank, or a number alone between separators),
+    and whether that cell comes right after another delimited cell of the same line with only
+    separators between (a row that shows its blank cells leaves no column out)."""
+    starts, neighbours = [False] * len(slots), [False] * len(slots)
+    prev_end, prev_line = None, None
+    for k, (i, s, e, _) in enumerate(slots):
+        delimited = s < 0 or _delimited(body, s, e)
+        if s < 0 or i == s:
+            starts[k] = delimited
+            neighbours[k] = (delimited and prev_end is not None and prev_line == line_of(i)
+                             and not body[prev_end:i].strip(" \t|"))
+        if s < 0 or i == e - 1:
+            prev_end, prev_line = (max(i, e), line_of(i)) if delimited else (None, None)
+    return starts, neighbours
+
+
+def _row_openers(starts: list[bool], neighbours: list[bool], slots: list, line_of) -> list[bool]:
+    """Slots that open a line of two or more delimited cells: the page prints a row from its first column."""
+    cells_on = Counter(line_of(slots[k][0]) for k, c in enumerate(starts) if c)
+    return [c and not nb and cells_on[line_of(slots[k][0])] > 1 for k, (c, nb) in enumerate(zip(starts, neighbours))]
+
+
+def _first_columns(order: Sequence[str]) -> np.ndarray:
+    """Whether each template field is the first column of its row (``t3.granted.natural``)."""
+    rows = [f.rsplit(".", 1)[0] for f in order]
+    return np.array([k == 0 or rows[k] != rows[k - 1] for k in range(len(order))])
+
+
 def align_cells(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
                 order: Sequence[str], skip_penalty: float = SKIP_PENALTY,
                 restart_penalty: float = RESTART_PENALTY, blanks: Sequence[int] = ()) -> list[tuple[int, int, str]]:
@@ -143,7 +178,8 @@ def align_cells(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.nda
     cell may take a template field (no value): a field left out without one costs ``skip_penalty``.
     ``blanks``: positions of blank cells the body no longer shows (:func:`line_end_blanks`).
     """
-    return _align(body, tags, positions, logp, order, skip_penalty, restart_penalty, blanks=blanks)[1]
+    cells = _align(body, tags, positions, logp, order, skip_penalty, restart_penalty, blanks=blanks)[1]
+    return [c for c in cells if c[0] < c[1]]
 
 
 def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
@@ -162,13 +198,15 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
     line_of = lambda i: int(np.searchsorted(breaks, i))
     figure_lines = {line_of(s) for s, _ in tokens}
     mid_table = np.where((np.arange(n + 1) > 0) & (np.arange(n + 1) < n), BLANK_PENALTY, 0.0)
+    cell_start, row_neighbour = _cell_slots(body, slots, line_of)
+    row_opener = _row_openers(cell_start, row_neighbour, slots, line_of)
+    not_first = np.where(_first_columns(order), 0.0, ROW_SKIP_PENALTY)
     index = {(i, s): k for k, (i, s, _, _) in enumerate(slots)}
     N = len(slots)
     neg = -1e18
     dp = np.full((N + 1, n + 1), neg)
     dp[0, 0] = 0.0
     back = np.zeros((N + 1, n + 1, 3), dtype=np.int32)  # (previous slot, previous j, field index or -1)
-    ramp = skip_penalty * np.arange(n + 1)
     arange = np.arange(n)
 
     def relax(target: int, src: int, cand: np.ndarray, prev_j: np.ndarray, field: np.ndarray) -> None:
@@ -181,15 +219,17 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
         row = dp[k]
         if row.max() <= neg / 2:
             continue
-        pass_over = row - mid_table if s < 0 and line_of(i) in figure_lines else row
+        # a delimited cell (blank or number) on a row of figures left without a field costs
+        pass_over = row - mid_table if cell_start[k] and line_of(i) in figure_lines else row
         relax(k + 1, k, pass_over, np.arange(n + 1), np.full(n + 1, -1))  # untagged: free relative to O
         if not can_start:
             continue
         # best state to come from for each target field j': max over j <= j' of dp[k][j] - penalty * (j' - j)
-        lifted = row[:n] + ramp[:n]
+        ramp = (ROW_SKIP_PENALTY if row_neighbour[k] else skip_penalty) * arange
+        lifted = row[:n] + ramp
         running = np.maximum.accumulate(lifted)
         best_j = np.maximum.accumulate(np.where(lifted == running, arange, 0))
-        start = running - ramp[:n]
+        start = running - ramp
         # going back in the template (a page that prints a table's rows out of order) costs a fixed price:
         # for field j', the best state j > j' to come back from
         later = row[1:][::-1]
@@ -197,6 +237,8 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
         later_j = n - np.maximum.accumulate(np.where(later == np.maximum.accumulate(later), arange, 0))[::-1]
         use = later_max > start
         best_j, start = np.where(use, later_j, best_j), np.where(use, later_max, start)
+        if row_opener[k]:
+            start = start - not_first
         if s < 0:  # a blank cell takes the field, nothing is tagged
             relax(k + 1, k, np.concatenate([[neg], start]), np.concatenate([[0], best_j]), np.concatenate([[-1], arange]))
             continue
@@ -206,7 +248,9 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
         for b in range(i + 1, min(e, i + MAX_CELL) + 1):
             if b > i + 1:
                 r = row_of[b - 1]
-                score = score + logp[r, inside_ids] - logp[r, OUTSIDE]
+                # in a cell whose bounds are fixed, only the field matters: begin or inside alike
+                inside = logp[r, inside_ids] if cuts else np.logaddexp(logp[r, inside_ids], logp[r, begin_ids])
+                score = score + inside - logp[r, OUTSIDE]
             if (b == e or b - s in cuts) and _cell_ok(body[i:b]):
                 target = index[(b, s)] if b < e else index[(b - 1, s)] + 1
                 relax(target, k, np.concatenate([[neg], score]), np.concatenate([[0], best_j]), np.concatenate([[-1], arange]))
@@ -217,9 +261,8 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
     while k > 0:
         prev_k, prev_j, f = (int(x) for x in back[k, j])
         i, s, _, _ = slots[prev_k]
-        if f >= 0 and s >= 0:
-            end = slots[k - 1][0] + 1
-            cells.append((i, end, order[f]))
+        if f >= 0:  # a number's cell, or a blank cell (zero width) that took the field
+            cells.append((i, slots[k - 1][0] + 1 if s >= 0 else i, order[f]))
         k, j = prev_k, prev_j
     return float(final[int(final.argmax())]), cells[::-1]
 
@@ -237,6 +280,7 @@ def decode_tables(body: str, tags: np.ndarray, probs: np.ndarray, positions: np.
     fits = [(*_align(body, tags, positions, logp, template(f), penalty, RESTART_PENALTY, blanks=blanks), f)
             for f in formats]
     _, cells, fmt = max(fits, key=lambda fit: fit[0])
+    cells = realign_rows(body, cells, template(fmt), fmt)
     tags, probs = tags.copy(), probs.copy()
     row_of = {int(p): k for k, p in enumerate(positions)}
     for s, e in numbers(body, tags, with_marks=True):

@@ -1,4 +1,6 @@
 """Constrained decoding: table cells take template fields in reading order."""
+import re
+
 import numpy as np
 import pytest
 
@@ -147,8 +149,66 @@ def test_blank_cells_folded_into_a_line_break_still_take_their_columns():
 def test_row_numbers_and_dates_are_not_cells():
     from gktagger.decode import numbers
 
-    body = "1.属于国家秘密00000002.其他法律\n2019年\n5、重复申请\t3"
+    body = "1.属于国家秘密00000002.其他法律\n2019年\n5、重复申请\t3\n| 3. 其他 | 142 |"
     tokens = [body[s:e] for s, e in numbers(body, np.zeros(len(body), dtype=np.int64))]
-    assert tokens == ["0000000", "3"]
+    assert tokens == ["0000000", "3", "142"]
     assert [body[s:e] for s, e in numbers(body, np.zeros(len(body), dtype=np.int64), with_marks=True)] == [
-        "1", "00000002", "5", "3"]  # what the decoder clears before it re-tags
+        "1", "00000002", "5", "3", "3", "142"]  # what the decoder clears before it re-tags
+
+
+def _leaning(body: str, order: list[str], lean: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Emissions of a model that knows the table but not the columns: every field of ``order`` at
+    -2.5 (``lean`` overrides some) and untagged at log 0.01, at every value character."""
+    positions = np.nonzero(value_mask(body))[0]
+    logp = np.full((len(positions), len(LABELS)), -12.0, dtype=np.float32)
+    logp[:, OUTSIDE] = np.log(0.01)
+    for f in order:
+        logp[:, LABEL_IDS["B-" + f]] = logp[:, LABEL_IDS["I-" + f]] = lean.get(f, -2.5)
+    return positions, logp
+
+
+def test_a_row_that_shows_its_blank_cells_leaves_no_column_out(monkeypatch):
+    """予以公开 258 12 _ _ 1 1 _ (the page leaves the total blank): a model sure that a row's last
+    figure is its total does not push the 1s one column right."""
+    import gktagger.decode as decode
+
+    body = "(一)予以公开\t258\t12\t\t\t1\t1\t\n"
+    positions, logp = _leaning(body, ROW, {"t3.granted.total": -0.5})
+    zeros = np.zeros(len(body), dtype=np.int64)
+    columns = lambda: [(body[s:e], f.split(".")[-1]) for s, e, f in align_cells(body, zeros, positions, logp, ROW)]
+    assert columns() == [("258", "natural"), ("12", "commercial"), ("1", "legal"), ("1", "other_org")]
+    monkeypatch.setattr(decode, "ROW_SKIP_PENALTY", decode.SKIP_PENALTY)
+    assert columns()[-1] == ("1", "total")  # without the rule the model's lean wins
+
+
+def test_a_line_of_cells_starts_at_the_first_column_of_its_row(monkeypatch):
+    import gktagger.decode as decode
+
+    order = [f"t4.{b}.{r}" for b in ("review", "suit_direct") for r in ("upheld", "corrected", "other", "pending", "total")]
+    body = "总计\n5\t\t\t2\t7\t\t\t\t\t\n"  # 复议 5 _ _ 2 7, 直接起诉 all blank
+    positions, logp = _leaning(body, order, {})
+    row = {int(p): k for k, p in enumerate(positions)}
+    logp[row[body.index("5")], LABEL_IDS["B-t4.review.corrected"]] = -1.0  # the model reads 5 as 纠正
+    logp[row[body.index("7")], LABEL_IDS["B-t4.suit_direct.upheld"]] = -1.0
+    zeros = np.zeros(len(body), dtype=np.int64)
+    columns = lambda: [(body[s:e], f.split(".", 1)[1]) for s, e, f in align_cells(body, zeros, positions, logp, order)]
+    assert columns() == [("5", "review.upheld"), ("2", "review.pending"), ("7", "review.total")]
+    monkeypatch.setattr(decode, "_row_openers", lambda starts, *a: [False] * len(starts))
+    assert columns()[0] == ("5", "review.corrected")
+
+
+def test_a_row_read_one_row_late_moves_to_where_the_identities_hold():
+    """(六)其他处理 printed empty, (七)总计 767 35 _ _ 2 1 805 read as the end of 其他处理."""
+    from gktagger.realign import realign_rows
+
+    columns = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
+    order = [f"t3.{row}.{c}" for row in ("other_processing", "total") for c in columns]
+    body = "(六)其他处理\t\t\t\t\t\t\t\n(七)总计\t767\t35\t\t\t2\t1\t805\n"
+    tabs = [i for i, c in enumerate(body) if c == "\t"]
+    figures = [(m.start(), m.end()) for m in re.finditer(r"\d+", body)]
+    blank = lambda k: (tabs[k] + 1, tabs[k] + 1)
+    read = [blank(k) for k in range(6)] + figures[:2] + [blank(9), blank(10)] + figures[2:]
+    cells = [(s, e, f) for (s, e), f in zip(read, order)]
+    fixed = {f: body[s:e] for s, e, f in realign_rows(body, cells, order, "2019")}
+    assert [fixed.get(f"t3.total.{c}") for c in columns] == ["767", "35", "", "", "2", "1", "805"]
+    assert "t3.other_processing.total" not in fixed

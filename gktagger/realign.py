@@ -1,0 +1,90 @@
+"""Whole rows moved to where the table identities hold.
+
+The decoder (``decode.py``) places each line of a table by the model's belief
+about its cells, and a weak belief can put a whole printed row one row too
+early or too late (``(七)总计 767 35 … 805`` read as the end of the empty
+``(六)其他处理`` row). A line of two or more cells keeps its cells together, so
+the repair is a shift: every cell of the line moves by the same number of
+template places. A shift is kept only when it leaves fewer broken identities
+and more holding ones (``identities.table_identities``): a blank cell
+counts as 0 there, a field no cell took as not stated. Values never change,
+only the fields they are filed under; a source with a genuine arithmetic error
+keeps its rows where the decoder put them unless a move mends more than it breaks.
+
+>>> order = [f"t4.{b}.{r}" for b in ("review", "suit_direct") for r in ("upheld", "corrected", "other", "pending", "total")]
+>>> body = "0\\t0\\t0\\t0\\n5\\t0\\t0\\t2\\t7"  # the second line read one place early: 5 as 复议总计
+>>> cells = [(0, 1, order[0]), (2, 3, order[1]), (4, 5, order[2]), (6, 7, order[3]),
+...          (8, 9, order[4]), (10, 11, order[5]), (12, 13, order[6]), (14, 15, order[7]), (16, 17, order[8])]
+>>> [f for s, e, f in realign_rows(body, cells, order, "2019") if s >= 8]
+['t4.suit_direct.upheld', 't4.suit_direct.corrected', 't4.suit_direct.other', 't4.suit_direct.pending', 't4.suit_direct.total']
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from typing import Sequence
+
+from .identities import Identity, table_identities
+from .values import parse_value
+
+MAX_SHIFT = 7  # template places: one row of table 3
+
+
+def _value(body: str, s: int, e: int):
+    if s == e:
+        return 0  # a blank cell
+    v = parse_value(body[s:e])
+    return None if v is None or v.na else v.value
+
+
+def _tally(rules: list[Identity], values: dict) -> tuple[int, int]:
+    """(broken, holding) identities among ``rules``; one with a value not stated counts as neither."""
+    broken = holding = 0
+    for r in rules:
+        try:
+            ok = abs(sum(values[f] for f in r.lhs) - sum(values[f] for f in r.rhs)) < 1e-6
+        except (KeyError, TypeError):
+            continue
+        broken += not ok
+        holding += ok
+    return broken, holding
+
+
+def realign_rows(body: str, cells: Sequence[tuple[int, int, str]], order: Sequence[str],
+                 fmt: str) -> list[tuple[int, int, str]]:
+    """``cells`` (start, end, field; start == end for a blank cell that took a field) with whole lines
+    shifted in ``order`` where that mends the identities of ``fmt``."""
+    index = {f: k for k, f in enumerate(order)}
+    rules_of = defaultdict(list)
+    for rule in table_identities(fmt):
+        for f in rule.fields:
+            rules_of[f].append(rule)
+    breaks = [i for i, c in enumerate(body) if c == "\n"]
+    placed = [[s, e, index[f]] for s, e, f in cells]
+    lines = defaultdict(list)
+    for cell in placed:
+        lines[bisect_left(breaks, cell[0])].append(cell)
+    for line in lines.values():
+        own = [k for _, _, k in line]
+        others = Counter(k for _, _, k in placed) - Counter(own)
+        if len(line) < 2 or len(set(own)) < len(own) or others.keys() & set(own):
+            continue  # a page printing a row twice (the decoder went back in the template): leave it
+        rest = {k: (s, e) for s, e, k in placed if k in others}
+
+        def tally(shift: int) -> tuple[int, int] | None:
+            moved = [k + shift for k in own]
+            if min(moved) < 0 or max(moved) >= len(order) or others.keys() & set(moved):
+                return None
+            values = {order[k]: _value(body, s, e) for k, (s, e) in rest.items()}
+            values.update({order[k]: _value(body, s, e) for k, (s, e, _) in zip(moved, line)})
+            rules = list({id(r): r for k in own + moved for r in rules_of[order[k]]}.values())
+            return _tally(rules, values)
+
+        best, best_tally = 0, tally(0)
+        for shift in sorted(range(-MAX_SHIFT, MAX_SHIFT + 1), key=abs)[1:]:
+            t = tally(shift)
+            if t and t[0] < best_tally[0] and t[1] > best_tally[1]:
+                best, best_tally = shift, t
+        for cell in line:
+            cell[2] += best
+    return [(s, e, order[k]) for s, e, k in placed]
