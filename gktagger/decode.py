@@ -220,8 +220,11 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
         if row.max() <= neg / 2:
             continue
         # a delimited cell (blank or number) on a row of figures left without a field costs
-        pass_over = row - mid_table if cell_start[k] and line_of(i) in figure_lines else row
-        relax(k + 1, k, pass_over, np.arange(n + 1), np.full(n + 1, -1))  # untagged: free relative to O
+        # untagged (free relative to O): a blank, or a whole number — a run's digits are all cells or none
+        if s < 0 or i == s:
+            pass_over = row - mid_table if cell_start[k] and line_of(i) in figure_lines else row
+            after = k + 1 if s < 0 else index[(e - 1, s)] + 1
+            relax(after, k, pass_over, np.arange(n + 1), np.full(n + 1, -1))
         if not can_start:
             continue
         # best state to come from for each target field j': max over j <= j' of dp[k][j] - penalty * (j' - j)

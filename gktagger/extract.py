@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
+from .cues import prose_results
 from .decode import decode_tables, line_end_blanks
 from .document import Document
 from .fields import choose_fields
@@ -56,7 +57,8 @@ def constrained(p: Prepared, pred: Prediction, year: int | None) -> Prediction:
 
 def raw_spans(p: Prepared, pred: Prediction) -> tuple[list[TagSpan], set[str]]:
     """Predicted spans (run-together cells resolved) moved from the normalised body to raw offsets."""
-    spans, inferred = resolve_runs(p.body, merge_fragments(pred.spans(), p.body), pred.begin)
+    spans = prose_results(p.body, merge_fragments(pred.spans(), p.body))
+    spans, inferred = resolve_runs(p.body, spans, pred.begin)
     spans += missing_headings(p.body, spans)
     out = []
     raw = p.doc.text

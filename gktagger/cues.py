@@ -1,0 +1,65 @@
+"""Appeal and lawsuit figures stated in prose take their result from the words before them.
+
+``行政复议申请16件，其中结果维持2件，结果纠正6件，其他结果7件，尚未审结1件``: the
+model knows these are figures of one table-4 block (复议 or 诉讼) but often not
+which result each is; the words of the clause before each number say it. A
+number the model tagged with a table-4 field and that is written as prose
+(a measure word follows) keeps the model's block and takes the result its
+clause names, or the block's total when the clause names the block and no
+result. Table cells are never touched: their order, not their wording, decides.
+
+>>> body = "行政复议申请16件,其中结果维持2件,结果纠正6件"
+>>> spans = [TagSpan(6, 8, "t4.review.upheld"), TagSpan(16, 17, "t4.review.corrected"), TagSpan(23, 24, "t4.review.other")]
+>>> [(body[s.start:s.end], s.label) for s in prose_results(body, spans)]
+[('16', 't4.review.total'), ('2', 't4.review.upheld'), ('6', 't4.review.corrected')]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .fields import is_prose
+from .schema import FIELDS
+from .tags import TagSpan
+
+RESULT_WORDS = [  # the first that matches names the result; 尚未审结 before 结果 words, 其他 last
+    ("pending", re.compile("未审结|未结|审理中|未办结")),
+    ("upheld", re.compile("维持|驳回")),
+    ("corrected", re.compile("纠正|撤销|变更|确认违法")),
+    ("other", re.compile("其他|其它|终止|撤诉|撤回")),
+]
+BLOCK_WORDS = re.compile("复议|诉讼|起诉")
+CLAUSE_END = re.compile(r"[,;。:、\n]|\d+[件起宗个]")
+MAX_CLAUSE = 24
+DIGITS = re.compile(r"\d+")
+
+
+def _clause_before(body: str, start: int) -> str:
+    """The words between the previous clause break (or the previous stated figure) and ``start``."""
+    window = body[max(0, start - MAX_CLAUSE):start]
+    ends = [m.end() for m in CLAUSE_END.finditer(window)]
+    return window[ends[-1]:] if ends else window
+
+
+def _result(clause: str) -> str | None:
+    for result, words in RESULT_WORDS:
+        if words.search(clause):
+            return result
+    return "total" if BLOCK_WORDS.search(clause) else None
+
+
+def prose_results(body: str, spans: list[TagSpan]) -> list[TagSpan]:
+    """``spans`` with each prose table-4 figure labelled by the result its clause names (whole numbers)."""
+    out, seen = [], set()
+    for span in spans:
+        number = next((m for m in DIGITS.finditer(body, max(0, span.start - 12), span.end + 12)
+                       if m.start() <= span.start and span.end <= m.end()), None)
+        if span.label.startswith("t4.") and number and is_prose(body, number.end()):
+            result = _result(_clause_before(body, number.start()))
+            label = f"t4.{span.label.split('.')[1]}.{result}"
+            if result and label in FIELDS:
+                span = replace(span, start=number.start(), end=number.end(), label=label)
+        if (span.start, span.end, span.label) not in seen:
+            seen.add((span.start, span.end, span.label))
+            out.append(span)
+    return out

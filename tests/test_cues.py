@@ -1,0 +1,36 @@
+"""Prose appeal and lawsuit figures take their result from the words before them."""
+import re
+
+from gktagger.cues import prose_results
+from gktagger.tags import TagSpan
+
+
+def _label(body: str, labels: list[str]) -> list[TagSpan]:
+    """The figures of ``body`` (numbers before 件), in order, labelled as given."""
+    return [TagSpan(m.start(), m.end(), label) for m, label in zip(re.finditer(r"\d+(?=件)", body), labels)]
+
+
+def test_each_figure_takes_the_result_its_clause_names_and_keeps_the_model_block():
+    body = "行政复议申请16件,其中结果维持2件,结果纠正6件,其他结果7件,尚未审结1件;行政诉讼23件,其中维持原判3件、撤销10件"
+    wrong = ["t4.review.upheld", "t4.review.total", "t4.review.upheld", "t4.review.corrected", "t4.review.other",
+             "t4.suit.corrected", "t4.suit.other", "t4.suit.pending"]
+    got = [(body[s.start:s.end], s.label) for s in prose_results(body, _label(body, wrong))]
+    assert got == [("16", "t4.review.total"), ("2", "t4.review.upheld"), ("6", "t4.review.corrected"),
+                   ("7", "t4.review.other"), ("1", "t4.review.pending"), ("23", "t4.suit.total"),
+                   ("3", "t4.suit.upheld"), ("10", "t4.suit.corrected")]
+
+
+def test_a_figure_split_into_digits_becomes_one_whole_number():
+    body = "行政诉讼23件"
+    spans = [TagSpan(4, 5, "t4.suit.corrected"), TagSpan(5, 6, "t4.suit.upheld")]
+    assert prose_results(body, spans) == [TagSpan(4, 6, "t4.suit.total")]
+
+
+def test_table_cells_and_other_fields_keep_their_labels():
+    body = "结果维持\t5\t2\n予以公开33件\n结果维持\t4件\t其他"
+    spans = [TagSpan(5, 6, "t4.review.corrected"), TagSpan(7, 8, "t4.review.other"),
+             TagSpan(13, 15, "t3.granted.total")]
+    assert prose_results(body, spans) == spans
+    # a clause naming neither a result nor the block: the model's label stands
+    body = "收到申请3件"
+    assert prose_results(body, [TagSpan(4, 5, "t4.review.other")]) == [TagSpan(4, 5, "t4.review.other")]
