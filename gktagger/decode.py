@@ -197,7 +197,7 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
     breaks = np.array([m.start() for m in LINE_BREAK.finditer(body)], dtype=np.int64)
     line_of = lambda i: int(np.searchsorted(breaks, i))
     figure_lines = {line_of(s) for s, _ in tokens}
-    mid_table = np.where((np.arange(n + 1) > 0) & (np.arange(n + 1) < n), BLANK_PENALTY, 0.0)
+    mid_table = (np.arange(n + 1) > 0) & (np.arange(n + 1) < n)
     cell_start, row_neighbour = _cell_slots(body, slots, line_of)
     row_opener = _row_openers(cell_start, row_neighbour, slots, line_of)
     not_first = np.where(_first_columns(order), 0.0, ROW_SKIP_PENALTY)
@@ -222,7 +222,8 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
         # a delimited cell (blank or number) on a row of figures left without a field costs
         # untagged (free relative to O): a blank, or a whole number — a run's digits are all cells or none
         if s < 0 or i == s:
-            pass_over = row - mid_table if cell_start[k] and line_of(i) in figure_lines else row
+            cost = ROW_SKIP_PENALTY if row_neighbour[k] else BLANK_PENALTY
+            pass_over = row - mid_table * cost if cell_start[k] and line_of(i) in figure_lines else row
             after = k + 1 if s < 0 else index[(e - 1, s)] + 1
             relax(after, k, pass_over, np.arange(n + 1), np.full(n + 1, -1))
         if not can_start:

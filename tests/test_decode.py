@@ -212,3 +212,17 @@ def test_a_row_read_one_row_late_moves_to_where_the_identities_hold():
     fixed = {f: body[s:e] for s, e, f in realign_rows(body, cells, order, "2019")}
     assert [fixed.get(f"t3.total.{c}") for c in columns] == ["767", "35", "", "", "2", "1", "805"]
     assert "t3.other_processing.total" not in fixed
+
+
+def test_a_figure_between_cells_of_a_row_is_not_left_out():
+    """没有现成信息 44 3 _ _ _ _ _: the model reads 3 as the row's total (or nothing); it is 商业企业."""
+    import gktagger.decode as decode
+
+    body = "2.没有现成信息需要另行制作\t44\t3\t\t\t\t\t\n"
+    order = [f"t3.unable_create.{c}" for c in ("natural", "commercial", "research", "social", "legal", "other_org", "total")]
+    positions, logp = _leaning(body, order, {"t3.unable_create.natural": -0.5, "t3.unable_create.commercial": -6.0})
+    logp[:, OUTSIDE] = -3.0
+    logp[list(positions).index(body.index("\t3") + 1), LABEL_IDS["B-t3.unable_create.total"]] = -1.0
+    zeros = np.zeros(len(body), dtype=np.int64)
+    assert [(body[s:e], f.split(".")[-1]) for s, e, f in align_cells(body, zeros, positions, logp, order)] == [
+        ("44", "natural"), ("3", "commercial")]
