@@ -163,6 +163,17 @@ def _row_openers(starts: list[bool], neighbours: list[bool], slots: list, line_o
     return [c and not nb and cells_on[line_of(slots[k][0])] > 1 for k, (c, nb) in enumerate(zip(starts, neighbours))]
 
 
+def _row_members(starts: list[bool], neighbours: list[bool], openers: list[bool], slots: list, line_of) -> list[bool]:
+    """Delimited cells that a row of figures cannot leave out: its numbers, and its blanks that have
+    a number after them on the line (a blank after the last figure may be a column the template lacks)."""
+    last_number = {}
+    for i, s, e, _ in slots:
+        if s >= 0:
+            last_number[line_of(i)] = i
+    return [c and (nb or op) and (s >= 0 or i < last_number.get(line_of(i), -1))
+            for (i, s, _, _), c, nb, op in zip(slots, starts, neighbours, openers)]
+
+
 def _first_columns(order: Sequence[str]) -> np.ndarray:
     """Whether each template field is the first column of its row (``t3.granted.natural``)."""
     rows = [f.rsplit(".", 1)[0] for f in order]
@@ -200,6 +211,7 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
     mid_table = (np.arange(n + 1) > 0) & (np.arange(n + 1) < n)
     cell_start, row_neighbour = _cell_slots(body, slots, line_of)
     row_opener = _row_openers(cell_start, row_neighbour, slots, line_of)
+    row_member = _row_members(cell_start, row_neighbour, row_opener, slots, line_of)
     not_first = np.where(_first_columns(order), 0.0, ROW_SKIP_PENALTY)
     index = {(i, s): k for k, (i, s, _, _) in enumerate(slots)}
     N = len(slots)
@@ -222,7 +234,7 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
         # a delimited cell (blank or number) on a row of figures left without a field costs
         # untagged (free relative to O): a blank, or a whole number — a run's digits are all cells or none
         if s < 0 or i == s:
-            cost = ROW_SKIP_PENALTY if row_neighbour[k] else BLANK_PENALTY
+            cost = ROW_SKIP_PENALTY if row_member[k] else BLANK_PENALTY
             pass_over = row - mid_table * cost if cell_start[k] and line_of(i) in figure_lines else row
             after = k + 1 if s < 0 else index[(e - 1, s)] + 1
             relax(after, k, pass_over, np.arange(n + 1), np.full(n + 1, -1))
