@@ -226,3 +226,22 @@ def test_a_figure_between_cells_of_a_row_is_not_left_out():
     zeros = np.zeros(len(body), dtype=np.int64)
     assert [(body[s:e], f.split(".")[-1]) for s, e, f in align_cells(body, zeros, positions, logp, order)] == [
         ("44", "natural"), ("3", "commercial")]
+
+
+def test_an_empty_cell_after_a_rows_last_figure_is_not_a_column(monkeypatch):
+    """Markdown rows ending ``|  |`` (a column the template lacks): each row still starts at 自然人."""
+    import gktagger.decode as decode
+
+    columns = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
+    order = [f"t3.denied_{row}.{c}" for row in ("secret", "law", "safety") for c in columns]
+    body = ("| 1.属于国家秘密 | 4 | 0 | 0 | 0 | 0 | 0 | 4 |  |\n|---|---|\n"
+            "| 2.其他法律行政法规禁止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |  |\n"
+            "| 3.危及“三安全一稳定” | 1 | 0 | 0 | 0 | 0 | 0 | 1 |  |\n")
+    positions, logp = _leaning(body, order, {})
+    zeros = np.zeros(len(body), dtype=np.int64)
+    read = lambda: {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order)}
+    assert [read().get(f"t3.denied_{row}.{c}") for row in ("secret", "safety") for c in ("natural", "total")] == [
+        "4", "4", "1", "1"]
+    every_blank = lambda starts, neighbours, openers, *a: [c and (n or o) for c, n, o in zip(starts, neighbours, openers)]
+    monkeypatch.setattr(decode, "_row_members", every_blank)
+    assert read().get("t3.denied_secret.natural") != "4"  # without the rule the first row slips
