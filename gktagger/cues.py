@@ -1,12 +1,12 @@
 """Appeal and lawsuit figures stated in prose take their result from the words before them.
 
 ``行政复议申请16件，其中结果维持2件，结果纠正6件，其他结果7件，尚未审结1件``: the
-model knows these are figures of one table-4 block (复议 or 诉讼) but often not
-which result each is; the words of the clause before each number say it. A
-number the model tagged with a table-4 field and that is written as prose
-(a measure word follows) keeps the model's block and takes the result its
-clause names, or the block's total when the clause names the block and no
-result. Table cells are never touched: their order, not their wording, decides.
+model knows these are table-4 figures but often not which block and result
+each is; the words before each number say it. A number the model tagged with
+a table-4 field and that is written as prose (a measure word follows) takes
+the block its sentence last names (复议, 诉讼, 复议后起诉 …; else the model's)
+and the result its clause names, or the block's total when the clause names
+the block and no result. Table cells are never touched: their order, not their wording, decides.
 
 >>> body = "行政复议申请16件,其中结果维持2件,结果纠正6件"
 >>> spans = [TagSpan(6, 8, "t4.review.upheld"), TagSpan(16, 17, "t4.review.corrected"), TagSpan(23, 24, "t4.review.other")]
@@ -29,6 +29,13 @@ RESULT_WORDS = [  # the first that matches names the result; 尚未审结 before
     ("other", re.compile("其他|其它|终止|撤诉|撤回")),
 ]
 BLOCK_WORDS = re.compile("复议|诉讼|起诉")
+BLOCKS = [  # the last of these before a figure in its sentence names its block; longer wordings first
+    ("suit_after_review", "复议后起诉|复议后提起|经复议"), ("suit_direct", "直接起诉|未经复议"),
+    ("suit", "诉讼|起诉"), ("review", "复议"),
+]
+BLOCK_BEFORE = re.compile("|".join(f"(?P<{b}>{w})" for b, w in BLOCKS))
+SENTENCE_END = re.compile(r"[。\n]")
+MAX_SENTENCE = 120
 CLAUSE_END = re.compile(r"[,;。:、\n]|\d+[件起宗个]")
 MAX_CLAUSE = 24
 DIGITS = re.compile(r"\d+")
@@ -39,6 +46,14 @@ def _clause_before(body: str, start: int) -> str:
     window = body[max(0, start - MAX_CLAUSE):start]
     ends = [m.end() for m in CLAUSE_END.finditer(window)]
     return window[ends[-1]:] if ends else window
+
+
+def _block(body: str, start: int, model_block: str) -> str:
+    """The block the sentence before ``start`` last names, else the model's."""
+    lo = max(0, start - MAX_SENTENCE)
+    ends = [m.end() for m in SENTENCE_END.finditer(body, lo, start)]
+    named = [m.lastgroup for m in BLOCK_BEFORE.finditer(body, ends[-1] if ends else lo, start)]
+    return named[-1] if named else model_block
 
 
 def _result(clause: str) -> str | None:
@@ -56,7 +71,7 @@ def prose_results(body: str, spans: list[TagSpan]) -> list[TagSpan]:
                        if m.start() <= span.start and span.end <= m.end()), None)
         if span.label.startswith("t4.") and number and is_prose(body, number.end()):
             result = _result(_clause_before(body, number.start()))
-            label = f"t4.{span.label.split('.')[1]}.{result}"
+            label = f"t4.{_block(body, number.start(), span.label.split('.')[1])}.{result}"
             if result and label in FIELDS:
                 span = replace(span, start=number.start(), end=number.end(), label=label)
         if (span.start, span.end, span.label) not in seen:

@@ -34,3 +34,11 @@ def test_table_cells_and_other_fields_keep_their_labels():
     # a clause naming neither a result nor the block: the model's label stands
     body = "收到申请3件"
     assert prose_results(body, [TagSpan(4, 5, "t4.review.other")]) == [TagSpan(4, 5, "t4.review.other")]
+
+
+def test_the_block_comes_from_the_sentence_when_it_names_one():
+    body = "行政复议申请1件,结果维持1件;提起行政诉讼2件,其中复议后起诉1件。"
+    labels = ["t4.review.total", "t4.review.total", "t4.review.pending", "t4.review.upheld"]
+    got = [(body[s.start:s.end], s.label) for s in prose_results(body, _label(body, labels))]
+    assert got == [("1", "t4.review.total"), ("1", "t4.review.upheld"), ("2", "t4.suit.total"),
+                   ("1", "t4.suit_after_review.total")]
