@@ -82,6 +82,32 @@ def _heading_pattern(section_id: str) -> re.Pattern:
     return re.compile(rf"(?<![（(一二三四五六七八九十])[一二三四五六七八九十]{{1,2}}[ \t]*[、.．][ \t]*(?:{words})")
 
 
+_MID_SENTENCE = re.compile(r"[\u4e00-\u9fff,，、:：]")
+
+
+def settle_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
+    """Heading spans moved to their ordinal (:func:`heading_start`), named by the catalogue wording
+    that follows the ordinal where one section's wording does, and dropped where they start inside
+    a sentence without an ordinal (a report's headings open a line or follow its ordinal).
+
+    >>> text = "编制而成。二、主动公开政府信息情况"
+    >>> [(text[h.start:h.end], h.label) for h in settle_headings(text, [TagSpan(1, 4, "requests"), TagSpan(7, 12, "problems")])]
+    [('二、主动公开政', 'proactive')]
+    """
+    out = []
+    for h in spans:
+        if h.label not in SECTIONS:
+            out.append(h)
+            continue
+        start = heading_start(text, h.start, h.end)
+        named = [sid for sid in SECTIONS if _heading_pattern(sid).match(text, start)]
+        if len(named) == 1:
+            out.append(TagSpan(start, max(h.end, start + 1), named[0], h.score))
+        elif named or start == 0 or not _MID_SENTENCE.match(text, start - 1):
+            out.append(TagSpan(start, max(h.end, start + 1), h.label, h.score))
+    return out
+
+
 MIN_HEADING = 2  # characters: a heading is at least an ordinal and a word; a lone tagged character is noise
 
 

@@ -100,3 +100,22 @@ def test_a_lone_tagged_character_does_not_hide_a_catalogue_heading():
     assert [(text[h.start:h.end], h.label) for h in found] == [("二、主动公开政府信息情况", "proactive")]
     sections = build_sections(text, spans + found, len(text))
     assert [s["id"] for s in sections] == ["overview", "proactive", "requests"]
+
+
+def test_headings_open_a_line_or_follow_their_ordinal_and_take_the_wording_they_carry():
+    """A table of contents naming the sections is not a heading; a heading the model names wrongly
+    takes the section its wording names (seeds/000, pingtan pages in leave-one-source-out)."""
+    from gktagger.record import build_sections, missing_headings, settle_headings
+    from gktagger.tags import TagSpan
+
+    text = ("本报告共分6个部分:总体情况、主动公开政府信息情况等。\n一、总体情况\n全年主动公开12条。\n"
+            "二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n无。")
+    at = lambda words, label: TagSpan(text.index(words), text.index(words) + len(words), label, 0.9)
+    spans = [at("总体情况", "overview"), at("主动公开政府信息情况\n三", "problems"), at("收到和处理", "requests")]
+    settled = settle_headings(text, spans)
+    assert [(text[h.start:h.end].split("\n")[0], h.label) for h in settled] == [
+        ("二、主动公开政府信息情况", "proactive"), ("三、收到和处理", "requests")]
+    found = missing_headings(text, settled)
+    sections = build_sections(text, settled + found, len(text))
+    assert [(s["id"], s["start"]) for s in sections] == [
+        ("overview", text.index("一、")), ("proactive", text.index("二、")), ("requests", text.index("三、"))]
