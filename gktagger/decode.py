@@ -12,8 +12,8 @@ template (a page printing rows out of order). A line that shows its cells
 (tabs, pipes, blanks included) prints a row from its first column and leaves
 no column out between two of its cells: leaving one out there costs much more.
 Both templates are tried and the one that fits better kept, and whole lines
-are then moved where the table identities hold (``realign.py``). Numbers the model tags as prose figures or section
-headings keep their tags; legacy reports, whose tables have no fixed layout,
+are then moved where the table identities hold (``realign.py``). Numbers the
+model tags as prose figures or section headings keep their tags; legacy reports, whose tables have no fixed layout,
 are not re-decoded (``extract.constrained``).
 
 >>> import numpy as np
@@ -58,7 +58,8 @@ MAX_CELL = 12  # characters in one cell (a decimal amount like 75394432.52)
 SKIP_PENALTY = 1.0  # nats per template field left without a cell
 RESTART_PENALTY = 12.0  # nats for going back in the template
 BLANK_PENALTY = 1.0  # nats for passing over a blank cell of a row of figures inside the tables
-ROW_SKIP_PENALTY = 6.0  # nats per field left out between two neighbouring delimited cells of one line
+ROW_SKIP_PENALTY = 6.0  # nats per column a line of delimited cells leaves out: between two of its cells,
+# before its first (it opens a row), or one of its figures left untagged
 
 _KEEP = {LABEL_IDS[f"{p}-{s}"] for s in SECTIONS for p in "BI"} | {
     LABEL_IDS[f"{p}-{f}"] for f, field in FIELDS.items() if field.group == "prose" for p in "BI"}
@@ -231,8 +232,8 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
         row = dp[k]
         if row.max() <= neg / 2:
             continue
-        # a delimited cell (blank or number) on a row of figures left without a field costs
-        # untagged (free relative to O): a blank, or a whole number — a run's digits are all cells or none
+        # untagged, free relative to O: a blank, or a whole number (a run's digits are all cells or none);
+        # a delimited cell of a row of figures left without a field costs
         if s < 0 or i == s:
             cost = ROW_SKIP_PENALTY if row_member[k] else BLANK_PENALTY
             pass_over = row - mid_table * cost if cell_start[k] and line_of(i) in figure_lines else row
