@@ -13,8 +13,8 @@ template (a page printing rows out of order). A line that shows its cells
 no column out between two of its cells: leaving one out there costs much more.
 Both templates are tried and the one that fits better kept, and whole lines
 are then moved where the table identities hold (``realign.py``). Numbers the
-model tags as prose figures or section headings keep their tags; legacy reports, whose tables have no fixed layout,
-are not re-decoded (``extract.constrained``).
+model tags as prose figures or section headings keep their tags; legacy reports,
+whose tables have no fixed layout, are not re-decoded (``extract.constrained``).
 
 >>> import numpy as np
 >>> from gktagger.tags import LABEL_IDS, OUTSIDE
