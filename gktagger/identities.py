@@ -80,6 +80,14 @@ def _fmt_number(v) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
+def holds(identity: Identity, values: Mapping[str, float | int | None]) -> bool | None:
+    """Whether the identity holds; None when a value is missing or NA (:func:`evaluate` without the message)."""
+    try:
+        return abs(sum(values[f] for f in identity.lhs) - sum(values[f] for f in identity.rhs)) < 1e-6
+    except (KeyError, TypeError):
+        return None
+
+
 def evaluate(identity: Identity, values: Mapping[str, float | int | None]) -> Outcome:
     """Evaluate one identity; ``values`` maps field ID → number, None for NA, absent for not stated.
 

@@ -24,7 +24,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from typing import Sequence
 
-from .identities import Identity, table_identities
+from .identities import Identity, holds, table_identities
 from .values import parse_value
 
 MAX_SHIFT = 7  # template places: one row of table 3
@@ -39,15 +39,8 @@ def _value(body: str, s: int, e: int):
 
 def _tally(rules: list[Identity], values: dict) -> tuple[int, int]:
     """(broken, holding) identities among ``rules``; one with a value not stated counts as neither."""
-    broken = holding = 0
-    for r in rules:
-        try:
-            ok = abs(sum(values[f] for f in r.lhs) - sum(values[f] for f in r.rhs)) < 1e-6
-        except (KeyError, TypeError):
-            continue
-        broken += not ok
-        holding += ok
-    return broken, holding
+    status = [holds(r, values) for r in rules]
+    return status.count(False), status.count(True)
 
 
 def realign_rows(body: str, cells: Sequence[tuple[int, int, str]], order: Sequence[str],

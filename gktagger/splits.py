@@ -27,7 +27,7 @@ import math
 from itertools import combinations
 from typing import Sequence
 
-from .identities import Identity, table_identities
+from .identities import Identity, holds, table_identities
 from .tags import TagSpan
 from .values import parse_value
 
@@ -61,20 +61,12 @@ def _rules_for(labels: set[str], known: set[str]) -> tuple[list[Identity], list[
     return inside, linking
 
 
-def _status(rule: Identity, values: dict) -> bool | None:
-    """True/False whether the identity holds; None when a value is missing (a fast :func:`evaluate`)."""
-    try:
-        return abs(sum(values[f] for f in rule.lhs) - sum(values[f] for f in rule.rhs)) < 1e-6
-    except (KeyError, TypeError):
-        return None
-
-
 def _holds(rules: list[Identity], values: dict) -> bool:
-    return all(_status(r, values) is not False for r in rules)
+    return all(holds(r, values) is not False for r in rules)
 
 
 def _broken(rules: list[Identity], values: dict) -> int:
-    return sum(_status(r, values) is False for r in rules)
+    return sum(holds(r, values) is False for r in rules)
 
 
 def _log(p: float) -> float:
