@@ -141,7 +141,7 @@ def _slots(body: str, tokens: list[tuple[int, int]], blanks: Sequence[int] = ())
     return sorted(slots)
 
 
-def _cell_slots(body: str, slots: list, line_of) -> tuple[list[bool], list[bool]]:
+def _cell_slots(body: str, slots: list, lines: list[int]) -> tuple[list[bool], list[bool]]:
     """For each slot: whether it starts a delimited cell (a blank, or a number alone between separators),
     and whether that cell comes right after another delimited cell of the same line with only
     separators between (a row that shows its blank cells leaves no column out)."""
@@ -151,28 +151,29 @@ def _cell_slots(body: str, slots: list, line_of) -> tuple[list[bool], list[bool]
         delimited = s < 0 or _delimited(body, s, e)
         if s < 0 or i == s:
             starts[k] = delimited
-            neighbours[k] = (delimited and prev_end is not None and prev_line == line_of(i)
+            neighbours[k] = (delimited and prev_end is not None and prev_line == lines[k]
                              and not body[prev_end:i].strip(" \t|"))
         if s < 0 or i == e - 1:
-            prev_end, prev_line = (max(i, e), line_of(i)) if delimited else (None, None)
+            prev_end, prev_line = (max(i, e), lines[k]) if delimited else (None, None)
     return starts, neighbours
 
 
-def _row_openers(starts: list[bool], neighbours: list[bool], slots: list, line_of) -> list[bool]:
+def _row_openers(starts: list[bool], neighbours: list[bool], lines: list[int]) -> list[bool]:
     """Slots that open a line of two or more delimited cells: the page prints a row from its first column."""
-    cells_on = Counter(line_of(slots[k][0]) for k, c in enumerate(starts) if c)
-    return [c and not nb and cells_on[line_of(slots[k][0])] > 1 for k, (c, nb) in enumerate(zip(starts, neighbours))]
+    cells_on = Counter(line for line, c in zip(lines, starts) if c)
+    return [c and not nb and cells_on[line] > 1 for c, nb, line in zip(starts, neighbours, lines)]
 
 
-def _row_members(starts: list[bool], neighbours: list[bool], openers: list[bool], slots: list, line_of) -> list[bool]:
+def _row_members(starts: list[bool], neighbours: list[bool], openers: list[bool], slots: list,
+                 lines: list[int]) -> list[bool]:
     """Delimited cells that a row of figures cannot leave out: its numbers, and its blanks that have
     a number after them on the line (a blank after the last figure may be a column the template lacks)."""
     last_number = {}
-    for i, s, e, _ in slots:
+    for (i, s, _, _), line in zip(slots, lines):
         if s >= 0:
-            last_number[line_of(i)] = i
-    return [c and (nb or op) and (s >= 0 or i < last_number.get(line_of(i), -1))
-            for (i, s, _, _), c, nb, op in zip(slots, starts, neighbours, openers)]
+            last_number[line] = i
+    return [c and (nb or op) and (s >= 0 or i < last_number.get(line, -1))
+            for (i, s, _, _), line, c, nb, op in zip(slots, lines, starts, neighbours, openers)]
 
 
 def _first_columns(order: Sequence[str]) -> np.ndarray:
@@ -207,12 +208,12 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
     slots = _slots(body, tokens, blanks)
     # a blank cell on a row of figures is a field without a value: passing over it mid-table costs
     breaks = np.array([m.start() for m in LINE_BREAK.finditer(body)], dtype=np.int64)
-    line_of = lambda i: int(np.searchsorted(breaks, i))
-    figure_lines = {line_of(s) for s, _ in tokens}
+    lines = np.searchsorted(breaks, [i for i, _, _, _ in slots]).tolist()
+    figure_lines = set(np.searchsorted(breaks, [s for s, _ in tokens]).tolist())
     mid_table = (np.arange(n + 1) > 0) & (np.arange(n + 1) < n)
-    cell_start, row_neighbour = _cell_slots(body, slots, line_of)
-    row_opener = _row_openers(cell_start, row_neighbour, slots, line_of)
-    row_member = _row_members(cell_start, row_neighbour, row_opener, slots, line_of)
+    cell_start, row_neighbour = _cell_slots(body, slots, lines)
+    row_opener = _row_openers(cell_start, row_neighbour, lines)
+    row_member = _row_members(cell_start, row_neighbour, row_opener, slots, lines)
     not_first = np.where(_first_columns(order), 0.0, ROW_SKIP_PENALTY)
     index = {(i, s): k for k, (i, s, _, _) in enumerate(slots)}
     N = len(slots)
@@ -236,7 +237,7 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
         # a delimited cell of a row of figures left without a field costs
         if s < 0 or i == s:
             cost = ROW_SKIP_PENALTY if row_member[k] else BLANK_PENALTY
-            pass_over = row - mid_table * cost if cell_start[k] and line_of(i) in figure_lines else row
+            pass_over = row - mid_table * cost if cell_start[k] and lines[k] in figure_lines else row
             after = k + 1 if s < 0 else index[(e - 1, s)] + 1
             relax(after, k, pass_over, np.arange(n + 1), np.full(n + 1, -1))
         if not can_start:

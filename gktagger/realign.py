@@ -54,6 +54,7 @@ def realign_rows(body: str, cells: Sequence[tuple[int, int, str]], order: Sequen
             rules_of[f].append(rule)
     breaks = [i for i, c in enumerate(body) if c == "\n"]
     placed = [[s, e, index[f]] for s, e, f in cells]
+    value_at = {(s, e): _value(body, s, e) for s, e, _ in placed}
     lines = defaultdict(list)
     for cell in placed:
         lines[bisect_left(breaks, cell[0])].append(cell)
@@ -68,8 +69,8 @@ def realign_rows(body: str, cells: Sequence[tuple[int, int, str]], order: Sequen
             moved = [k + shift for k in own]
             if min(moved) < 0 or max(moved) >= len(order) or others.keys() & set(moved):
                 return None
-            values = {order[k]: _value(body, s, e) for k, (s, e) in rest.items()}
-            values.update({order[k]: _value(body, s, e) for k, (s, e, _) in zip(moved, line)})
+            values = {order[k]: value_at[cell] for k, cell in rest.items()}
+            values.update({order[k]: value_at[s, e] for k, (s, e, _) in zip(moved, line)})
             rules = list({id(r): r for k in own + moved for r in rules_of[order[k]]}.values())
             return _tally(rules, values)
 
