@@ -8,10 +8,11 @@ re-tagged jointly: every number is split into cells or left untagged, and the
 cells take template fields in increasing order. The chosen tagging maximises
 the model's log-probabilities, minus a penalty per template field left out
 (a blank cell takes its field for free) and a larger one for going back in the
-template (a page printing rows out of order). A line that shows its cells
-(tabs, pipes, blanks included) prints a row from its first column and leaves
-no column out between two of its cells: leaving one out there costs much more.
-Both templates are tried and the one that fits better kept, and whole lines
+template (a page printing rows out of order). A printed row that shows its
+cells (tabs, pipes, blanks included; one cell per line only when all seven of
+a table-3 row are there) starts at its first column and leaves no column out
+between two of its cells: leaving one out there costs much more. Both
+templates are tried and the one that fits better kept, and whole printed rows
 are then moved where the table identities hold (``realign.py``). Numbers the
 model tags as prose figures or section headings keep their tags; legacy reports,
 whose tables have no fixed layout, are not re-decoded (``extract.constrained``).
@@ -60,6 +61,7 @@ RESTART_PENALTY = 12.0  # nats for going back in the template
 BLANK_PENALTY = 1.0  # nats for passing over a blank cell of a row of figures inside the tables
 ROW_SKIP_PENALTY = 6.0  # nats per column a line of delimited cells leaves out: between two of its cells,
 # before its first (it opens a row), or one of its figures left untagged
+FULL_ROW = 7  # cells of a table-3 row: a row printed one cell per line with this many drops none
 
 _KEEP = {LABEL_IDS[f"{p}-{s}"] for s in SECTIONS for p in "BI"} | {
     LABEL_IDS[f"{p}-{f}"] for f, field in FIELDS.items() if field.group == "prose" for p in "BI"}
@@ -141,39 +143,60 @@ def _slots(body: str, tokens: list[tuple[int, int]], blanks: Sequence[int] = ())
     return sorted(slots)
 
 
-def _cell_slots(body: str, slots: list, lines: list[int]) -> tuple[list[bool], list[bool]]:
+def _printed_rows(body: str, slots: list) -> list[int]:
+    """For each slot, the printed row it belongs to: slots with nothing but separators between them
+    share one. Within a line that is a tab or markdown row; across lines (one cell per line under a
+    row label) only when the row shows a full table-3 row of cells, since pages that print one cell
+    per line may drop the empty ones and then the columns are unknown."""
+    rows, row, prev = [], 0, None
+    for i, s, e, _ in slots:
+        if prev is not None and prev < i and body[prev:i].strip(" \t|\n"):
+            row += 1
+        rows.append(row)
+        prev = max(prev or 0, i + 1 if s >= 0 else i)
+    starts = Counter(r for r, (i, s, _, _) in zip(rows, slots) if s < 0 or i == s)
+    line = lambda i: body.count("\n", 0, i)
+    first_line = {}
+    for r, (i, _, _, _) in zip(rows, slots):
+        first_line.setdefault(r, line(i))
+    spans_lines = {r for r, (i, _, _, _) in zip(rows, slots) if line(i) != first_line[r]}
+    return [r if r not in spans_lines or starts[r] >= FULL_ROW else -1 - line(i)
+            for r, (i, _, _, _) in zip(rows, slots)]
+
+
+def _cell_slots(body: str, slots: list, rows: list[int]) -> tuple[list[bool], list[bool]]:
     """For each slot: whether it starts a delimited cell (a blank, or a number alone between separators),
-    and whether that cell comes right after another delimited cell of the same line with only
-    separators between (a row that shows its blank cells leaves no column out)."""
+    and whether that cell comes right after another delimited cell of the same printed row
+    (:func:`_printed_rows`): a row that shows its blank cells leaves no column out."""
     starts, neighbours = [False] * len(slots), [False] * len(slots)
-    prev_end, prev_line = None, None
+    prev_end, prev_row = None, None
     for k, (i, s, e, _) in enumerate(slots):
         delimited = s < 0 or _delimited(body, s, e)
         if s < 0 or i == s:
             starts[k] = delimited
-            neighbours[k] = (delimited and prev_end is not None and prev_line == lines[k]
-                             and not body[prev_end:i].strip(" \t|"))
+            neighbours[k] = (delimited and prev_end is not None and prev_row == rows[k]
+                             and not body[prev_end:i].strip(" \t|\n"))
         if s < 0 or i == e - 1:
-            prev_end, prev_line = (max(i, e), lines[k]) if delimited else (None, None)
+            prev_end, prev_row = (max(i, e), rows[k]) if delimited else (None, None)
     return starts, neighbours
 
 
-def _row_openers(starts: list[bool], neighbours: list[bool], lines: list[int]) -> list[bool]:
-    """Slots that open a line of two or more delimited cells: the page prints a row from its first column."""
-    cells_on = Counter(line for line, c in zip(lines, starts) if c)
-    return [c and not nb and cells_on[line] > 1 for c, nb, line in zip(starts, neighbours, lines)]
+def _row_openers(starts: list[bool], neighbours: list[bool], rows: list[int]) -> list[bool]:
+    """Slots that open a printed row of two or more delimited cells: the page prints a row from its first column."""
+    cells_in = Counter(row for row, c in zip(rows, starts) if c)
+    return [c and not nb and cells_in[row] > 1 for c, nb, row in zip(starts, neighbours, rows)]
 
 
 def _row_members(starts: list[bool], neighbours: list[bool], openers: list[bool], slots: list,
-                 lines: list[int]) -> list[bool]:
+                 rows: list[int]) -> list[bool]:
     """Delimited cells that a row of figures cannot leave out: its numbers, and its blanks that have
-    a number after them on the line (a blank after the last figure may be a column the template lacks)."""
+    a number after them in the row (a blank after the last figure may be a column the template lacks)."""
     last_number = {}
-    for (i, s, _, _), line in zip(slots, lines):
+    for (i, s, _, _), row in zip(slots, rows):
         if s >= 0:
-            last_number[line] = i
-    return [c and (nb or op) and (s >= 0 or i < last_number.get(line, -1))
-            for (i, s, _, _), line, c, nb, op in zip(slots, lines, starts, neighbours, openers)]
+            last_number[row] = i
+    return [c and (nb or op) and (s >= 0 or i < last_number.get(row, -1))
+            for (i, s, _, _), row, c, nb, op in zip(slots, rows, starts, neighbours, openers)]
 
 
 def _first_columns(order: Sequence[str]) -> np.ndarray:
@@ -206,14 +229,12 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
     begin_ids = np.array([LABEL_IDS[f"B-{f}"] for f in order])
     inside_ids = np.array([LABEL_IDS[f"I-{f}"] for f in order])
     slots = _slots(body, tokens, blanks)
-    # a blank cell on a row of figures is a field without a value: passing over it mid-table costs
-    breaks = np.array([m.start() for m in LINE_BREAK.finditer(body)], dtype=np.int64)
-    lines = np.searchsorted(breaks, [i for i, _, _, _ in slots]).tolist()
-    figure_lines = set(np.searchsorted(breaks, [s for s, _ in tokens]).tolist())
+    rows = _printed_rows(body, slots)
+    figure_rows = {line for line, (_, s, _, _) in zip(rows, slots) if s >= 0}
     mid_table = (np.arange(n + 1) > 0) & (np.arange(n + 1) < n)
-    cell_start, row_neighbour = _cell_slots(body, slots, lines)
-    row_opener = _row_openers(cell_start, row_neighbour, lines)
-    row_member = _row_members(cell_start, row_neighbour, row_opener, slots, lines)
+    cell_start, row_neighbour = _cell_slots(body, slots, rows)
+    row_opener = _row_openers(cell_start, row_neighbour, rows)
+    row_member = _row_members(cell_start, row_neighbour, row_opener, slots, rows)
     not_first = np.where(_first_columns(order), 0.0, ROW_SKIP_PENALTY)
     index = {(i, s): k for k, (i, s, _, _) in enumerate(slots)}
     N = len(slots)
@@ -237,7 +258,7 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
         # a delimited cell of a row of figures left without a field costs
         if s < 0 or i == s:
             cost = ROW_SKIP_PENALTY if row_member[k] else BLANK_PENALTY
-            pass_over = row - mid_table * cost if cell_start[k] and lines[k] in figure_lines else row
+            pass_over = row - mid_table * cost if cell_start[k] and rows[k] in figure_rows else row
             after = k + 1 if s < 0 else index[(e - 1, s)] + 1
             relax(after, k, pass_over, np.arange(n + 1), np.full(n + 1, -1))
         if not can_start:

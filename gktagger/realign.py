@@ -1,26 +1,26 @@
 """Whole rows moved to where the table identities hold.
 
-The decoder (``decode.py``) places each line of a table by the model's belief
-about its cells, and a weak belief can put a whole printed row one row too
+The decoder (``decode.py``) places each printed row of a table by the model's
+belief about its cells, and a weak belief can put a whole row one row too
 early or too late (``(七)总计 767 35 … 805`` read as the end of the empty
-``(六)其他处理`` row). A line of two or more cells keeps its cells together, so
-the repair is a shift: every cell of the line moves by the same number of
-template places. A shift is kept only when it leaves fewer broken identities
+``(六)其他处理`` row). A printed row of two or more cells (cells with nothing
+but separators between them) keeps its cells together, so the repair is a
+shift: every cell of the row moves by the same number of template places. A shift is kept only when it leaves fewer broken identities
 and more holding ones (``identities.table_identities``): a blank cell
 counts as 0 there, a field no cell took as not stated. Values never change,
 only the fields they are filed under; a source with a genuine arithmetic error
 keeps its rows where the decoder put them unless a move mends more than it breaks.
 
 >>> order = [f"t4.{b}.{r}" for b in ("review", "suit_direct") for r in ("upheld", "corrected", "other", "pending", "total")]
->>> body = "0\\t0\\t0\\t0\\n5\\t0\\t0\\t2\\t7"  # the second line read one place early: 5 as 复议总计
+>>> body = "0\\t0\\t0\\t0\\n行政诉讼\\t5\\t0\\t0\\t2\\t7"  # the second row read one place early: 5 as 复议总计
 >>> cells = [(0, 1, order[0]), (2, 3, order[1]), (4, 5, order[2]), (6, 7, order[3]),
-...          (8, 9, order[4]), (10, 11, order[5]), (12, 13, order[6]), (14, 15, order[7]), (16, 17, order[8])]
->>> [f for s, e, f in realign_rows(body, cells, order, "2019") if s >= 8]
+...          (13, 14, order[4]), (15, 16, order[5]), (17, 18, order[6]), (19, 20, order[7]), (21, 22, order[8])]
+>>> [f for s, e, f in realign_rows(body, cells, order, "2019") if s >= 13]
 ['t4.suit_direct.upheld', 't4.suit_direct.corrected', 't4.suit_direct.other', 't4.suit_direct.pending', 't4.suit_direct.total']
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+import re
 from collections import Counter, defaultdict
 from typing import Sequence
 
@@ -28,6 +28,7 @@ from .identities import Identity, holds, table_identities
 from .values import parse_value
 
 MAX_SHIFT = 7  # template places: one row of table 3
+SEPARATORS = re.compile(r"[\s|]*")
 
 
 def _value(body: str, s: int, e: int):
@@ -43,22 +44,30 @@ def _tally(rules: list[Identity], values: dict) -> tuple[int, int]:
     return status.count(False), status.count(True)
 
 
+def _printed_rows(body: str, placed: list[list]) -> list[list[list]]:
+    """Cells grouped as the page prints them: consecutive cells with nothing but separators between
+    (a tab row, a markdown row, a run of digits, one cell per line under a row label)."""
+    rows: list[list[list]] = []
+    for cell in sorted(placed, key=lambda c: (c[0], c[1])):
+        if rows and SEPARATORS.fullmatch(body, rows[-1][-1][1], cell[0]):
+            rows[-1].append(cell)
+        else:
+            rows.append([cell])
+    return rows
+
+
 def realign_rows(body: str, cells: Sequence[tuple[int, int, str]], order: Sequence[str],
                  fmt: str) -> list[tuple[int, int, str]]:
-    """``cells`` (start, end, field; start == end for a blank cell that took a field) with whole lines
-    shifted in ``order`` where that mends the identities of ``fmt``."""
+    """``cells`` (start, end, field; start == end for a blank cell that took a field) with whole printed
+    rows shifted in ``order`` where that mends the identities of ``fmt``."""
     index = {f: k for k, f in enumerate(order)}
     rules_of = defaultdict(list)
     for rule in table_identities(fmt):
         for f in rule.fields:
             rules_of[f].append(rule)
-    breaks = [i for i, c in enumerate(body) if c == "\n"]
     placed = [[s, e, index[f]] for s, e, f in cells]
     value_at = {(s, e): _value(body, s, e) for s, e, _ in placed}
-    lines = defaultdict(list)
-    for cell in placed:
-        lines[bisect_left(breaks, cell[0])].append(cell)
-    for line in lines.values():
+    for line in _printed_rows(body, placed):
         own = [k for _, _, k in line]
         others = Counter(k for _, _, k in placed) - Counter(own)
         if len(line) < 2 or len(set(own)) < len(own) or others.keys() & set(own):

@@ -216,8 +216,6 @@ def test_a_row_read_one_row_late_moves_to_where_the_identities_hold():
 
 def test_a_figure_between_cells_of_a_row_is_not_left_out():
     """没有现成信息 44 3 _ _ _ _ _: the model reads 3 as the row's total (or nothing); it is 商业企业."""
-    import gktagger.decode as decode
-
     body = "2.没有现成信息需要另行制作\t44\t3\t\t\t\t\t\n"
     order = [f"t3.unable_create.{c}" for c in ("natural", "commercial", "research", "social", "legal", "other_org", "total")]
     positions, logp = _leaning(body, order, {"t3.unable_create.natural": -0.5, "t3.unable_create.commercial": -6.0})
@@ -245,3 +243,22 @@ def test_an_empty_cell_after_a_rows_last_figure_is_not_a_column(monkeypatch):
     every_blank = lambda starts, neighbours, openers, *a: [c and (n or o) for c, n, o in zip(starts, neighbours, openers)]
     monkeypatch.setattr(decode, "_row_members", every_blank)
     assert read().get("t3.denied_secret.natural") != "4"  # without the rule the first row slips
+
+
+def test_a_full_row_printed_one_cell_per_line_leaves_no_column_out(monkeypatch):
+    """上年结转 16 0 0 0 0 0 16, one cell per line (seeds/003): the second 16 is the row's total,
+    however sure the model is that it opens the next row."""
+    import gktagger.decode as decode
+
+    columns = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
+    order = [f"t3.{row}.{c}" for row in ("carried_over", "granted") for c in columns]
+    body = "二、上年结转政府信息公开申请数量\n16\n0\n0\n0\n0\n0\n16\n(一)予以公开\n33\n0\n0\n0\n0\n0\n33\n"
+    positions, logp = _leaning(body, order, {})
+    logp[list(positions).index(body.index("16\n(一)")), LABEL_IDS["B-t3.granted.natural"]] = -0.1
+    logp[list(positions).index(body.index("33")), LABEL_IDS["B-t3.granted.commercial"]] = -0.1
+    logp[list(positions).index(body.index("33") + 1), LABEL_IDS["I-t3.granted.commercial"]] = -0.1
+    zeros = np.zeros(len(body), dtype=np.int64)
+    read = lambda: {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order)}
+    assert read()["t3.carried_over.total"] == "16" and read()["t3.granted.natural"] == "33"
+    monkeypatch.setattr(decode, "FULL_ROW", 100)
+    assert read().get("t3.carried_over.total") != "16"
