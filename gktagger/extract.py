@@ -16,7 +16,8 @@ from .decode import decode_tables, line_end_blanks
 from .document import Document
 from .fields import choose_fields
 from .normalize import normalise
-from .record import build_sections, missing_headings, settle_headings, detect_format, detect_year, error_record, make_record
+from .record import (build_sections, detect_format, detect_year, error_record, make_record, missing_headings,
+                     settle_headings)
 from .repeats import find_body
 from .schema import FIELDS, SECTIONS
 from .splits import resolve_runs
@@ -56,7 +57,8 @@ def constrained(p: Prepared, pred: Prediction, year: int | None) -> Prediction:
 
 
 def raw_spans(p: Prepared, pred: Prediction) -> tuple[list[TagSpan], set[str]]:
-    """Predicted spans (run-together cells resolved) moved from the normalised body to raw offsets."""
+    """Predicted spans (prose appeal figures named by their words, run-together cells resolved, headings
+    settled and missing ones found) moved from the normalised body to raw offsets."""
     spans = prose_results(p.body, merge_fragments(pred.spans(), p.body))
     spans, inferred = resolve_runs(p.body, spans, pred.begin)
     spans = settle_headings(p.body, spans)
