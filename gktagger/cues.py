@@ -28,7 +28,6 @@ RESULT_WORDS = [  # the first that matches names the result; 尚未审结 before
     ("corrected", re.compile("纠正|撤销|变更|确认违法")),
     ("other", re.compile("其他|其它|终止|撤诉|撤回")),
 ]
-BLOCK_WORDS = re.compile("复议|诉讼|起诉")
 BLOCKS = [  # the last of these before a figure in its sentence names its block; longer wordings first
     ("suit_after_review", "复议后起诉|复议后提起|经复议"), ("suit_direct", "直接起诉|未经复议"),
     ("suit", "诉讼|起诉"), ("review", "复议"),
@@ -60,7 +59,7 @@ def _result(clause: str) -> str | None:
     for result, words in RESULT_WORDS:
         if words.search(clause):
             return result
-    return "total" if BLOCK_WORDS.search(clause) else None
+    return "total" if BLOCK_BEFORE.search(clause) else None
 
 
 def prose_results(body: str, spans: list[TagSpan]) -> list[TagSpan]:

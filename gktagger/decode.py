@@ -155,13 +155,13 @@ def _printed_rows(body: str, slots: list) -> list[int]:
         rows.append(row)
         prev = max(prev or 0, i + 1 if s >= 0 else i)
     starts = Counter(r for r, (i, s, _, _) in zip(rows, slots) if s < 0 or i == s)
-    line = lambda i: body.count("\n", 0, i)
+    breaks = [m.start() for m in LINE_BREAK.finditer(body)]
+    lines = np.searchsorted(breaks, [i for i, _, _, _ in slots]).tolist()
     first_line = {}
-    for r, (i, _, _, _) in zip(rows, slots):
-        first_line.setdefault(r, line(i))
-    spans_lines = {r for r, (i, _, _, _) in zip(rows, slots) if line(i) != first_line[r]}
-    return [r if r not in spans_lines or starts[r] >= FULL_ROW else -1 - line(i)
-            for r, (i, _, _, _) in zip(rows, slots)]
+    for r, line in zip(rows, lines):
+        first_line.setdefault(r, line)
+    spans_lines = {r for r, line in zip(rows, lines) if line != first_line[r]}
+    return [r if r not in spans_lines or starts[r] >= FULL_ROW else -1 - line for r, line in zip(rows, lines)]
 
 
 def _cell_slots(body: str, slots: list, rows: list[int]) -> tuple[list[bool], list[bool]]:
@@ -230,7 +230,7 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
     inside_ids = np.array([LABEL_IDS[f"I-{f}"] for f in order])
     slots = _slots(body, tokens, blanks)
     rows = _printed_rows(body, slots)
-    figure_rows = {line for line, (_, s, _, _) in zip(rows, slots) if s >= 0}
+    figure_rows = {row for row, (_, s, _, _) in zip(rows, slots) if s >= 0}
     mid_table = (np.arange(n + 1) > 0) & (np.arange(n + 1) < n)
     cell_start, row_neighbour = _cell_slots(body, slots, rows)
     row_opener = _row_openers(cell_start, row_neighbour, rows)

@@ -5,9 +5,10 @@ belief about its cells, and a weak belief can put a whole row one row too
 early or too late (``(七)总计 767 35 … 805`` read as the end of the empty
 ``(六)其他处理`` row). A printed row of two or more cells (cells with nothing
 but separators between them) keeps its cells together, so the repair is a
-shift: every cell of the row moves by the same number of template places. A shift is kept only when it leaves fewer broken identities
-and more holding ones (``identities.table_identities``): a blank cell
-counts as 0 there, a field no cell took as not stated. Values never change,
+shift: every cell of the row moves by the same number of template places. A
+shift is kept only when it leaves fewer broken identities and more holding
+ones (``identities.table_identities``): a blank cell counts as 0 there, a field
+no cell took as not stated. Values never change,
 only the fields they are filed under; a source with a genuine arithmetic error
 keeps its rows where the decoder put them unless a move mends more than it breaks.
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .document import Document
 from .schema import FIELDS, SECTIONS
@@ -76,6 +77,7 @@ def heading_start(raw: str, start: int, end: int) -> int:
     return m.start() if m else start
 
 
+@lru_cache(maxsize=None)
 def _heading_pattern(section_id: str) -> re.Pattern:
     sec = SECTIONS[section_id]
     words = "|".join(re.escape(w) for w in sorted((sec.heading, *sec.aliases), key=len, reverse=True))
