@@ -1,22 +1,35 @@
 """Batch extraction over a corpus: ordered, flushed, resumable, parallel, never stopped by one document."""
 from __future__ import annotations
 
-import multiprocessing as mp
+import errno
+import os
 import sys
 import time
-from collections import Counter, deque
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from .document import Document
-from .outputs import SUFFIXES, TABLE_SUFFIXES, JsonlSink, complete_ids, read_records, stream_path, write_table
-from .reading import iter_documents
+from .guard import failed, reason
+from .limits import DEFAULT_LIMITS, Limits
+from .outputs import (SUFFIXES, TABLE_SUFFIXES, JsonlSink, OutputLocked, complete_ids, read_records, record_line,
+                      stream_path, write_table)
+from .pool import ordered_results
+from .reading import DOCUMENT_SUFFIXES, iter_documents
 from .schema import FIELDS
+
+
+MAX_WORKERS = 64
+MAX_BATCH_SIZE = 1024
 
 
 class UsageError(Exception):
     """Bad arguments: the CLI prints the message and exits 2."""
+
+
+class OutputError(Exception):
+    """The output cannot be written any more (a full disk): one line, exit 1; ``--resume`` finishes the run."""
 
 
 @dataclass
@@ -47,7 +60,27 @@ class Summary:
         return "\n".join(lines)
 
 
-def check_arguments(inputs: list[str], out: str) -> Path:
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def check_arguments(inputs: list[str], out: str, workers: int = 1, batch_size: int = 8) -> Path:
+    """The output path, once every argument is checked; raises ``UsageError`` before anything is written."""
+    if not 1 <= workers <= MAX_WORKERS:
+        raise UsageError(f"--workers must be between 1 and {MAX_WORKERS}: {workers}")
+    if not 1 <= batch_size <= MAX_BATCH_SIZE:
+        raise UsageError(f"--batch-size must be between 1 and {MAX_BATCH_SIZE}: {batch_size}")
     for path in inputs:
         if not Path(path).exists():
             raise UsageError(f"input not found: {path}")
@@ -56,10 +89,16 @@ def check_arguments(inputs: list[str], out: str) -> Path:
         raise UsageError(f"output must end in {', '.join(sorted(SUFFIXES))}: {out}")
     if out_path.is_dir():
         raise UsageError(f"output is a directory: {out}")
+    for target in (out_path, stream_path(out_path)):
+        for path in inputs:
+            given = Path(path)
+            if _same_file(target, given) or target.resolve() == given.resolve() or \
+                    (given.is_dir() and target.suffix.lower() in DOCUMENT_SUFFIXES and _inside(target, given)):
+                raise UsageError(f"output {target} is one of the inputs: choose another output")
     try:
         out_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(stream_path(out_path), "a", encoding="utf-8"):
-            pass
+        if not os.access(out_path.parent, os.W_OK):
+            raise PermissionError(errno.EACCES, "Permission denied")
     except OSError as e:
         raise UsageError(f"cannot write output {out}: {e.strerror or e}") from None
     return out_path
@@ -76,70 +115,93 @@ def chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
         yield batch
 
 
-_worker_extractor = None
+def unique_ids(docs: Iterable[Document]) -> Iterator[Document]:
+    """Documents with ids unique in the run: the second document with id ``a`` becomes ``a#2`` (then
+    ``a#3``…). Input order decides, so a resumed run names them the same way.
+
+    >>> [d.id for d in unique_ids(Document(i, "x") for i in ["a", "b", "a", "a#2", "a"])]
+    ['a', 'b', 'a#2', 'a#2#2', 'a#3']
+    """
+    seen: set[str] = set()
+    copies: Counter = Counter()
+    for doc in docs:
+        if doc.id in seen:
+            n = max(copies[doc.id], 2)
+            while f"{doc.id}#{n}" in seen:
+                n += 1
+            copies[doc.id] = n + 1
+            doc = replace(doc, id=f"{doc.id}#{n}")
+        seen.add(doc.id)
+        yield doc
 
 
-def _init_worker(model: str | None, threads: int) -> None:
-    global _worker_extractor
-    import torch
-
-    from .extract import Extractor
-
-    torch.set_num_threads(threads)
-    _worker_extractor = Extractor(model=model)
+_ordered_results = ordered_results  # the engine contract: (batches, model, workers) -> (docs, records) in order
 
 
-def _extract_in_worker(docs: list[Document]) -> list[dict]:
-    return _worker_extractor.extract(docs)
-
-
-def _ordered_results(batches: Iterator[list[Document]], model: str | None, workers: int):
-    """(docs, records) per batch in input order; at most 2 batches per worker in flight (bounded memory)."""
-    if workers <= 1:
-        _init_worker(model, threads=2)
-        for docs in batches:
-            yield docs, _extract_in_worker(docs)
-        return
-    with mp.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(model, 1)) as pool:
-        pending = deque()
-        for docs in batches:
-            pending.append((docs, pool.apply_async(_extract_in_worker, (docs,))))
-            if len(pending) >= 2 * workers:
-                d, r = pending.popleft()
-                yield d, r.get()
-        while pending:
-            d, r = pending.popleft()
-            yield d, r.get()
+def _safe_lines(records: list[dict], docs: list[Document]) -> list[dict]:
+    """Records that serialise, or the error record saying why one does not (NaN from a broken model)."""
+    out = []
+    for doc, record in zip(docs, records):
+        try:
+            record_line(record)
+        except (ValueError, TypeError) as error:
+            record = failed(doc, f"record is not valid JSON: {reason(error)}", record.get("seconds", 0.0))
+        out.append(record)
+    return out
 
 
 def run_extract(inputs: list[str], out: str, model: str | None = None, workers: int = 1, batch_size: int = 8,
                 resume: bool = False, quiet: bool = False, text_column: str = "text",
-                id_column: str = "id") -> Summary:
-    out_path = check_arguments(inputs, out)
+                id_column: str = "id", limits: Limits = DEFAULT_LIMITS) -> Summary:
+    out_path = check_arguments(inputs, out, workers, batch_size)
     stream = stream_path(out_path)
-    done = set(complete_ids(stream)) if resume else set()
-    sink = JsonlSink(stream, append=resume)
+    try:
+        sink = JsonlSink(stream, append=resume)
+    except OutputLocked as e:
+        raise UsageError(str(e)) from None
+    except OSError as e:
+        raise UsageError(f"cannot write output {out}: {e.strerror or e}") from None
+    try:
+        done = set(complete_ids(stream)) if resume else set()
+        summary = _extract_into(sink, inputs, model, workers, batch_size, done, quiet, text_column, id_column,
+                                limits, out)
+        if out_path.suffix in TABLE_SUFFIXES:
+            try:
+                write_table(read_records(stream), out_path)
+            except OSError as e:
+                raise OutputError(f"cannot write {out}: {e.strerror or e}; the records are in {stream}, "
+                                  "rerun with --resume to write the table") from None
+            stream.unlink()
+    finally:
+        sink.close()
+    return summary
+
+
+def _extract_into(sink: JsonlSink, inputs, model, workers, batch_size, done, quiet, text_column, id_column,
+                  limits, out) -> Summary:
     summary = Summary()
     started = time.time()
-    docs = (d for d in iter_documents(inputs, text_column=text_column, id_column=id_column) if d.id not in done)
+    docs = (d for d in unique_ids(iter_documents(inputs, text_column=text_column, id_column=id_column))
+            if d.id not in done)
     progress = None
     if not quiet:
         from tqdm import tqdm
 
         progress = tqdm(unit="doc", file=sys.stderr, desc="extract", dynamic_ncols=True)
     try:
-        for batch_docs, records in _ordered_results(chunks(docs, batch_size), model, workers):
-            sink.write(records)
+        for batch_docs, records in _ordered_results(chunks(docs, batch_size), model, workers, limits):
+            records = _safe_lines(records, batch_docs)
+            try:
+                sink.write(records)
+            except OSError as e:
+                raise OutputError(f"cannot write {out}: {e.strerror or e}; rerun with --resume to finish "
+                                  "(complete records are kept)") from None
             for d, r in zip(batch_docs, records):
                 summary.add(r, len(d.text))
             if progress is not None:
                 progress.update(len(records))
     finally:
-        sink.close()
         if progress is not None:
             progress.close()
     summary.seconds = time.time() - started
-    if out_path.suffix in TABLE_SUFFIXES:
-        write_table(read_records(stream), out_path)
-        stream.unlink()
     return summary

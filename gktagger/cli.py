@@ -81,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .batch import UsageError
+    from .batch import OutputError, UsageError
+    from .pool import PoolError
 
     args = build_parser().parse_args(argv)
     try:
@@ -92,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as e:
         print(f"gktagger: error: {e}", file=sys.stderr)
         return 2
+    except (OutputError, PoolError) as e:
+        print(f"gktagger: error: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

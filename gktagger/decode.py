@@ -41,6 +41,7 @@ from typing import Sequence
 import numpy as np
 
 from .fields import NOT_A_COUNT, is_prose
+from .limits import DEFAULT_LIMITS
 from .realign import realign_rows
 from .schema import FIELDS, SECTIONS, template
 from .tags import LABEL_IDS, OUTSIDE
@@ -79,8 +80,15 @@ def _delimited(body: str, s: int, e: int) -> bool:
 def value_mask(text: str) -> np.ndarray:
     """Which characters belong to a value the decoder may re-tag (the tagger keeps their full distributions)."""
     mask = np.zeros(len(text), dtype=bool)
+    budget = DEFAULT_LIMITS.max_value_chars
     for m in NUMBER.finditer(text):
-        mask[m.start():m.end()] = True
+        # the decoder costs ~7 KB per character of a value: runs longer than any cell, and values past
+        # the budget (hostile pages), are left to the model's own tags (guard.py reports the long runs)
+        if m.end() - m.start() <= DEFAULT_LIMITS.max_digit_run:
+            budget -= m.end() - m.start()
+            if budget < 0:
+                break
+            mask[m.start():m.end()] = True
     return mask
 
 

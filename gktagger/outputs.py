@@ -2,12 +2,28 @@
 
 Records always stream to a JSON Lines file first (``OUT`` itself, or
 ``OUT.partial.jsonl`` for tables), flushed per batch, so an interrupted run
-loses only the documents in flight and ``--resume`` can finish it.
+loses only the documents in flight and ``--resume`` can finish it. The stream
+is locked for the run (a second run on it stops at once), tables are written to
+a temporary file and renamed into place, and a record line is always valid
+UTF-8 JSON: strings with lone surrogates (undecodable file names, broken JSONL
+texts) are written ``\\udcXX``-escaped, which reads back as the same string, so
+ids match on ``--resume``; NaN and infinities are refused.
+
+>>> record_line({"id": "a\\udcb9", "value": 1})
+'{"id": "a\\\\udcb9", "value": 1}\\n'
+>>> json.loads(record_line({"id": "a\\udcb9"}))["id"] == "a\\udcb9"
+True
+>>> neutralise("=1+2"), neutralise("-3"), neutralise("ok")
+("'=1+2", "'-3", 'ok')
 """
 from __future__ import annotations
 
 import csv
+import errno
+import fcntl
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -15,10 +31,25 @@ from .schema import FIELDS
 
 TABLE_SUFFIXES = {".csv", ".parquet"}
 SUFFIXES = {".jsonl"} | TABLE_SUFFIXES
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class OutputLocked(Exception):
+    """Another run holds the output; the message is one line for the user."""
 
 
 def stream_path(out: Path) -> Path:
     return out if out.suffix == ".jsonl" else out.with_name(out.name + ".partial.jsonl")
+
+
+def record_line(record: dict) -> str:
+    """One JSONL line; raises ``ValueError`` for NaN or an infinity (not JSON)."""
+    line = json.dumps(record, ensure_ascii=False, allow_nan=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: escape them (and only then everything non-ASCII)
+        line = json.dumps(record, ensure_ascii=True, allow_nan=False)
+    return line + "\n"
 
 
 def read_records(path: Path) -> Iterator[dict]:
@@ -29,7 +60,7 @@ def read_records(path: Path) -> Iterator[dict]:
 
 
 def complete_ids(path: Path) -> list[str]:
-    """Ids of the complete records in a JSONL file; a torn last line (killed run) is cut off."""
+    """Ids of the complete records in a JSONL file; a torn last line (killed run, full disk) is cut off."""
     if not path.exists():
         return []
     data = path.read_bytes()
@@ -37,20 +68,76 @@ def complete_ids(path: Path) -> list[str]:
     if keep < len(data):
         with open(path, "r+b") as f:
             f.truncate(keep)
-    return [json.loads(line)["id"] for line in data[:keep].decode("utf-8").splitlines() if line.strip()]
+    ids = []
+    for line in data[:keep].decode("utf-8", errors="replace").splitlines():
+        if not line.strip():
+            continue
+        try:
+            ids.append(json.loads(line)["id"])
+        except (ValueError, KeyError, TypeError):
+            continue  # a corrupt line is not a complete record: its document is extracted again
+    return ids
 
 
 class JsonlSink:
+    """The record stream, locked (``flock``) for as long as it is open.
+
+    Opening never truncates before the lock is held, so a second run on the same
+    output raises ``OutputLocked`` and leaves the first run's records alone.
+    """
+
     def __init__(self, path: Path, append: bool):
-        self.file = open(path, "a" if append else "w", encoding="utf-8")
+        self.path = path
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            os.close(fd)
+            if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise OutputLocked(f"{path} is being written by another gktagger run") from None
+            raise
+        if append:
+            os.lseek(fd, 0, os.SEEK_END)
+        else:
+            os.ftruncate(fd, 0)
+        self.file = os.fdopen(fd, "w", encoding="utf-8")
 
     def write(self, records: Iterable[dict]) -> None:
         for r in records:
-            self.file.write(json.dumps(r, ensure_ascii=False) + "\n")
+            self.file.write(record_line(r))
         self.file.flush()
 
     def close(self) -> None:
-        self.file.close()
+        try:
+            self.file.close()
+        except OSError:
+            pass  # a full disk: what was flushed stays, and --resume finishes it
+
+
+def neutralise(cell):
+    """A CSV cell that a spreadsheet would run as a formula gets a leading ``'`` (OWASP's advice)."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def _printable(cell):
+    if isinstance(cell, str):
+        return cell.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates as \udcXX
+    return cell
+
+
+def atomic_write(out: Path, write) -> None:
+    """Call ``write(tmp_path)`` on a temporary file beside ``out``, then rename it over ``out``."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def table_row(record: dict) -> dict:
@@ -73,15 +160,23 @@ def write_table(records: Iterable[dict], out: Path) -> None:
     """
     rows = [table_row(r) for r in records]
     if out.suffix == ".csv":
-        with open(out, "w", encoding="utf-8", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=list(table_row({"id": "", "status": ""})))
-            writer.writeheader()
-            writer.writerows(rows)
-        return
+        atomic_write(out, lambda tmp: _write_csv(rows, tmp))
+    else:
+        atomic_write(out, lambda tmp: _write_parquet(rows, tmp))
+
+
+def _write_csv(rows: list[dict], out: Path) -> None:
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(table_row({"id": "", "status": ""})))
+        writer.writeheader()
+        writer.writerows({k: neutralise(_printable(v)) for k, v in row.items()} for row in rows)
+
+
+def _write_parquet(rows: list[dict], out: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    columns = {k: [r[k] for r in rows] for k in table_row({"id": "", "status": ""})}
+    columns = {k: [_printable(r[k]) for r in rows] for k in table_row({"id": "", "status": ""})}
     # typed columns: numbers as float64; cells printed as NA are null there and listed in na_fields
     columns["na_fields"] = [[fid for fid in FIELDS if r[fid] == "NA"] for r in rows]
     for fid in FIELDS:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
 from .document import Document
-from .htmltext import html_to_text
+from .htmltext import HtmlLimitError, html_to_text
+from .limits import DEFAULT_LIMITS, too_large
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 RECORD_SUFFIXES = (".jsonl", ".json", ".parquet")
@@ -199,8 +201,14 @@ def document_from_text(text: str, id: str, source: str = "", encoding: str | Non
     suffix = suffix.lower()
     if not text.strip():
         raise ReadError("empty document")
+    problem = too_large(len(text))
+    if problem:
+        raise ReadError(problem)
     if suffix in (".html", ".htm") or looks_like_html(text):
-        reduced, offsets = html_to_text(text)
+        try:
+            reduced, offsets = html_to_text(text)
+        except HtmlLimitError as error:
+            raise ReadError(str(error)) from None
         if not reduced.strip():
             raise ReadError("empty document")
         return Document(id=id, text=reduced, source=source or id, encoding=encoding, kind="html",
@@ -221,8 +229,30 @@ def read_path(path: str | Path, id: str | None = None) -> Document:
     Raises ``FileNotFoundError`` for a missing path and ``ReadError`` for unreadable content.
     """
     name = path if isinstance(path, str) else str(path)
-    data = Path(path).read_bytes()
+    data = read_file_bytes(path)
     return read_bytes(data, id=name if id is None else id, suffix=Path(path).suffix, source=name)
+
+
+def read_file_bytes(path: str | Path, max_bytes: int = DEFAULT_LIMITS.max_bytes) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; a FIFO, device (``/dev/zero``) or larger
+    file raises ``ReadError`` without blocking or reading it. A symlink to a regular file is followed.
+
+    >>> read_file_bytes("/dev/zero")
+    Traceback (most recent call last):
+    ...
+    gktagger.reading.ReadError: not a regular file
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError("not a regular file")
+        if info.st_size > max_bytes:
+            raise ReadError(f"file too large: {info.st_size:,} bytes > {max_bytes:,}")
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ReadError(f"file too large: more than {max_bytes:,} bytes")
+    return data
 
 
 def iter_documents(inputs: list[str | Path], text_column: str = "text",
@@ -272,6 +302,13 @@ def _read_file(name: str) -> Document:
         return Document.failed(name, str(error))
     except OSError as error:
         return Document.failed(name, f"could not read: {error.strerror or error}")
+    except Exception as error:  # noqa: BLE001 - a parser bug on one page must not stop the run
+        return Document.failed(name, f"could not read: {type(error).__name__}: {_first_line(error)}")
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0][:300] if lines else ""
 
 
 def _record_document(value, id: str, source: str, text_column: str) -> Document:
@@ -280,12 +317,14 @@ def _record_document(value, id: str, source: str, text_column: str) -> Document:
             return read_bytes(bytes(value), id=id, source=source)
         if not isinstance(value, str):
             return Document.failed(id, f'column "{text_column}" is not text', source=source)
-        text = value.lstrip("\ufeff")
+        text = value  # a leading BOM stays: offsets point into the text exactly as given
         if "\x00" in text or _control_heavy(text):
             raise ReadError("not text: binary content")
         return document_from_text(text, id=id, source=source)
     except ReadError as error:
         return Document.failed(id, str(error), source=source)
+    except Exception as error:  # noqa: BLE001 - a parser bug on one record must not stop the run
+        return Document.failed(id, f"could not read: {type(error).__name__}: {_first_line(error)}", source=source)
 
 
 def _record_id(record: dict, id_column: str, fallback: str) -> str:

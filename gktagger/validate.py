@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .bounds import warn_checks
 from .identities import Identity, Outcome, check_tables, evaluate
 from .schema import FIELDS, T4_RESULTS
 
@@ -102,7 +103,7 @@ def validate(record: dict) -> list[dict]:
             outcomes.append(o)
     outcomes += _check_mentions(record.get("mentions") or [], fields)
     return [{"rule": o.rule, "scope": o.scope, "status": o.status, "message": o.message, "fields": list(o.fields)}
-            for o in outcomes]
+            for o in outcomes] + warn_checks(record)
 
 
 def revalidate(record: dict) -> dict:

@@ -8,12 +8,14 @@ True
 -375
 >>> parse_value("/").na
 True
+>>> parse_value("1.0").value, parse_value("1.0").warn
+(1, 'count 1.0 read as 1')
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 NA_TOKENS = {"/", "-", "—", "－", "／", "––", "——", "无", "無", "不适用", "不適用", "--"}
@@ -28,11 +30,21 @@ class Value:
     na: bool = False
     approx: bool = False
     unit: str | None = None
+    warn: str | None = field(default=None, repr=False)  # read, but not as printed (``1.0`` in a count cell)
+
+
+# zero-width space/joiners, word joiner, BOM, soft hyphen, Mongolian vowel separator, bidi controls
+INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\u180e\u061c\u202a-\u202e\u2066-\u2069]")
 
 
 def fold(text: str) -> str:
-    """Full-width digits, signs and separators to ASCII (NFKC), without touching CJK."""
-    return unicodedata.normalize("NFKC", text).replace("，", ",")
+    """Full-width digits, signs and separators to ASCII (NFKC), without touching CJK; invisible
+    characters dropped (``8\u200b1`` is 81, as the page shows it).
+
+    >>> fold("８\u200b１，０")
+    '81,0'
+    """
+    return INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).replace("，", ",")
 
 
 def parse_value(text: str, kind: str = "count") -> Value | None:
@@ -55,6 +67,8 @@ def parse_value(text: str, kind: str = "count") -> Value | None:
         return None
     if negative:
         number = -number
+    if kind == "count" and "." in digits and number == number.to_integral_value():
+        return Value(int(number), approx=approx, unit=unit, warn=f"count {m.group(2)} read as {int(number)}")
     if kind == "decimal" or "." in digits:
         return Value(float(number), approx=approx, unit=unit)
     return Value(int(number), approx=approx, unit=unit)
