@@ -14,7 +14,7 @@ from .document import Document
 from .guard import failed, reason
 from .limits import DEFAULT_LIMITS, Limits
 from .outputs import (SUFFIXES, TABLE_SUFFIXES, JsonlSink, OutputLocked, complete_ids, read_records, record_line,
-                      stream_path, write_table)
+                      stream_path, suffix_duplicates, write_table)
 from .pool import ordered_results
 from .reading import DOCUMENT_SUFFIXES, iter_documents
 from .schema import FIELDS
@@ -116,23 +116,23 @@ def chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
 
 
 def unique_ids(docs: Iterable[Document]) -> Iterator[Document]:
-    """Documents with ids unique in the run: the second document with id ``a`` becomes ``a#2`` (then
-    ``a#3``…). Input order decides, so a resumed run names them the same way.
+    """Documents with ids unique in the run (:func:`gktagger.outputs.suffix_duplicates`): the second
+    document with id ``a`` becomes ``a#2``. Input order decides, so a resumed run names them the same way.
 
-    >>> [d.id for d in unique_ids(Document(i, "x") for i in ["a", "b", "a", "a#2", "a"])]
-    ['a', 'b', 'a#2', 'a#2#2', 'a#3']
+    >>> [d.id for d in unique_ids(Document(i, "x") for i in ["a", "b", "a"])]
+    ['a', 'b', 'a#2']
     """
-    seen: set[str] = set()
-    copies: Counter = Counter()
+    docs = iter(docs)
+    ids = suffix_duplicates(_ids_of(docs, held := []))
+    for new_id in ids:
+        doc = held.pop()
+        yield doc if new_id == doc.id else replace(doc, id=new_id)
+
+
+def _ids_of(docs: Iterator[Document], held: list) -> Iterator[str]:
     for doc in docs:
-        if doc.id in seen:
-            n = max(copies[doc.id], 2)
-            while f"{doc.id}#{n}" in seen:
-                n += 1
-            copies[doc.id] = n + 1
-            doc = replace(doc, id=f"{doc.id}#{n}")
-        seen.add(doc.id)
-        yield doc
+        held.append(doc)
+        yield doc.id
 
 
 _ordered_results = ordered_results  # the engine contract: (batches, model, workers) -> (docs, records) in order

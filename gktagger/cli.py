@@ -29,28 +29,38 @@ def cmd_extract(args) -> int:
 
 def cmd_validate(args) -> int:
     from .batch import UsageError
-    from .validate import revalidate
+    from .outputs import atomic_write, record_line
+    from .validate import revalidate_lines
 
     src = Path(args.input)
-    if not src.exists():
+    if not src.is_file():
         raise UsageError(f"input not found: {src}")
-    out_lines = []
-    with open(src, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
+    out = Path(args.output)
+    if out.exists() and out.resolve() == src.resolve():
+        raise UsageError(f"output {out} is the input: choose another output")
+    out_lines, problems, invalid = [], [], 0
+    with open(src, encoding="utf-8", errors="surrogateescape") as f:
+        for record, problem in revalidate_lines(f, str(src)):
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                raise UsageError(f"{src}: invalid JSON on line {n}") from None
-            out_lines.append(json.dumps(revalidate(record), ensure_ascii=False))
+                line = record_line(record)
+            except ValueError as e:
+                problem = f"{record.get('id')}: {e}"
+                line = record_line({**{k: record.get(k) for k in ("id", "source")}, "status": "error",
+                                    "error": problem, "fields": {}, "checks": []})
+            if problem:
+                problems.append(problem)
+            invalid += record.get("status") == "invalid"
+            out_lines.append(line)
     try:
-        Path(args.output).write_text("\n".join(out_lines) + "\n", encoding="utf-8")
+        atomic_write(out, lambda tmp: tmp.write_text("".join(out_lines), encoding="utf-8"))
     except OSError as e:
         raise UsageError(f"cannot write output {args.output}: {e.strerror or e}") from None
-    failing = sum('"status": "invalid"' in l for l in out_lines)
-    print(f"{len(out_lines)} records revalidated, {failing} invalid", file=sys.stderr)
-    return 0
+    for problem in problems[:20]:
+        print(f"gktagger: {src}: {problem}", file=sys.stderr)
+    if len(problems) > 20:
+        print(f"gktagger: … and {len(problems) - 20} more records with errors", file=sys.stderr)
+    print(f"{len(out_lines)} records revalidated, {invalid} invalid, {len(problems)} with errors", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,8 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("inputs", nargs="+", help="files, folders, .jsonl or .parquet corpora")
     e.add_argument("-o", "--output", required=True, help="OUT.jsonl (the contract), .csv or .parquet")
     e.add_argument("--model", help="model directory (default: the model shipped in the package)")
-    e.add_argument("--workers", type=int, default=1, help="parallel processes (default 1)")
-    e.add_argument("--batch-size", type=int, default=8, help="documents per model batch (default 8)")
+    e.add_argument("--workers", type=int, default=1, help="parallel processes, 1-64 (default 1)")
+    e.add_argument("--batch-size", type=int, default=8, help="documents per model batch, 1-1024 (default 8)")
     e.add_argument("--resume", action="store_true", help="skip documents already complete in the output")
     e.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     e.add_argument("--text-column", default="text", help='text column of JSONL/Parquet inputs (default "text")')

@@ -79,6 +79,27 @@ def complete_ids(path: Path) -> list[str]:
     return ids
 
 
+def suffix_duplicates(ids: Iterable[str]) -> Iterator[str]:
+    """The rule for duplicate ids in one run: the second ``a`` becomes ``a#2``, the third ``a#3``,
+    skipping ids already taken. ``extract`` (and so ``--resume``) and ``report`` follow it.
+
+    >>> list(suffix_duplicates(["a", "b", "a", "a#2", "a"]))
+    ['a', 'b', 'a#2', 'a#2#2', 'a#3']
+    """
+    seen: set[str] = set()
+    copies: dict[str, int] = {}
+    for id in ids:
+        new = id
+        if id in seen:
+            n = max(copies.get(id, 2), 2)
+            while f"{id}#{n}" in seen:
+                n += 1
+            copies[id] = n + 1
+            new = f"{id}#{n}"
+        seen.add(new)
+        yield new
+
+
 class JsonlSink:
     """The record stream, locked (``flock``) for as long as it is open.
 

@@ -58,7 +58,11 @@ def cmd_pull(args) -> int:
 
     studio = connect(args.url, args.token)
     with server_errors(studio.url):
-        result = pull(studio, args.project, args.output)
+        try:
+            result = pull(studio, args.project, args.output)
+        except ValueError as e:  # a malformed export
+            print(f"gktagger: error: {str(e).splitlines()[0] if str(e) else type(e).__name__}", file=sys.stderr)
+            return 1
     for problem in result.problems:
         print(f"gktagger: {problem}", file=sys.stderr)
     print(f"pulled project {args.project!r} into {args.output}: {len(result.written)} annotation(s) written, "
