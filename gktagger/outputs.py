@@ -60,14 +60,12 @@ def read_records(path: Path) -> Iterator[dict]:
 
 
 def complete_ids(path: Path) -> list[str]:
-    """Ids of the complete records in a JSONL file; a torn last line (killed run, full disk) is cut off."""
+    """Ids of the complete records in a JSONL file (a torn last line, from a killed run or a full disk,
+    is not one; ``JsonlSink(path, append=True)`` cuts it off)."""
     if not path.exists():
         return []
     data = path.read_bytes()
     keep = data.rfind(b"\n") + 1
-    if keep < len(data):
-        with open(path, "r+b") as f:
-            f.truncate(keep)
     ids = []
     for line in data[:keep].decode("utf-8", errors="replace").splitlines():
         if not line.strip():
@@ -117,8 +115,12 @@ class JsonlSink:
             if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 raise OutputLocked(f"{path} is being written by another gktagger run") from None
             raise
-        if append:
-            os.lseek(fd, 0, os.SEEK_END)
+        if append:  # after the last complete line: a torn one is cut off
+            size = os.fstat(fd).st_size
+            tail = os.pread(fd, min(size, 1 << 20), max(0, size - (1 << 20)))
+            keep = size if tail.endswith(b"\n") or not size else _last_line_end(fd, size)
+            os.ftruncate(fd, keep)
+            os.lseek(fd, keep, os.SEEK_SET)
         else:
             os.ftruncate(fd, 0)
         self.file = os.fdopen(fd, "w", encoding="utf-8")
@@ -133,6 +135,18 @@ class JsonlSink:
             self.file.close()
         except OSError:
             pass  # a full disk: what was flushed stays, and --resume finishes it
+
+
+def _last_line_end(fd: int, size: int) -> int:
+    """Offset just after the last ``\\n`` of the file (0 when there is none)."""
+    end, block = size, 1 << 20
+    while end > 0:
+        start = max(0, end - block)
+        at = os.pread(fd, end - start, start).rfind(b"\n")
+        if at >= 0:
+            return start + at + 1
+        end = start
+    return 0
 
 
 def neutralise(cell):

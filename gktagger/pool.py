@@ -44,8 +44,11 @@ def _worker_main(conn, model: str | None, threads: int, limits: Limits) -> None:
             cap = limits.worker_memory_bytes if hard == resource.RLIM_INFINITY else min(hard, limits.worker_memory_bytes)
             resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
         import torch
+        from transformers.utils import logging as hf_logging
 
         from .extract import Extractor
+
+        hf_logging.disable_progress_bar()  # one bar per (re)started worker would bury the run's own output
         from .guard import extract_guarded, reason
 
         torch.set_num_threads(threads)
