@@ -76,7 +76,7 @@ class Tagger:
         jobs = []  # (text index, window start, window end)
         windows_of = []
         for t, text in enumerate(texts):
-            windows = make_windows(len(text), self.window, self.stride)
+            windows = make_windows(len(text), self.window, self.stride, text=text)
             windows_of.append(windows)
             jobs += [(t, s, e) for s, e in windows]
         ids_of = [self.tokenizer(text, add_special_tokens=False)["input_ids"] for text in texts]
