@@ -164,7 +164,7 @@ def _row_members(starts: list[bool], neighbours: list[bool], openers: list[bool]
 
 def _first_columns(order: Sequence[str]) -> np.ndarray:
     """Whether each template field is the first column of its row (``t3.granted.natural``)."""
-    rows = [f.rsplit(".", 1)[0] for f in order]
+    rows = [(FIELDS[f].table, FIELDS[f].row) for f in order]
     return np.array([k == 0 or rows[k] != rows[k - 1] for k in range(len(order))])
 
 
