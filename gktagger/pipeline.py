@@ -7,9 +7,9 @@ switched off by name (``PipelineConfig(disabled=("cues",))`` or
 ``--set disabled=[cues]``), which is how an ablation or a test leaves a rule out.
 
 >>> [s.name for s in STAGES]
-['year', 'decode', 'realign', 'spans', 'cues', 'splits', 'headings', 'search', 'fields', 'sections', 'checks', 'source']
+['year', 'decode', 'realign', 'spans', 'figures', 'cues', 'splits', 'headings', 'search', 'fields', 'sections', 'checks', 'source']
 >>> [s.name for s in STAGES if s.optional]
-['decode', 'realign', 'cues', 'splits', 'headings', 'search']
+['decode', 'realign', 'figures', 'cues', 'splits', 'headings', 'search']
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from .cues import prose_results
 from .decode import Decoded, cell_spans, decode_tables
 from .document import Document
 from .errors import ConfigError
-from .fields import choose_fields
+from .fields import choose_fields, whole_figures
 from .realign import realign_rows
 from .record import (Record, build_record, build_sections, detect_format, detect_year, missing_headings,
                      settle_headings)
@@ -109,6 +109,11 @@ def spans(x: Extraction) -> None:
     x.spans = merge_fragments(model + found, x.view.text)
 
 
+def figures(x: Extraction) -> None:
+    """Rewrites ``spans``: a prose figure or a date tagged in part becomes the whole figure (``fields.py``)."""
+    x.spans = whole_figures(x.view.text, x.spans)
+
+
 def cues(x: Extraction) -> None:
     """Rewrites ``spans``: prose appeal/lawsuit figures named by the words before them (``cues.py``)."""
     x.spans = prose_results(x.view.text, x.spans)
@@ -177,6 +182,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("decode", decode, optional=True),
     Stage("realign", realign, optional=True),
     Stage("spans", spans),
+    Stage("figures", figures, optional=True),
     Stage("cues", cues, optional=True),
     Stage("splits", splits, optional=True),
     Stage("headings", headings, optional=True),
