@@ -15,6 +15,7 @@ from .cues import prose_results
 from .decode import decode_tables, line_end_blanks
 from .document import Document
 from .fields import choose_fields
+from . import printed
 from .normalize import normalise
 from .record import (build_sections, detect_format, detect_year, error_record, make_record, missing_headings,
                      settle_headings)
@@ -86,7 +87,7 @@ def assemble(p: Prepared, pred: Prediction, template_order: bool = True) -> dict
     body_end = p.norm.ends[p.end - 1] if p.end > p.start else len(raw)
     sections = build_sections(raw, [s for s in spans if s.label in SECTIONS], body_end)
     fmt = detect_format(fields, year)
-    record = make_record(p.doc, sections, fields, fmt, year, mentions)
+    record = printed.annotate(make_record(p.doc, sections, fields, fmt, year, mentions), raw)
     record["checks"] = validate(record)
     record["status"] = "invalid" if any(c["status"] == "fail" for c in record["checks"]) else "ok"
     return record

@@ -222,6 +222,7 @@ def gold_record(annotation, text: str, record_id: str | None = None) -> dict:
 
     Used to review annotations and to test pages with realistic highlights.
     """
+    from . import printed
     from .annotations import gold_spans
     from .validate import validate
     from .values import parse_value
@@ -242,6 +243,7 @@ def gold_record(annotation, text: str, record_id: str | None = None) -> dict:
     record = {"id": record_id or annotation.document, "source": record_id or annotation.document, "status": "ok",
               "error": None, "format": annotation.format, "year": annotation.year, "sections": annotation.sections(),
               "fields": fields, "checks": [], "mentions": sorted(mentions, key=lambda m: m["start"])}
+    printed.annotate(record, text)
     record["checks"] = validate(record)
     record["status"] = "invalid" if any(c["status"] == "fail" for c in record["checks"]) else "ok"
     return record

@@ -1,0 +1,84 @@
+"""What the plausibility and cross-year checks read beside the fields, in raw offsets: the report's
+title (its year, and the reporting body ``crosscheck`` groups by), the statistics period (统计期限),
+and in legacy 本年度/历年累计 tables the 累计 figure printed right after a field's cell.
+
+>>> raw = "平潭县人民政府2013年政府信息公开工作年度报告 本报告所列数据的统计期限自2013年1月1日起至2013年12月31日。"
+>>> title(raw)["body"], title(raw)["year"], period(raw)["from"], period(raw)["to"]
+('平潭县人民政府', 2013, 2013, 2013)
+>>> raw = "指标名称计量单位2013年度历年累计主动公开信息数条18535395其中：1.网站公开条17135017"
+>>> at = raw.index("1853")
+>>> cumulative(raw, {"start": at, "end": at + 4, "text": "1853"})["value"]
+5395
+"""
+from __future__ import annotations
+
+import re
+
+TITLE_WINDOW = 3000  # characters: a report's title is near the top of its page
+_WORDS = r"[^\s，。,:：;；、|<>\"'“”《》()（）#\d]{0,40}?"
+_TITLE = re.compile(rf"({_WORDS})[ \t]*((?:19|20)\d\d)[ \t]*年度?[ \t]*({_WORDS})\s*(?:政府)?信息公开\s*(?:工作)?\s*"
+                    r"(?:年度)?\s*(?:报告|年报)")
+_PERIOD = re.compile(r"统计期限[^。；;\n]{0,60}")
+_YEAR = re.compile(r"((?:19|20)\d\d)(?=\s*年)")
+_CUMULATIVE_HEADER = re.compile(r"年度?\s*(?:历年)?累计")
+_GAP = re.compile(r"(?:\s|\||<[^>]*>)*")
+_NUMBER = re.compile(r"\d[\d,]*")
+
+
+def title(raw: str) -> dict | None:
+    """The first ``…YYYY年(度)…政府信息公开…报告`` near the top: its text, offsets, year and the body
+    it names (the words around the year)."""
+    m = _TITLE.search(raw, 0, TITLE_WINDOW) or _TITLE.search(raw)
+    if not m:
+        return None
+    return {"text": m.group(0), "start": m.start(), "end": m.end(), "year": int(m.group(2)),
+            "body": m.group(1) + m.group(3)}
+
+
+def period(raw: str) -> dict | None:
+    """The statistics period sentence (统计期限自2019年1月1日起至2019年12月31日) and its years; None
+    when the report states none, or leaves it blank (统计期限自至)."""
+    m = _PERIOD.search(raw)
+    if not m:
+        return None
+    years = [int(y) for y in _YEAR.findall(m.group(0))]
+    if not years:
+        return None
+    return {"text": m.group(0).strip(), "start": m.start(), "end": m.end(), "from": years[0], "to": years[-1]}
+
+
+def cumulative(raw: str, entry: dict) -> dict | None:
+    """The number printed right after a legacy table cell when a 本年度/历年累计 header precedes it.
+
+    Digits run together (``条4251516``: 425 then 1516) are the cell's neighbour; a trailing digit
+    followed by ``.``/``、`` is the next row's ordinal (``15092.政府公报`` → 1509).
+    """
+    start, end = entry.get("start"), entry.get("end")
+    if entry.get("prose") or not isinstance(start, int) or not isinstance(end, int):
+        return None
+    if not _CUMULATIVE_HEADER.search(raw, max(0, start - TITLE_WINDOW), start):
+        return None
+    at = _GAP.match(raw, end).end()
+    m = _NUMBER.match(raw, at)
+    if not m:
+        return None
+    digits = m.group(0)
+    if len(digits) > 1 and raw[m.end():m.end() + 1] in (".", "、", "．"):
+        digits = digits[:-1]
+    value = digits.replace(",", "")
+    if not value.isdigit():
+        return None
+    return {"value": int(value), "text": digits, "start": m.start(), "end": m.start() + len(digits)}
+
+
+def annotate(record: dict, raw: str) -> dict:
+    """``record`` with ``title``, ``period`` and (legacy fields) ``cumulative`` added where printed."""
+    for key, found in (("title", title(raw)), ("period", period(raw))):
+        if found:
+            record[key] = found
+    if record.get("format") == "legacy":
+        for entry in (record.get("fields") or {}).values():
+            found = cumulative(raw, entry)
+            if found:
+                entry["cumulative"] = found
+    return record
