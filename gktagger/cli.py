@@ -4,6 +4,7 @@
     gktagger validate IN.jsonl -o OUT.jsonl
     gktagger show INPUT [-o doc.html] [--model DIR] | --record OUT.jsonl --id ID
     gktagger report OUT.jsonl [-o report.html] [--with-pages] [--pages DIR]
+    gktagger crosscheck OUT.jsonl... -o CROSS.jsonl [--html PAGE] [--body-column COL]
     gktagger studio config | push INPUT... --project NAME | pull --project NAME   (Label Studio)
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import report, show, studio
+from . import crosscheck, report, show, studio
 
 
 def cmd_extract(args) -> int:
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     show.add_parser(sub)
     report.add_parser(sub)
+    crosscheck.add_parser(sub)
     studio.add_parser(sub)
     return p
 
