@@ -87,7 +87,7 @@ def assemble(p: Prepared, pred: Prediction, template_order: bool = True) -> dict
     body_end = p.norm.ends[p.end - 1] if p.end > p.start else len(raw)
     sections = build_sections(raw, [s for s in spans if s.label in SECTIONS], body_end)
     fmt = detect_format(fields, year)
-    record = printed.annotate(make_record(p.doc, sections, fields, fmt, year, mentions), raw)
+    record = printed.annotate(make_record(p.doc, sections, fields, fmt, year, mentions), raw, p.doc.source_text)
     record["checks"] = validate(record)
     record["status"] = "invalid" if any(c["status"] == "fail" for c in record["checks"]) else "ok"
     return record

@@ -71,9 +71,18 @@ def cumulative(raw: str, entry: dict) -> dict | None:
     return {"value": int(value), "text": digits, "start": m.start(), "end": m.start() + len(digits)}
 
 
-def annotate(record: dict, raw: str) -> dict:
-    """``record`` with ``title``, ``period`` and (legacy fields) ``cumulative`` added where printed."""
-    for key, found in (("title", title(raw)), ("period", period(raw))):
+def annotate(record: dict, raw: str, source_text: str | None = None) -> dict:
+    """``record`` with ``title``, ``period`` and (legacy fields) ``cumulative`` added where printed.
+
+    An HTML page whose text lost its title (``<title>`` is page chrome) gets the title of its
+    ``source_text`` without offsets (they would index the HTML source).
+    """
+    found_title = title(raw)
+    if found_title is None and source_text:
+        found_title = title(source_text)
+        if found_title:
+            found_title = {k: v for k, v in found_title.items() if k not in ("start", "end")}
+    for key, found in (("title", found_title), ("period", period(raw))):
         if found:
             record[key] = found
     if record.get("format") == "legacy":
