@@ -15,11 +15,13 @@ from __future__ import annotations
 import re
 
 TITLE_WINDOW = 3000  # characters: a report's title is near the top of its page
+_Y = r"(?:(?:19|20|１９|２０)[0-9０-９]{2})"  # a year, ASCII or full-width digits (int() reads both)
 _WORDS = r"[^\s，。,:：;；、|<>\"'“”《》()（）#\d]{0,40}?"
-_TITLE = re.compile(rf"({_WORDS})[ \t]*((?:19|20)\d\d)[ \t]*年度?[ \t]*({_WORDS})\s*(?:政府)?信息公开\s*(?:工作)?\s*"
-                    r"(?:年度)?\s*(?:报告|年报)")
-_PERIOD = re.compile(r"统计期限[^。；;\n]{0,60}")
-_YEAR = re.compile(r"((?:19|20)\d\d)(?=\s*年)")
+_TITLE = re.compile(rf"({_WORDS})[ \t]*({_Y})[ \t]*年度?[ \t]*({_WORDS})\s*(?:政府)?信息公[开開]\s*(?:工作)?\s*"
+                    r"(?:年度)?\s*(?:报告|報告|年报|年報)")
+_NOT_A_BODY = re.compile(r"信息公[开開]|年[报報]|[报報]告")  # breadcrumb chrome before the year, not a name
+_PERIOD = re.compile(r"统计期限[^。；;\n]{0,60}|統計期限[^。；;\n]{0,60}")
+_YEAR = re.compile(rf"({_Y})(?=\s*年)")
 _CUMULATIVE_HEADER = re.compile(r"年度?\s*(?:历年)?累计")
 _GAP = re.compile(r"(?:\s|\||<[^>]*>)*")
 _NUMBER = re.compile(r"\d[\d,]*")
@@ -31,8 +33,9 @@ def title(raw: str) -> dict | None:
     m = _TITLE.search(raw, 0, TITLE_WINDOW) or _TITLE.search(raw)
     if not m:
         return None
+    before = "" if _NOT_A_BODY.search(m.group(1)) else m.group(1)
     return {"text": m.group(0), "start": m.start(), "end": m.end(), "year": int(m.group(2)),
-            "body": m.group(1) + m.group(3)}
+            "body": before + m.group(3)}
 
 
 def period(raw: str) -> dict | None:
