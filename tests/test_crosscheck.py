@@ -132,3 +132,15 @@ def test_corpus_gold_series():
     assert fails(lines, ("fail",)) == []
     # the one warn is in the source: 2023's 470 现行有效 + 62 制发 − 33 废止 is 499, 2024 prints 440
     assert fails(lines) == [((2023, 2024), "cross.in_force", "normative")]
+
+
+def test_studio_invalid_strategy_takes_cross_year_failures():
+    from gktagger.document import Document
+    from gktagger.studio.push import Candidate, choose, cross_failures
+
+    lines = [{"type": "pair", "status": "fail", "ids": ["a23", "a24"]}, {"type": "pair", "status": "pass", "ids": ["c", "d"]},
+             {"type": "pair", "status": "warn", "ids": ["e", "f"]}]
+    cross = cross_failures(lines)
+    assert cross == {"a23": 1, "a24": 1}
+    docs = [Candidate(Document(i, "x"), record={"checks": []}, cross_failures=cross.get(i, 0)) for i in ("a23", "c", "a24")]
+    assert [c.doc.id for c in choose(docs, None, "invalid")] == ["a23", "a24"]

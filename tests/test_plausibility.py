@@ -142,3 +142,24 @@ def test_basis_reads_the_by_provenance_key(by, basis):
 
 def test_gold_checks_are_all_as_printed():
     assert {c["basis"] for r in gold_records() for c in r["checks"]} == {"as_printed"}
+
+
+def test_summary_report_and_show_count_inferred_passes_and_warns():
+    from gktagger.batch import Summary
+    from gktagger.report import render_report
+    from gktagger.show import render_show
+
+    record, _ = split_record()
+    record["fields"]["t2.fees.amount"] = field(1.2345, "1.2345")
+    record = revalidate({"id": "a.txt", "source": "a.txt", "status": "ok", "year": 2021, "sections": [],
+                         "mentions": [], **record})
+    inferred = sum(c["status"] == "pass" and c["basis"] == "inferred" for c in record["checks"])
+    assert inferred >= 2
+    summary = Summary()
+    summary.add(record, 10)
+    assert sum(summary.inferred.values()) == inferred and summary.warnings == {"plausible.decimals": 1}
+    assert "passing on inferred values" in summary.table() and "plausible.decimals" in summary.table()
+    page = render_report([record], "out.jsonl")
+    assert 'id="checks-by-basis"' in page and "<td>%d</td>" % summary.inferred["t3.applicants"] in page
+    show = render_show(record, "640020470" + " " * 20)
+    assert f"{inferred} inferred" in show and 'class="warns"' in show
