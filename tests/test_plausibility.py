@@ -163,3 +163,17 @@ def test_summary_report_and_show_count_inferred_passes_and_warns():
     assert 'id="checks-by-basis"' in page and "<td>%d</td>" % summary.inferred["t3.applicants"] in page
     show = render_show(record, "640020470" + " " * 20)
     assert f"{inferred} inferred" in show and 'class="warns"' in show
+
+
+def test_validate_cli_takes_the_bound(tmp_path):
+    import json
+
+    from gktagger.cli import main as cli
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "status": "ok", "format": "2021", "fields": {"t3.new.natural": field(5000)}})
+                   + "\n", encoding="utf-8")
+    for bound, expected in (("1e6", []), ("1000", ["plausible.count_bound"])):
+        assert cli(["validate", str(src), "-o", str(tmp_path / "out.jsonl"), "--max-count", bound]) == 0
+        out = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+        assert [c["rule"] for c in out["checks"] if c["status"] == "warn"] == expected and out["status"] == "ok"
