@@ -127,11 +127,13 @@ def test_corpus_gold_series():
     lines = crosscheck(records, find_bodies(records))
     series_ = {l["body"]: l for l in lines if l["type"] == "series"}
     zhq = series_["平潭综合实验区"]
-    assert [r["year"] for r in zhq["reports"]] == [2011, 2012, 2014, 2015, 2017, 2018, 2019, 2021, 2023, 2024]
-    assert len(zhq["pairs"]) == 5
+    assert [r["year"] for r in zhq["reports"]] == [2011, 2012, 2014, 2015, 2017, 2018, 2019, 2021, 2023, 2024, 2024]
+    assert len(zhq["pairs"]) == 6  # 2023 → each of the two 2024 copies
+    [dup] = [l for l in lines if l["type"] == "duplicate"]
+    assert dup["ids"] == ["reports/pingtan_zhq_2024.txt", "reports/pingtan_zhq_2024_table.html"]
     assert fails(lines, ("fail",)) == []
-    # the one warn is in the source: 2023's 470 现行有效 + 62 制发 − 33 废止 is 499, 2024 prints 440
-    assert fails(lines) == [((2023, 2024), "cross.in_force", "normative")]
+    # the warn is in the source: 2023's 470 现行有效 + 62 制发 − 33 废止 is 499, 2024 prints 440 (both copies)
+    assert fails(lines) == [((2023, 2024), "cross.in_force", "normative")] * 2
 
 
 def test_studio_invalid_strategy_takes_cross_year_failures():

@@ -19,10 +19,19 @@ ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
 
 
 def gold_records(folder: Path = ANNOTATIONS) -> list[dict]:
+    """Gold records of every annotation; an HTML page whose text lost its title gets its source's
+    ``<title>`` (as extraction does)."""
+    from gktagger import printed
+    from gktagger.reading import read_path
+
     out = []
     for path in sorted(folder.glob("*.json")):
         doc = ann.load(path)
-        out.append(gold_record(doc, ann.document_text(doc)))
+        record = gold_record(doc, ann.document_text(doc))
+        if "title" not in record and doc.text is None:
+            source = read_path(ann.corpus_root() / doc.document).source_text
+            printed.annotate(record, ann.document_text(doc), source)
+        out.append(record)
     return out
 
 
