@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import re
 
-TITLE_WINDOW = 3000  # characters: a report's title is near the top of its page
+TITLE_WINDOW = 20_000  # characters: a report's title is near the top of its page (after its chrome)
+MAX_TITLE_TRIES = 20  # report names tried before giving up (a hostile page repeats them)
 _Y = r"(?:(?:19|20|１９|２０)[0-9０-９]{2})"  # a year, ASCII or full-width digits (int() reads both)
 _WORDS = r"[^\s，。,:：;；、|<>\"'“”《》()（）#\d]{0,40}?"
 _TITLE = re.compile(rf"({_WORDS})[ \t]*({_Y})[ \t]*年度?[ \t]*({_WORDS})\s*(?:政府)?信息公[开開]\s*(?:工作)?\s*"
                     r"(?:年度)?\s*(?:报告|報告|年报|年報)")
+_REPORT_NAME = re.compile(r"信息公[开開]\s*(?:工作)?\s*(?:年度)?\s*(?:报告|報告|年报|年報)")
 _NOT_A_BODY = re.compile(r"信息公[开開]|年[报報]|[报報]告")  # breadcrumb chrome before the year, not a name
 _PERIOD = re.compile(r"统计期限[^。；;\n]{0,60}|統計期限[^。；;\n]{0,60}")
 _YEAR = re.compile(rf"({_Y})(?=\s*年)")
@@ -28,9 +30,13 @@ _NUMBER = re.compile(r"\d[\d,]*")
 
 
 def title(raw: str) -> dict | None:
-    """The first ``…YYYY年(度)…政府信息公开…报告`` near the top: its text, offsets, year and the body
-    it names (the words around the year)."""
-    m = _TITLE.search(raw, 0, TITLE_WINDOW) or _TITLE.search(raw)
+    """The first ``…YYYY年(度)…政府信息公开…报告`` in the first ``TITLE_WINDOW`` characters: its text,
+    offsets, year and the body it names (the words around the year)."""
+    m = None
+    for k, anchor in enumerate(_REPORT_NAME.finditer(raw, 0, TITLE_WINDOW)):  # only where a report is named
+        m = _TITLE.search(raw, max(0, anchor.start() - 100), anchor.end())
+        if m or k >= MAX_TITLE_TRIES:
+            break
     if not m:
         return None
     before = "" if _NOT_A_BODY.search(m.group(1)) else m.group(1)
