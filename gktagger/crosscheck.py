@@ -64,10 +64,13 @@ def body_name(text: str) -> str:
 
 
 def _value(record: dict, field: str):
-    entry = (record.get("fields") or {}).get(field)
-    if entry is None:
+    """A field's number, None for NA or no number, ``"absent"`` when not stated (or not a field entry)."""
+    fields = record.get("fields")
+    entry = fields.get(field) if isinstance(fields, dict) else None
+    if not isinstance(entry, dict):
         return "absent"
-    return None if entry.get("na") else entry.get("value")
+    value = entry.get("value")
+    return None if entry.get("na") or isinstance(value, bool) or not isinstance(value, (int, float)) else value
 
 
 def _number(v) -> str:
@@ -108,8 +111,12 @@ def _inferred_inputs(result: dict, last: dict, this: dict) -> list:
     from .validate import provenance
 
     by_year = {last["year"]: last, this["year"]: this}
-    return [[y, f] for y, f in result["fields"]
-            if provenance((by_year[y].get("fields") or {}).get(f) or {}) in STEP_IDENTITIES]
+    out = []
+    for y, f in result["fields"]:
+        entry = (by_year[y].get("fields") or {}).get(f)
+        if isinstance(entry, dict) and provenance(entry) in STEP_IDENTITIES:
+            out.append([y, f])
+    return out
 
 
 def check_pair(body: str, last: dict, this: dict, rules: list[YearIdentity] | None = None) -> list[dict]:
@@ -151,7 +158,7 @@ def crosscheck(records: list[dict], bodies: dict[str, str | None]) -> list[dict]
         elif not body:
             out.append({"type": "skipped", "id": r.get("id"),
                         "message": "no reporting body: no title found (pass --body-column)"})
-        elif not isinstance(r.get("year"), int):
+        elif type(r.get("year")) is not int:
             out.append({"type": "skipped", "id": r.get("id"), "body": body, "message": "no report year"})
         else:
             groups[body].append(r)
@@ -226,8 +233,8 @@ def find_bodies(records: list[dict], body_column: str | None = None, text_column
     for r in records:
         if r.get("id") in bodies or r.get("status") == "error":
             continue
-        title = (r.get("title") or {}).get("body")
-        if title is not None:
+        title = r["title"].get("body") if isinstance(r.get("title"), dict) else None
+        if isinstance(title, str):
             bodies[r.get("id")] = body_name(title) or None
         else:
             untitled.append(r)

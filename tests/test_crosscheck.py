@@ -146,3 +146,25 @@ def test_studio_invalid_strategy_takes_cross_year_failures():
     assert cross == {"a23": 1, "a24": 1}
     docs = [Candidate(Document(i, "x"), record={"checks": []}, cross_failures=cross.get(i, 0)) for i in ("a23", "c", "a24")]
     assert [c.doc.id for c in choose(docs, None, "invalid")] == ["a23", "a24"]
+
+
+def test_hostile_records_are_placed_or_skipped_never_crash():
+    from gktagger.crosspage import render_crosscheck
+
+    records = [
+        {"id": "a", "status": "ok", "year": "2020", "format": "2021", "fields": {}},        # year not a number
+        {"id": "b", "status": "ok", "year": True, "format": "2021", "fields": {}},          # bool is no year
+        {"id": "c", "status": "error", "error": "unreadable", "fields": {}},
+        {"id": "d", "status": "ok", "year": 2020, "format": "2021", "title": "not a dict",
+         "fields": {"t3.carried_forward.total": "3", "t3.new.total": {"value": "x"}}},
+        {"id": "e", "status": "ok", "year": 2021, "format": "2021", "title": {"body": "<script>alert(1)</script>甲"},
+         "fields": {"t3.carried_over.total": {"value": 2, "split": "inferred"}}},
+    ]
+    bodies = find_bodies(records[:4] + [records[4]])
+    bodies["d"] = bodies["e"]
+    lines = crosscheck(records, bodies)
+    assert sorted(l["id"] for l in lines if l["type"] == "skipped") == ["a", "b", "c"]
+    [pair] = [l for l in lines if l["type"] == "pair"]
+    assert pair["status"] == "unknown" and pair["inferred_inputs"] == [[2021, "t3.carried_over.total"]]
+    html = render_crosscheck(lines, "x.jsonl")
+    assert "<script>" not in html and "&lt;script&gt;" in html
