@@ -260,7 +260,7 @@ def summary(lines: list[dict]) -> str:
 
 
 def cmd_crosscheck(args) -> int:
-    from .batch import UsageError
+    from .errors import UsageError
     from .report import load_records
 
     records = [r for path in args.inputs for r in load_records(path)]
