@@ -22,7 +22,7 @@ def cmd_extract(args) -> int:
 
     summary = run_extract(args.inputs, args.output, model=args.model, workers=args.workers,
                           batch_size=args.batch_size, resume=args.resume, quiet=args.quiet,
-                          text_column=args.text_column, id_column=args.id_column)
+                          text_column=args.text_column, id_column=args.id_column, settings=args.set)
     if not args.quiet:
         print(summary.table(), file=sys.stderr)
     return 0
@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     e.add_argument("--text-column", default="text", help='text column of JSONL/Parquet inputs (default "text")')
     e.add_argument("--id-column", default="id", help='id column of JSONL/Parquet inputs (default "id")')
+    e.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="change a pipeline setting of the model's pipeline.json (README: Changing a stage), "
+                        "e.g. decoder.skip_penalty=2 or 'disabled=[cues]'")
     e.set_defaults(run=cmd_extract)
 
     v = sub.add_parser("validate", help="re-run the checks on hand-edited records")

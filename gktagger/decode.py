@@ -45,12 +45,12 @@ import numpy as np
 from .config import DecoderConfig
 from .fields import is_prose
 from .lexicon import NA_MARKS, NOT_A_COUNT, NUMBER, SIGNS
+from .rows import SEPARATORS, blank_cells, group_rows
 from .schema import FIELDS, SECTIONS, template
 from .tags import LABEL_IDS, OUTSIDE, TagSpan
 
 CELL_EDGES = "\t|\n"
 LINE_BREAK = re.compile("\n")
-BLANK = re.compile(r"\t(?= *[\t\n])|\|(?= *\|)")
 ITEM_MARK = re.compile(r"[.．、] ?[^\d\s]")  # "1.属于国家秘密", "2、重复申请", "3. 其他": a row's number, not a cell
 
 _KEEP = {LABEL_IDS[f"{p}-{s}"] for s in SECTIONS for p in "BI"} | {
@@ -100,11 +100,6 @@ def numbers(body: str, tags: np.ndarray, with_marks: bool = False) -> list[tuple
     return out
 
 
-def blank_cells(body: str) -> list[int]:
-    """Where a table row leaves a cell empty: ``\\t\\t``, ``\\t`` at the end of a line, ``| |``."""
-    return [m.end() for m in BLANK.finditer(body)]
-
-
 def _slots(body: str, tokens: list[tuple[int, int]], blanks: Sequence[int] = ()) -> list[tuple[int, int, int, bool]]:
     """The decoder's input in text order: one slot per character of a number (start, token start,
     token end, cell may start here) and one zero-width slot per blank cell (position, -1, -1, True)."""
@@ -116,16 +111,11 @@ def _slots(body: str, tokens: list[tuple[int, int]], blanks: Sequence[int] = ())
 
 
 def _printed_rows(body: str, slots: list, full_row: int) -> list[int]:
-    """For each slot, the printed row it belongs to: slots with nothing but separators between them
-    share one. Within a line that is a tab or markdown row; across lines (one cell per line under a
-    row label) only when the row shows a full table-3 row of cells, since pages that print one cell
-    per line may drop the empty ones and then the columns are unknown."""
-    rows, row, prev = [], 0, None
-    for i, s, e, _ in slots:
-        if prev is not None and prev < i and body[prev:i].strip(" \t|\n"):
-            row += 1
-        rows.append(row)
-        prev = max(prev or 0, i + 1 if s >= 0 else i)
+    """For each slot, the printed row it belongs to (``rows.group_rows``). Within a line that is a tab
+    or markdown row; across lines (one cell per line under a row label) only when the row shows
+    ``full_row`` cells, since pages that print one cell per line may drop the empty ones and then
+    the columns are unknown."""
+    rows = group_rows(body, [(i, i + 1 if s >= 0 else i) for i, s, _, _ in slots])
     starts = Counter(r for r, (i, s, _, _) in zip(rows, slots) if s < 0 or i == s)
     breaks = [m.start() for m in LINE_BREAK.finditer(body)]
     lines = np.searchsorted(breaks, [i for i, _, _, _ in slots]).tolist()
@@ -147,7 +137,7 @@ def _cell_slots(body: str, slots: list, rows: list[int]) -> tuple[list[bool], li
         if s < 0 or i == s:
             starts[k] = delimited
             neighbours[k] = (delimited and prev_end is not None and prev_row == rows[k]
-                             and not body[prev_end:i].strip(" \t|\n"))
+                             and not body[prev_end:i].strip(SEPARATORS))
         if s < 0 or i == e - 1:
             prev_end, prev_row = (max(i, e), rows[k]) if delimited else (None, None)
     return starts, neighbours
@@ -174,7 +164,7 @@ def _row_members(starts: list[bool], neighbours: list[bool], openers: list[bool]
 
 def _first_columns(order: Sequence[str]) -> np.ndarray:
     """Whether each template field is the first column of its row (``t3.granted.natural``)."""
-    rows = [f.rsplit(".", 1)[0] for f in order]
+    rows = [(FIELDS[f].table, FIELDS[f].row) for f in order]
     return np.array([k == 0 or rows[k] != rows[k - 1] for k in range(len(order))])
 
 
