@@ -41,8 +41,6 @@ MAIN_FIGURES = {
     "refused": tuple(f"t3.{r}.total" for r in T3_ROWS if r.startswith(("denied_", "refused_"))),  # summed
     "appeals": ("t4.review.total", "t4.suit_direct.total", "t4.suit_after_review.total", "t4.suit.total"),  # summed
 }
-FIGURE_NAMES = {"received": "收到申请 received", "granted": "予以公开 granted",
-                "refused": "不予公开+不予处理 refused", "appeals": "复议+诉讼 appeals"}
 
 
 @lru_cache(maxsize=1)

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from .crosscheck import FIGURE_NAMES, MAIN_FIGURES
 from .html.charts import year_chart
 from .html.page import esc, page
+
+# the series' figures (``crosscheck.MAIN_FIGURES``), charted in this order
+FIGURE_NAMES = {"received": "收到申请 received", "granted": "予以公开 granted",
+                "refused": "不予公开+不予处理 refused", "appeals": "复议+诉讼 appeals"}
 
 CROSS_CSS = """
 body.cross main { max-width:1180px; margin:0 auto; padding:14px 20px 40px; }
@@ -46,7 +49,7 @@ def _pairs_table(pairs: list[dict]) -> str:
 def _body_section(series: dict, pairs: list[dict], duplicates: list[dict]) -> str:
     marked = sorted({tuple(p["years"]) for p in pairs if p["status"] == "fail"})
     charts = []
-    for name in MAIN_FIGURES:
+    for name in FIGURE_NAMES:
         points = [(r["year"], r.get(name)) for r in series["reports"]]
         chart = year_chart(points, series["body"] + ": " + name, marked)
         charts.append(f'<figure data-figure="{esc(name)}">{chart}'

@@ -12,6 +12,13 @@ from training.synth.series import series
 pytestmark = pytest.mark.browser
 
 
+def test_the_page_charts_every_figure_of_the_series():
+    from gktagger.crosscheck import MAIN_FIGURES
+    from gktagger.crosspage import FIGURE_NAMES
+
+    assert list(FIGURE_NAMES) == list(MAIN_FIGURES)
+
+
 def lines_with_one_failing_pair():
     generated = list(series("青山区人民政府", range(2021, 2026), seed=11))
     records = [gold_record(doc, text, f"series/{doc.year}.txt") for text, doc in generated]
