@@ -8,9 +8,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
+from .config import DEFAULT_MODEL_DIR, PipelineConfig
 from .document import Document
+from .errors import GktaggerError, UsageError
 from .guard import failed, reason
 from .limits import DEFAULT_LIMITS, Limits
 from .outputs import (SUFFIXES, TABLE_SUFFIXES, JsonlSink, OutputLocked, complete_ids, read_records, record_line,
@@ -24,11 +26,7 @@ MAX_WORKERS = 64
 MAX_BATCH_SIZE = 1024
 
 
-class UsageError(Exception):
-    """Bad arguments: the CLI prints the message and exits 2."""
-
-
-class OutputError(Exception):
+class OutputError(GktaggerError):
     """The output cannot be written any more (a full disk): one line, exit 1; ``--resume`` finishes the run."""
 
 
@@ -37,6 +35,8 @@ class Summary:
     status: Counter = field(default_factory=Counter)
     groups: Counter = field(default_factory=Counter)
     failing: Counter = field(default_factory=Counter)
+    inferred: Counter = field(default_factory=Counter)  # passes whose inputs a split/realign step placed
+    warnings: Counter = field(default_factory=Counter)
     documents: int = 0
     characters: int = 0
     seconds: float = 0.0
@@ -50,13 +50,20 @@ class Summary:
         for c in record.get("checks", []):
             if c["status"] == "fail":
                 self.failing[c["rule"]] += 1
+            elif c["status"] == "warn":
+                self.warnings[c["rule"]] += 1
+            elif c["status"] == "pass" and c.get("basis") == "inferred":
+                self.inferred[c["rule"]] += 1
 
     def table(self) -> str:
         rate = self.documents / self.seconds if self.seconds else 0.0
         lines = [f"documents: {self.documents} in {self.seconds:.1f}s ({rate:.1f} docs/s)",
                  "  " + "  ".join(f"{s}: {self.status.get(s, 0)}" for s in ("ok", "invalid", "error")),
                  "fields found:", *[f"  {g:8s} {n}" for g, n in sorted(self.groups.items())],
-                 "failing checks:", *([f"  {r:28s} {n}" for r, n in self.failing.most_common()] or ["  none"])]
+                 "failing checks:", *([f"  {r:28s} {n}" for r, n in self.failing.most_common()] or ["  none"]),
+                 "passing on inferred values (a split or realign made them hold):",
+                 *([f"  {r:28s} {n}" for r, n in self.inferred.most_common()] or ["  none"]),
+                 "warnings:", *([f"  {r:28s} {n}" for r, n in self.warnings.most_common()] or ["  none"])]
         return "\n".join(lines)
 
 
@@ -135,7 +142,8 @@ def _ids_of(docs: Iterator[Document], held: list) -> Iterator[str]:
         yield doc.id
 
 
-_ordered_results = ordered_results  # the engine contract: (batches, model, workers) -> (docs, records) in order
+_ordered_results = ordered_results  # the engine contract: (batches, model, workers, limits, settings) ->
+# (docs, records) in input order
 
 
 def _safe_lines(records: list[dict], docs: list[Document]) -> list[dict]:
@@ -152,8 +160,10 @@ def _safe_lines(records: list[dict], docs: list[Document]) -> list[dict]:
 
 def run_extract(inputs: list[str], out: str, model: str | None = None, workers: int = 1, batch_size: int = 8,
                 resume: bool = False, quiet: bool = False, text_column: str = "text",
-                id_column: str = "id", limits: Limits = DEFAULT_LIMITS) -> Summary:
+                id_column: str = "id", settings: Sequence[str] = (), limits: Limits = DEFAULT_LIMITS) -> Summary:
     out_path = check_arguments(inputs, out, workers, batch_size)
+    settings = tuple(settings)
+    PipelineConfig.load(model or DEFAULT_MODEL_DIR).override(settings)  # a typo is exit 2, before any work
     stream = stream_path(out_path)
     try:
         sink = JsonlSink(stream, append=resume)
@@ -164,7 +174,7 @@ def run_extract(inputs: list[str], out: str, model: str | None = None, workers: 
     try:
         done = set(complete_ids(stream)) if resume else set()
         summary = _extract_into(sink, inputs, model, workers, batch_size, done, quiet, text_column, id_column,
-                                limits, out)
+                                limits, out, settings)
         if out_path.suffix in TABLE_SUFFIXES:
             try:
                 write_table(read_records(stream), out_path)
@@ -178,7 +188,7 @@ def run_extract(inputs: list[str], out: str, model: str | None = None, workers: 
 
 
 def _extract_into(sink: JsonlSink, inputs, model, workers, batch_size, done, quiet, text_column, id_column,
-                  limits, out) -> Summary:
+                  limits, out, settings) -> Summary:
     summary = Summary()
     started = time.time()
     docs = (d for d in unique_ids(iter_documents(inputs, text_column=text_column, id_column=id_column))
@@ -189,7 +199,7 @@ def _extract_into(sink: JsonlSink, inputs, model, workers, batch_size, done, qui
 
         progress = tqdm(unit="doc", file=sys.stderr, desc="extract", dynamic_ncols=True)
     try:
-        for batch_docs, records in _ordered_results(chunks(docs, batch_size), model, workers, limits):
+        for batch_docs, records in _ordered_results(chunks(docs, batch_size), model, workers, limits, settings):
             records = _safe_lines(records, batch_docs)
             try:
                 sink.write(records)

@@ -32,10 +32,16 @@ def overlong_runs(text: str, limits: Limits = DEFAULT_LIMITS) -> list[tuple[int,
             if sum(c.isdigit() for c in m.group()) > limits.max_digit_run]
 
 
-def bound_record(record: dict, raw: str, limits: Limits = DEFAULT_LIMITS) -> dict:
-    """``record`` with its over-long digit runs as mentions and its mentions capped per field (in place)."""
+def bound_record(record: dict, doc, limits: Limits = DEFAULT_LIMITS) -> dict:
+    """``record`` with its over-long digit runs as mentions and its mentions capped per field (in place).
+    ``doc``: the :class:`~gktagger.document.Document` (or its text); runs are found in the text the
+    model reads and reported in the offsets of the record (an HTML page's source)."""
     mentions = list(record.get("mentions") or [])
-    for start, end in overlong_runs(raw, limits):
+    text_of = doc if isinstance(doc, str) else doc.text
+    raw = doc if isinstance(doc, str) else doc.raw
+    for start, end in overlong_runs(text_of, limits):
+        if not isinstance(doc, str) and doc.source_offsets is not None:
+            start, end = doc.to_source(start, end)
         text = raw[start:end]
         mentions.append({"field": OVERLONG, "value": None, "start": start, "end": end, "length": end - start,
                          "text": text if len(text) <= SHOWN_DIGITS else text[:SHOWN_DIGITS] + "…"})

@@ -1,9 +1,10 @@
 """The ``gktagger`` command line.
 
     gktagger extract INPUT... -o OUT.jsonl|.csv|.parquet [--model DIR] [--workers N] [--resume]
-    gktagger validate IN.jsonl -o OUT.jsonl
+    gktagger validate IN.jsonl -o OUT.jsonl [--max-count N]
     gktagger show INPUT [-o doc.html] [--model DIR] | --record OUT.jsonl --id ID
     gktagger report OUT.jsonl [-o report.html] [--with-pages] [--pages DIR]
+    gktagger crosscheck OUT.jsonl... -o CROSS.jsonl [--html PAGE] [--body-column COL]
     gktagger studio config | push INPUT... --project NAME | pull --project NAME   (Label Studio)
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import report, show, studio
+from . import crosscheck, report, show, studio
 
 
 def cmd_extract(args) -> int:
@@ -21,7 +22,7 @@ def cmd_extract(args) -> int:
 
     summary = run_extract(args.inputs, args.output, model=args.model, workers=args.workers,
                           batch_size=args.batch_size, resume=args.resume, quiet=args.quiet,
-                          text_column=args.text_column, id_column=args.id_column)
+                          text_column=args.text_column, id_column=args.id_column, settings=args.set)
     if not args.quiet:
         print(summary.table(), file=sys.stderr)
     return 0
@@ -32,6 +33,9 @@ def cmd_validate(args) -> int:
     from .outputs import atomic_write, record_line
     from .validate import revalidate_lines
 
+    from .identities import plausibility_rules
+
+    rules = plausibility_rules(max_count=args.max_count)
     src = Path(args.input)
     if not src.is_file():
         raise UsageError(f"input not found: {src}")
@@ -40,7 +44,7 @@ def cmd_validate(args) -> int:
         raise UsageError(f"output {out} is the input: choose another output")
     out_lines, problems, invalid = [], [], 0
     with open(src, encoding="utf-8", errors="surrogateescape") as f:
-        for record, problem in revalidate_lines(f, str(src)):
+        for record, problem in revalidate_lines(f, str(src), rules):
             try:
                 line = record_line(record)
             except ValueError as e:
@@ -77,15 +81,21 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     e.add_argument("--text-column", default="text", help='text column of JSONL/Parquet inputs (default "text")')
     e.add_argument("--id-column", default="id", help='id column of JSONL/Parquet inputs (default "id")')
+    e.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="change a pipeline setting of the model's pipeline.json (README: Changing a stage), "
+                        "e.g. decoder.skip_penalty=2 or 'disabled=[cues]'")
     e.set_defaults(run=cmd_extract)
 
     v = sub.add_parser("validate", help="re-run the checks on hand-edited records")
     v.add_argument("input", help="records (JSONL) whose fields were edited")
     v.add_argument("-o", "--output", required=True, help="where to write the revalidated records")
+    v.add_argument("--max-count", type=float, default=1e6,
+                   help="warn on a table 3/4 count above this (default 1e6; table 2 has its own bounds)")
     v.set_defaults(run=cmd_validate)
 
     show.add_parser(sub)
     report.add_parser(sub)
+    crosscheck.add_parser(sub)
     studio.add_parser(sub)
     return p
 

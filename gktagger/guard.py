@@ -62,7 +62,7 @@ def extract_guarded(extractor, docs: list[Document], limits: Limits = DEFAULT_LI
     for i, record in zip(todo, done):
         if record.get("status") != "error":
             try:
-                bound_record(record, docs[i].text, limits)
+                bound_record(record, docs[i], limits)
                 record["checks"] = [c for c in record.get("checks", []) if c.get("status") != "warn"] + \
                     warn_checks(record)
             except Exception as error:  # noqa: BLE001

@@ -34,7 +34,7 @@ class PoolError(RuntimeError):
     """Workers cannot start (the model does not load); the message is one line for the user."""
 
 
-def _worker_main(conn, model: str | None, threads: int, limits: Limits) -> None:
+def _worker_main(conn, model: str | None, threads: int, limits: Limits, settings: tuple[str, ...] = ()) -> None:
     """A worker: load the model once, then extract the batches it is sent until told to stop."""
     try:
         if limits.worker_memory_bytes:
@@ -52,7 +52,7 @@ def _worker_main(conn, model: str | None, threads: int, limits: Limits) -> None:
         from .guard import extract_guarded, reason
 
         torch.set_num_threads(threads)
-        extractor = Extractor(model=model)
+        extractor = Extractor(model=model, overrides=settings)
     except BaseException as error:  # noqa: BLE001 - reported to the parent, which stops the run
         conn.send(("failed", f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"))
         return
@@ -110,9 +110,10 @@ class WorkerPool:
     """``workers`` processes with the model loaded; see the module doc."""
 
     def __init__(self, workers: int, model: str | None = None, limits: Limits = DEFAULT_LIMITS,
-                 threads: int | None = None):
+                 threads: int | None = None, settings: tuple[str, ...] = ()):
         self.size = workers
         self.model = model
+        self.settings = tuple(settings)
         self.limits = limits
         self.threads = threads or max(1, (os.cpu_count() or 1) // workers)
         self.context = mp.get_context("spawn")
@@ -123,7 +124,7 @@ class WorkerPool:
 
     def _start(self) -> None:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker_main, args=(child, self.model, self.threads, self.limits),
+        process = self.context.Process(target=_worker_main, args=(child, self.model, self.threads, self.limits, self.settings),
                                        daemon=True)
         process.start()
         child.close()
@@ -244,9 +245,11 @@ class WorkerPool:
 
 
 def ordered_results(batches: Iterable[list[Document]], model: str | None, workers: int,
-                    limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[list[Document], list[dict]]]:
-    """(docs, records) per batch in input order, from a pool of ``workers`` persistent processes."""
-    pool = WorkerPool(workers, model, limits)
+                    limits: Limits = DEFAULT_LIMITS, settings: tuple[str, ...] = ()
+                    ) -> Iterator[tuple[list[Document], list[dict]]]:
+    """(docs, records) per batch in input order, from a pool of ``workers`` persistent processes
+    (``settings``: pipeline overrides, as ``--set`` takes them)."""
+    pool = WorkerPool(workers, model, limits, settings=settings)
     try:
         yield from pool.results(batches)
     finally:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .document import Document
+from .errors import ReadError
 from .htmltext import HtmlLimitError, html_to_text
 from .limits import DEFAULT_LIMITS, too_large
 
@@ -40,10 +41,6 @@ MIN_COMMON_SHARE = 0.6
 CLEAR_MARGIN = 0.15
 MAX_REPLACED_SHARE = 0.01
 SHORT_TIE_BYTES = 64
-
-
-class ReadError(ValueError):
-    """A document whose content cannot be read as text; the message is one line for the user."""
 
 
 @lru_cache(maxsize=1)
@@ -155,7 +152,7 @@ def decode(data: bytes) -> tuple[str, str]:
     >>> decode(b"")
     Traceback (most recent call last):
     ...
-    gktagger.reading.ReadError: empty document
+    gktagger.errors.ReadError: empty document
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -240,7 +237,7 @@ def read_file_bytes(path: str | Path, max_bytes: int = DEFAULT_LIMITS.max_bytes)
     >>> read_file_bytes("/dev/zero")
     Traceback (most recent call last):
     ...
-    gktagger.reading.ReadError: not a regular file
+    gktagger.errors.ReadError: not a regular file
     """
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     with os.fdopen(fd, "rb") as handle:
