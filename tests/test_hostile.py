@@ -87,9 +87,8 @@ def test_a_failing_step_is_that_documents_error_record(extractor):
             return extractor.extract(docs)
 
     records = extract_guarded(Exploding(), [Document("a", SHORT), Document("b", "boom 3件"), Document("c", SHORT)])
-    assert [r["status"] for r in records] == ["ok", "error", "ok"] or records[1]["status"] == "error"
+    assert [r["status"] != "error" for r in records] == [True, False, True]
     assert records[1]["error"] == "MemoryError: cannot allocate"
-    assert records[0]["status"] != "error" and records[2]["status"] != "error"
 
 
 # --- data destroyed ---------------------------------------------------------------------------------
@@ -135,12 +134,14 @@ def test_tables_are_written_atomically(tmp_path):
     write_table([{"id": "a", "status": "ok"}], out)
     before = out.read_bytes()
 
-    def broken():
-        yield {"id": "b", "status": "ok"}
-        raise OSError(28, "No space left on device")
+    class DiskFull:  # the disk fills up while the table is being written
+        def __str__(self):
+            raise OSError(28, "No space left on device")
 
+    rows = [{"id": f"r{i}", "status": "ok"} for i in range(1000)]
+    rows.append({"id": "b", "status": "ok", "fields": {"t3.new.natural": {"value": DiskFull()}}})
     with pytest.raises(OSError):
-        write_table(broken(), out)
+        write_table(rows, out)
     assert out.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["o.csv"]
 
 
