@@ -72,7 +72,7 @@ def run_one(case: str, code: str | None, cap_gb: float) -> dict:
         cap = int(cap_gb * 1024 ** 3)
         started = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", "gktagger.cli", "extract", str(corpus), "-o", str(out),
-                               "--quiet"], env=env, capture_output=True, text=True,
+                               "--quiet"], env=env, capture_output=True, text=True, cwd=tmp,  # cwd: not this checkout
                               preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (cap, cap)))
         seconds = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 ** 2  # KB -> GB
