@@ -14,6 +14,8 @@ its layout is a contract:
 - a layout table (one that contains another table, or has at most one cell per
   row, or a cell of more than 1000 chars) is treated like nested divs: its rows
   and cells are blocks;
+- inside ``<pre>`` (outside table cells) a line break ends the line (two in a row make one empty
+  line, as ``<br><br>``) and a tab separates cells, as in a text file;
 - entities are decoded (``&nbsp;`` is whitespace), whitespace runs become one
   space, and lines and cells are stripped.
 
@@ -316,11 +318,14 @@ class _Writer:
 
 def _render(root: _Node, out: _Writer) -> None:
     # Iterative walk: badly nested pages (thousands of unclosed <font>) must not hit the recursion limit.
-    stack: list = [(root, False, False)]
+    stack: list = [(root, False, False, False)]
     while stack:
-        node, closing, in_cell = stack.pop()
+        node, closing, in_cell, in_pre = stack.pop()
         if isinstance(node, _Text):
-            out.text(node.chars, node.offsets)
+            if in_pre and not in_cell:
+                _preformatted(node, out)
+            else:
+                out.text(node.chars, node.offsets)
             continue
         tag = node.tag
         data_cell = tag in CELLS and (node.table is None or not node.table.layout)
@@ -341,9 +346,21 @@ def _render(root: _Node, out: _Writer) -> None:
             child_in_cell = True
         elif tag in BLOCK:
             (out.soft_break if in_cell else out.block_break)(node.start)
-        stack.append((node, True, in_cell))
+        stack.append((node, True, in_cell, in_pre))
+        child_in_pre = in_pre or tag == "pre"
         for child in reversed(node.children):
-            stack.append((child, False, child_in_cell))
+            stack.append((child, False, child_in_cell, child_in_pre))
+
+
+def _preformatted(node: _Text, out: _Writer) -> None:
+    """Text inside ``<pre>``: its line breaks end lines and its tabs separate cells, as in a text file."""
+    start = 0
+    for i, ch in enumerate(node.chars):
+        if ch in "\n\t":
+            out.text(node.chars[start:i], node.offsets[start:i])
+            (out.hard_break if ch == "\n" else out.tab)(node.offsets[i])
+            start = i + 1
+    out.text(node.chars[start:], node.offsets[start:])
 
 
 def html_to_text(html: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str, list[int]]:
@@ -354,6 +371,8 @@ def html_to_text(html: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str, list[
     'a\\tb\\nc'
     >>> html_to_text("<p>1</p><![ x]><p>2</p>")[0]
     '1\\n2'
+    >>> html_to_text("<pre>一、总体情况\\n予以公开\\t3\\t4\\n</pre>")[0]
+    '一、总体情况\\n予以公开\\t3\\t4'
     """
     builder = _TreeBuilder(html, limits)
     builder.feed(html)
