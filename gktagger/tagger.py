@@ -66,6 +66,7 @@ class Tagger:
         self.batch_size = windows.batch_size
         self.window = min(windows.size, model.config.max_position_embeddings - 2)
         self.stride = min(windows.stride, self.window)
+        self.align_lines = windows.align_lines
         if [model.config.id2label.get(i) for i in range(len(LABELS))] != LABELS:
             raise ModelError("the model's label set differs from gktagger.schema: retrain it with "
                              "`python -m training.train`")
@@ -97,7 +98,7 @@ class Tagger:
         jobs = []  # (text index, window start, window end)
         windows_of = []
         for t, text in enumerate(texts):
-            windows = make_windows(len(text), self.window, self.stride, text=text)
+            windows = make_windows(len(text), self.window, self.stride, text=text if self.align_lines else None)
             windows_of.append(windows)
             jobs += [(t, s, e) for s, e in windows]
         ids_of = [self.tokenizer(text, add_special_tokens=False)["input_ids"] for text in texts]
