@@ -35,7 +35,8 @@ HASHED_CHARS = 24  # of a line, for choosing where a window starts
 def make_windows(length: int, size: int, stride: int, text: str | None = None,
                  slack: int | None = None) -> list[tuple[int, int]]:
     """Start/end of windows of ``size`` characters every ``stride`` or less, the last one flush with
-    the end; with ``text``, each start after the first is a line start chosen by content (module doc)."""
+    the end; with ``text``, each start after the first is a line start chosen by content (module doc),
+    and the last window runs from the first line start that leaves it at most ``size`` long."""
     if stride <= 0 or stride > size:
         raise ValueError("stride must be in 1..size")
     if length <= size:
@@ -55,8 +56,13 @@ def make_windows(length: int, size: int, stride: int, text: str | None = None,
         if nominal + size >= length:
             break
         starts.append(nominal)
-    starts.append(length - size)
-    return [(s, s + size) for s in dict.fromkeys(starts)]
+    # the last window starts at a line start too (not flush with the end), so a trailing line break
+    # more or less changes nothing but that character
+    at = bisect_left(line_starts, length - size)
+    fits = at < len(line_starts) and starts[-1] < line_starts[at] <= starts[-1] + stride  # no gap, overlap kept
+    last = line_starts[at] if fits else length - size
+    starts.append(last)
+    return [(s, min(s + size, length)) for s in dict.fromkeys(starts)]
 
 
 def owner_windows(length: int, windows: list[tuple[int, int]]) -> list[int]:
