@@ -167,3 +167,18 @@ def test_a_prose_figure_tagged_in_part_is_read_whole_and_a_year_is_no_count():
     assert "t3.carried_forward.total" not in fields  # 2024年 is a date
     off = run_stages(doc, view, pred, PipelineConfig(disabled=("figures",))).record()["fields"]
     assert off["requests.received"]["value"] == 2381 and off["t3.carried_forward.total"]["value"] == 202
+
+
+def test_a_run_of_several_cells_no_identity_decides_gets_no_value_but_candidates():
+    text = "二、主动公开政府信息情况\n行政许可518230417\n行政处罚12\n"
+    view = BodyView.of(text)
+    body = view.text
+    run = (body.index("518230417"), body.index("518230417") + 9, "t2.licensing.decisions")
+    small = (body.index("12"), body.index("12") + 2, "t2.penalty.decisions")
+    tags = np.array(spans_to_tags(len(body), [run, small]))
+    pred = Prediction(tags, np.ones(len(tags)), np.zeros(len(tags)))
+    fields = run_stages(Document(id="x", text=text), view, pred, PipelineConfig()).record()["fields"]
+    entry = fields["t2.licensing.decisions"]
+    assert entry["value"] is None and entry["ambiguous"] and entry["text"] == "518230417"
+    assert entry["candidates"][0] == [518, 230, 417] and all(len(c) == 3 for c in entry["candidates"])
+    assert fields["t2.penalty.decisions"]["value"] == 12 and "candidates" not in fields["t2.penalty.decisions"]
