@@ -16,6 +16,7 @@ from .decode import decode_tables, line_end_blanks
 from .document import Document
 from .fields import choose_fields
 from .normalize import normalise
+from .pdftext import add_pages
 from .record import (build_sections, detect_format, detect_year, error_record, make_record, missing_headings,
                      settle_headings)
 from .repeats import find_body
@@ -89,6 +90,7 @@ def assemble(p: Prepared, pred: Prediction, template_order: bool = True) -> dict
     record = make_record(p.doc, sections, fields, fmt, year, mentions)
     record["checks"] = validate(record)
     record["status"] = "invalid" if any(c["status"] == "fail" for c in record["checks"]) else "ok"
+    add_pages(record, p.doc)  # issue 17: `page` on fields/sections of a PDF (gktagger/pdftext.py)
     return record
 
 

@@ -85,6 +85,28 @@ def is_page_number(line: str) -> bool:
     return bool(_PAGE_NUMBER.fullmatch(line.strip()))
 
 
+def pages_of(doc, offset: int) -> int | None:
+    """1-based page of ``offset`` in a PDF document's text (None for other documents).
+
+    >>> from gktagger.document import Document
+    >>> doc = Document("a.pdf", "p1\np2", kind="pdf", meta={"page_starts": [0, 3]})
+    >>> pages_of(doc, 1), pages_of(doc, 3), pages_of(Document("a.txt", "x"), 0)
+    (1, 2, None)
+    """
+    starts = (doc.meta or {}).get("page_starts")
+    return bisect.bisect_right(starts, offset) if starts else None
+
+
+def add_pages(record: dict, doc) -> dict:
+    """``page`` (1-based) on every field, section and mention of a PDF's record (in place)."""
+    if not (doc.meta or {}).get("page_starts"):
+        return record
+    for entry in [*record.get("sections", []), *record.get("fields", {}).values(), *record.get("mentions", [])]:
+        if isinstance(entry.get("start"), int):
+            entry["page"] = pages_of(doc, entry["start"])
+    return record
+
+
 # --- lines from characters -------------------------------------------------------------------------
 
 @dataclass
