@@ -248,8 +248,10 @@ def _gutter(lines: list[list[dict]], width: float) -> tuple[float, float] | None
     for line in lines:
         for c in line:
             for x in range(max(lo, int(c["x0"])), min(hi, int(c["x1"]) + 1)):
-                cover[x - lo] += 1 if x - lo < len(cover) else 0
-    free = [i for i, n in enumerate(cover) if n == 0]
+                if x - lo < len(cover):
+                    cover[x - lo] += 1
+    crossing = max(1, len(lines) // 6)  # full-width lines (titles, a closing paragraph) may cross it
+    free = [i for i, n in enumerate(cover) if n <= crossing]
     if not free:
         return None
     runs, start = [], free[0]
@@ -322,12 +324,18 @@ def _chrome(pages: list[list[_Line]], heights: list[float]) -> set[tuple[int, in
 
 # --- the reader ----------------------------------------------------------------------------------------
 
-def _open_error(error: Exception) -> PdfError:
+def _open_error(error: Exception, limits: PdfLimits) -> PdfError:
     names = {type(e).__name__ for e in _chain(error)}
+    if "MemoryError" in names:
+        return _memory_error(limits)
     if names & {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"}:
         return PdfError("encrypted PDF: it needs a password to be read")
     message = str(error).splitlines()[0] if str(error) else type(error).__name__
     return PdfError(f"damaged PDF: {message[:160]}")
+
+
+def _memory_error(limits: PdfLimits) -> PdfError:
+    return PdfError(f"PDF needs more than {limits.max_memory // 2**20} MiB to read (limit)")
 
 
 def _chain(error: BaseException):
@@ -359,7 +367,7 @@ def extract(data: bytes, limits: PdfLimits = DEFAULT_LIMITS) -> PdfText:
         pdf = pdfplumber.open(io.BytesIO(data))
         count = resolve1(resolve1(pdf.doc.catalog.get("Pages")).get("Count", 0))
     except Exception as error:  # noqa: BLE001 - pdfminer raises many kinds for damaged files
-        raise _open_error(error) from None
+        raise _open_error(error, limits) from None
     if not isinstance(count, int) or count > limits.max_pages:
         raise PdfError(f"PDF has {count} pages (limit {limits.max_pages})")
     with pdf:
@@ -372,7 +380,7 @@ def extract(data: bytes, limits: PdfLimits = DEFAULT_LIMITS) -> PdfText:
         except PdfError:
             raise
         except Exception as error:  # noqa: BLE001
-            raise _open_error(error) from None
+            raise _open_error(error, limits) from None
     if not pages:
         raise PdfError("PDF has no pages")
     chrome = _chrome(lines, heights)
@@ -429,7 +437,7 @@ def _worker(limits_json: str) -> None:
     except PdfError as error:
         answer = {"error": str(error)}
     except MemoryError:
-        answer = {"error": f"PDF needs more than {limits.max_memory // 2**20} MiB to read (limit)"}
+        answer = {"error": str(_memory_error(limits))}
     except RecursionError:
         answer = {"error": "damaged PDF: objects nested too deeply"}
     sys.stdout.write(json.dumps(answer, ensure_ascii=False))

@@ -28,7 +28,7 @@ CHROMIUM = os.environ.get("GKTAGGER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--disable-default-apps",
                   "--disable-extensions", "--no-first-run", "--disable-features=Translate,MediaRouter",
-                  "--no-pdf-header-footer")
+                  "--no-pdf-header-footer", "--disable-quic", "--host-resolver-rules=MAP * ~NOTFOUND")
 RENDER_TIMEOUT = 120  # seconds per PDF (a shared 2-core machine can be slow)
 
 # Running header and page-number footer as published reports print them (Chromium draws @page margin
