@@ -162,8 +162,61 @@ def _join(chars: list[dict], tabs: bool) -> str:
 
 
 def _line(chars: list[dict]) -> _Line:
+    """A line of free text; where it has column gaps, ``cells`` are the runs between them."""
+    runs, run = [], [chars[0]]
+    for a, b in zip(chars, chars[1:]):
+        if b["x0"] - a["x1"] > TAB_GAP_EM * max(1.0, min(a["size"], b["size"])):
+            runs.append(run)
+            run = []
+        run.append(b)
+    runs.append(run)
+    cells = [(r[0]["x0"], max(c["x1"] for c in r), _join(r, tabs=False)) for r in runs]
     return _Line(min(c["top"] for c in chars), max(c["bottom"] for c in chars), chars[0]["x0"],
-                 max(c["x1"] for c in chars), _join(chars, tabs=True))
+                 max(c["x1"] for c in chars), "\t".join(t for _, _, t in cells), cells=cells)
+
+
+MAX_LABEL_PART = 12  # characters of one line of a broken row label
+
+
+def _join_labels(lines: list[_Line]) -> list[_Line]:
+    """Rows of a table without rules whose label is broken over lines: the label's lines (short,
+    untabbed, tight above or below the row, inside its first column) join the row's first cell."""
+    def part(k: int, row: _Line) -> _Line | None:
+        if not 0 <= k < len(lines) or k in used:
+            return None
+        f = lines[k]
+        tight = min(abs(row.top - f.bottom), abs(f.top - row.bottom)) < 0.6 * (f.bottom - f.top)
+        if f.row or len(f.cells) != 1 or len(f.text) > MAX_LABEL_PART or not tight:
+            return None
+        return f if f.x1 < row.cells[1][0] else None
+
+    used: set[int] = set()
+    out = []
+    for k, row in enumerate(lines):
+        if k in used:
+            continue
+        if row.row or len(row.cells) < 2:
+            out.append(row)
+            continue
+        above, below = part(k - 1, row), part(k + 1, row)
+        em = max(1.0, (row.bottom - row.top) * 0.8)
+        first_x0, first_x1, first = row.cells[0]
+        if above is not None and above.x1 < first_x0 - em or below is not None and below.x1 < first_x0 - em:
+            label = [f for f in (above, below) if f is not None and f.x1 < first_x0 - em]
+            cells = [(label[0].x0, max(f.x1 for f in label), _joined([f.text for f in label])), *row.cells]
+        else:
+            label = [f for f in (above, below) if f is not None and abs(f.x0 - first_x0) < em]
+            if not label:
+                out.append(row)
+                continue
+            parts = [f.text for f in label if f is above] + [first] + [f.text for f in label if f is below]
+            cells = [(first_x0, first_x1, _joined(parts)), *row.cells[1:]]
+        if above in label and out and out[-1] is above:
+            out.pop()
+        used.update(k + d for d, f in ((-1, above), (1, below)) if f is not None and f in label)
+        out.append(_Line(min(row.top, *(f.top for f in label)), max(row.bottom, *(f.bottom for f in label)),
+                         min(c[0] for c in cells), row.x1, "\t".join(c[2] for c in cells), cells=cells))
+    return out
 
 
 def _cell_text(chars: list[dict]) -> str:
@@ -297,7 +350,7 @@ def _page_lines(page) -> list[_Line]:
     lines = rows + _ordered(free, page.width)
     if rows:  # tables sit between text runs by position; a two-column run keeps its own order
         lines = sorted(lines, key=lambda l: l.top) if not _gutter(free, page.width) else lines
-    return lines
+    return _join_labels(lines)
 
 
 # --- running headers and footers ----------------------------------------------------------------------

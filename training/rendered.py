@@ -24,13 +24,18 @@ from .evaluate import markdown, score
 from .synth.render import html_report, html_to_docx, print_css, render_pdf, rendered_gold, with_css
 
 
-def render(seed: int, i: int, kind: str, out: Path) -> tuple[Path, str, object]:
-    """Write report ``i`` of ``seed`` as a .pdf or .docx under ``out``; return (path, text_as_generated, gold)."""
+UNRULED_CSS = "table, td, th { border: none !important; } td, th { padding: 2pt 8pt; }"
+
+
+def render(seed: int, i: int, kind: str, out: Path, unruled: bool = False) -> tuple[Path, str, object]:
+    """Write report ``i`` of ``seed`` as a .pdf or .docx under ``out``; return (path, text_as_generated, gold).
+    ``unruled``: tables printed without rules (cells told apart by their gaps only)."""
     source, text, doc = html_report(seed, i)
     path = out / f"{seed}_{i:05d}.{kind}"
     if kind == "pdf":
         rng = random.Random(f"{seed}/{i}/print")
-        render_pdf(with_css(source, print_css(rng, size=rng.choice(["10.5pt", "12pt", "14pt"]))), path)
+        css = print_css(rng, size=rng.choice(["10.5pt", "12pt", "14pt"])) + (UNRULED_CSS if unruled else "")
+        render_pdf(with_css(source, css), path)
     else:
         path.write_bytes(html_to_docx(source))
     return path, text, doc
@@ -44,14 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--kind", choices=["pdf", "docx"], default="pdf")
     p.add_argument("--out", default="runs/rendered")
     p.add_argument("--model", help="model directory (default: the shipped model)")
+    p.add_argument("--unruled", action="store_true", help="PDF tables without rules (column gaps only)")
     a = p.parse_args(argv)
     from gktagger.extract import Extractor
 
-    out = Path(a.out) / a.kind
+    out = Path(a.out) / (a.kind + ("-unruled" if a.unruled else ""))
     (out / "gold").mkdir(parents=True, exist_ok=True)
     golds, docs, read_seconds = [], [], 0.0
     for i in range(a.n):
-        path, text, doc = render(a.seed, i, a.kind, out)
+        path, text, doc = render(a.seed, i, a.kind, out, a.unruled)
         started = time.perf_counter()
         read = read_path(path)
         read_seconds += time.perf_counter() - started
@@ -73,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         for r in records:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
     (out / "scores.json").write_text(json.dumps(scores, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(markdown(scores, f"Rendered {a.kind} reports, seed {a.seed}, n={a.n}"))
+    print(markdown(scores, f"Rendered {a.kind} reports{' (unruled tables)' if a.unruled else ''}, seed {a.seed}, n={a.n}"))
     print(f"reading: {read_seconds:.1f} s for {a.n} files; spans not projected: "
           f"{sum('lost_spans=0' not in g.notes for g in golds)} documents")
     return 0
