@@ -10,13 +10,10 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .document import Document
+from .errors import UsageError
 from .outputs import SUFFIXES, TABLE_SUFFIXES, JsonlSink, complete_ids, read_records, stream_path, write_table
 from .reading import iter_documents
 from .schema import FIELDS
-
-
-class UsageError(Exception):
-    """Bad arguments: the CLI prints the message and exits 2."""
 
 
 @dataclass

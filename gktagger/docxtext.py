@@ -22,6 +22,8 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from .errors import ReadError
+
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -37,7 +39,7 @@ class DocxLimits:
 DEFAULT_LIMITS = DocxLimits()
 
 
-class DocxError(ValueError):
+class DocxError(ReadError):
     """A Word file that cannot be read; the message is one line for the user."""
 
 

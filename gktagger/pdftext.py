@@ -33,6 +33,8 @@ import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
 
+from .errors import ReadError
+
 
 @dataclass(frozen=True)
 class PdfLimits:
@@ -62,7 +64,7 @@ BAND = 0.1  # top and bottom share of the page where running headers and footers
 CHROME_LINES = 2  # per page and band: how many outermost lines may be chrome
 
 
-class PdfError(ValueError):
+class PdfError(ReadError):
     """A PDF that cannot be read; the message is one line for the user."""
 
 
@@ -89,7 +91,7 @@ def pages_of(doc, offset: int) -> int | None:
     """1-based page of ``offset`` in a PDF document's text (None for other documents).
 
     >>> from gktagger.document import Document
-    >>> doc = Document("a.pdf", "p1\np2", kind="pdf", meta={"page_starts": [0, 3]})
+    >>> doc = Document("a.pdf", "p1\\np2", kind="pdf", meta={"page_starts": [0, 3]})
     >>> pages_of(doc, 1), pages_of(doc, 3), pages_of(Document("a.txt", "x"), 0)
     (1, 2, None)
     """
