@@ -98,6 +98,10 @@ def test_table3_across_a_page_break_is_extracted_cell_for_cell(pdfs, extractor):
         assert doc.text[entry["start"]:entry["end"]] == entry["text"]
         assert entry["page"] == pages_of(doc, entry["start"]) and entry["page"] >= 1
     assert all(s["page"] >= 1 for s in record["sections"])
+    from gktagger.show import render_show
+
+    page = render_show(record, doc.text)
+    assert f" · p. {record['fields']['t3.total.total']['page']}" in page  # show gives each span's page
     by_id = {s.label: s for s in cells}
     assert {record["fields"][f]["page"] for f in by_id if f in record["fields"]} == \
         {pages_of(doc, s.start) for s in cells}
