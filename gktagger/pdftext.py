@@ -177,7 +177,7 @@ def _line(chars: list[dict]) -> _Line:
                  max(c["x1"] for c in chars), "\t".join(t for _, _, t in cells), cells=cells)
 
 
-MAX_LABEL_PART = 12  # characters of one line of a broken row label
+MAX_LABEL_PART = 40  # characters of one line of a broken row label (table-3 labels run long)
 
 
 def _join_labels(lines: list[_Line]) -> list[_Line]:

@@ -65,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"{path}: {read.error}")
         gold = rendered_gold(doc, text, read.text, str(path))
         lost = len(doc.spans) - len(gold.spans)
-        gold.spans = doc.spans if lost else gold.spans  # values are what is scored; keep every gold field
+        if lost:  # fields are scored by value: keep every gold field; sections by their projected start
+            gold.spans = [s for s in gold.spans if s.is_section] + [s for s in doc.spans if not s.is_section]
         gold.notes += f" lost_spans={lost}"
         if not lost:  # a training annotation must point into the read text exactly
             save(gold, out / "gold" / f"{path.stem}.json")
