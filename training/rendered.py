@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="runs/rendered")
     p.add_argument("--model", help="model directory (default: the shipped model)")
     p.add_argument("--unruled", action="store_true", help="PDF tables without rules (column gaps only)")
+    p.add_argument("--baseline", action="store_true",
+                   help="also score the same reports read from their HTML source (what reading the file costs)")
     a = p.parse_args(argv)
     from gktagger.extract import Extractor
 
@@ -83,7 +85,25 @@ def main(argv: list[str] | None = None) -> int:
     print(markdown(scores, f"Rendered {a.kind} reports{' (unruled tables)' if a.unruled else ''}, seed {a.seed}, n={a.n}"))
     print(f"reading: {read_seconds:.1f} s for {a.n} files; spans not projected: "
           f"{sum('lost_spans=0' not in g.notes for g in golds)} documents")
+    if a.baseline:
+        print(markdown(baseline(a.seed, a.n, Extractor(model=a.model)), "The same reports read from their HTML source"))
     return 0
+
+
+def baseline(seed: int, n: int, extractor) -> dict:
+    """Scores of the same reports read from the HTML they were printed from."""
+    from gktagger.reading import read_bytes
+
+    golds, docs = [], []
+    for i in range(n):
+        source, text, doc = html_report(seed, i)
+        read = read_bytes(source.encode("utf-8"), id=f"{seed}_{i:05d}.html", suffix=".html")
+        gold = rendered_gold(doc, text, read.text, read.id)
+        if len(gold.spans) != len(doc.spans):
+            gold.spans = [s for s in gold.spans if s.is_section] + [s for s in doc.spans if not s.is_section]
+        golds.append(gold)
+        docs.append(read)
+    return score(golds, extractor.extract(docs))
 
 
 if __name__ == "__main__":
