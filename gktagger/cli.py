@@ -22,7 +22,7 @@ def cmd_extract(args) -> int:
 
     summary = run_extract(args.inputs, args.output, model=args.model, workers=args.workers,
                           batch_size=args.batch_size, resume=args.resume, quiet=args.quiet,
-                          text_column=args.text_column, id_column=args.id_column)
+                          text_column=args.text_column, id_column=args.id_column, settings=args.set)
     if not args.quiet:
         print(summary.table(), file=sys.stderr)
     return 0
@@ -55,8 +55,9 @@ def cmd_validate(args) -> int:
 
 
 def cmd_text(args) -> int:
-    """Print exactly the text a record's offsets point into (for a PDF or Word file, the text the
-    reader builds), with nothing added, so ``raw[start:end] == text`` can be checked."""
+    """Print exactly the text a record's offsets point into (the decoded source of an HTML page, the
+    text the reader builds for a PDF or Word file), nothing added, so ``raw[start:end] == text`` can
+    be checked."""
     from .reading import ReadError, read_path
 
     try:
@@ -67,7 +68,7 @@ def cmd_text(args) -> int:
     except IsADirectoryError:
         print(f"gktagger: error: {args.file} is a directory: text takes one document", file=sys.stderr)
         return 2
-    sys.stdout.buffer.write(doc.text.encode("utf-8"))
+    sys.stdout.buffer.write(doc.raw.encode("utf-8"))
     sys.stdout.buffer.flush()
     return 0
 
@@ -86,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     e.add_argument("--text-column", default="text", help='text column of JSONL/Parquet inputs (default "text")')
     e.add_argument("--id-column", default="id", help='id column of JSONL/Parquet inputs (default "id")')
+    e.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="change a pipeline setting of the model's pipeline.json (README: Changing a stage), "
+                        "e.g. decoder.skip_penalty=2 or 'disabled=[cues]'")
     e.set_defaults(run=cmd_extract)
 
     v = sub.add_parser("validate", help="re-run the checks on hand-edited records")

@@ -30,6 +30,7 @@ from .errors import ConfigError
 
 CONFIG_FILE = "pipeline.json"
 VERSION = 1
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"  # the model shipped in the package
 
 
 @dataclass(frozen=True)

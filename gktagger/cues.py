@@ -62,7 +62,7 @@ def prose_results(body: str, spans: list[TagSpan]) -> list[TagSpan]:
                        if m.start() <= span.start and span.end <= m.end()), None)
         if span.label.startswith("t4.") and number and is_prose(body, number.end()):
             result = _result(_clause_before(body, number.start()))
-            label = f"t4.{_block(body, number.start(), span.label.split('.')[1])}.{result}"
+            label = f"t4.{_block(body, number.start(), FIELDS[span.label].row)}.{result}"
             if result and label in FIELDS and (label, number.span()) != (span.label, (span.start, span.end)):
                 span = replace(span, start=number.start(), end=number.end(), label=label, by="cue",
                                rule=f"clause names {result}")

@@ -44,13 +44,14 @@ import numpy as np
 
 from .config import DecoderConfig
 from .fields import is_prose
-from .lexicon import NA_MARKS, NOT_A_COUNT, NUMBER, SIGNS
+from .lexicon import NA_MARKS, NOT_A_COUNT, NUMBER, PAGE_FOOTER, SIGNS
+from .rows import SEPARATORS, blank_cells, group_rows
 from .schema import FIELDS, SECTIONS, template
 from .tags import LABEL_IDS, OUTSIDE, TagSpan
 
 CELL_EDGES = "\t|\n"
+FIGURE_ENDS = frozenset("0123456789/—无")  # what a neighbouring figure or NA cell ends or starts with
 LINE_BREAK = re.compile("\n")
-BLANK = re.compile(r"\t(?= *[\t\n])|\|(?= *\|)")
 ITEM_MARK = re.compile(r"[.．、] ?[^\d\s]")  # "1.属于国家秘密", "2、重复申请", "3. 其他": a row's number, not a cell
 
 _KEEP = {LABEL_IDS[f"{p}-{s}"] for s in SECTIONS for p in "BI"} | {
@@ -58,12 +59,37 @@ _KEEP = {LABEL_IDS[f"{p}-{s}"] for s in SECTIONS for p in "BI"} | {
 
 
 def _delimited(body: str, s: int, e: int) -> bool:
-    """Whether a number sits alone between cell separators (tab, pipe, line break): a whole cell."""
-    while s > 0 and body[s - 1] == " ":
-        s -= 1
-    while e < len(body) and body[e] == " ":
-        e += 1
-    return (s == 0 or body[s - 1] in CELL_EDGES) and (e == len(body) or body[e] in CELL_EDGES)
+    """Whether a number sits alone between cell separators (tab, pipe, line break), or in a line whose
+    figures the page separates by spaces, all of them (:func:`_spaced_row`): a whole cell."""
+    a, b = s, e
+    while a > 0 and body[a - 1] == " ":
+        a -= 1
+    while b < len(body) and body[b] == " ":
+        b += 1
+    if (a == 0 or body[a - 1] in CELL_EDGES) and (b == len(body) or body[b] in CELL_EDGES):
+        return True
+    return _spaced(body, s, e) and _spaced_row(body, body.rfind("\n", 0, s) + 1)
+
+
+def _spaced_row(body: str, line_start: int) -> bool:
+    """Whether every figure of a line, after its label, can be one cell and stands between spaces: a PDF
+    row (``予以公开 1203 17 0 0 41 2 1263``), whose figures are never cut. A line that also runs cells
+    together (``21 10 000225``: spaces fall anywhere in such a flattened body) is not one, nor is a run
+    after a label and a space (``行政许可 11315``)."""
+    end = body.find("\n", line_start)
+    figures = [m.span() for m in NUMBER.finditer(body, line_start, len(body) if end < 0 else end)]
+    return len(figures) > 1 and all(_spaced(body, fs, fe) for fs, fe in figures)
+
+
+def _spaced(body: str, s: int, e: int) -> bool:
+    """Whether a number stands between spaces beside another figure and can be one cell by itself."""
+    before = s - len(body[:s]) + len(body[:s].rstrip(" "))
+    after = e + len(body[e:]) - len(body[e:].lstrip(" "))
+    figure_left = before < s and before > 0 and body[before - 1] in FIGURE_ENDS
+    figure_right = after > e and after < len(body) and body[after] in FIGURE_ENDS
+    left_ok = before < s or s == 0 or body[s - 1] in CELL_EDGES
+    right_ok = after > e or e == len(body) or body[e] in CELL_EDGES
+    return (figure_left or figure_right) and left_ok and right_ok and _cell_ok(body[s:e])
 
 
 def _cuts(body: str, s: int, e: int) -> list[int]:
@@ -85,12 +111,16 @@ def _cell_ok(token: str) -> bool:
 
 
 def numbers(body: str, tags: np.ndarray, with_marks: bool = False) -> list[tuple[int, int]]:
-    """The numbers the decoder may re-tag: not prose figures or dates, nor inside headings or prose tags.
+    """The numbers the decoder may re-tag: not prose figures, dates or page footers, nor inside headings
+    or prose tags.
     The number of the next row (``…0000002.其他…``: its last digit) is cut off, or kept when ``with_marks``
     (the decoder clears those tags too)."""
     out = []
+    footers = [m.span() for m in PAGE_FOOTER.finditer(body)]  # a page footer inside a table is no cell
     for m in NUMBER.finditer(body):
         s, e = m.span()
+        if footers and any(fs <= s < fe for fs, fe in footers):
+            continue
         if is_prose(body, e) or body[e:e + 1] in NOT_A_COUNT or any(int(t) in _KEEP for t in tags[s:e]):
             continue
         if ITEM_MARK.match(body, e) and not with_marks:
@@ -98,11 +128,6 @@ def numbers(body: str, tags: np.ndarray, with_marks: bool = False) -> list[tuple
         if e > s:
             out.append((s, e))
     return out
-
-
-def blank_cells(body: str) -> list[int]:
-    """Where a table row leaves a cell empty: ``\\t\\t``, ``\\t`` at the end of a line, ``| |``."""
-    return [m.end() for m in BLANK.finditer(body)]
 
 
 def _slots(body: str, tokens: list[tuple[int, int]], blanks: Sequence[int] = ()) -> list[tuple[int, int, int, bool]]:
@@ -116,16 +141,11 @@ def _slots(body: str, tokens: list[tuple[int, int]], blanks: Sequence[int] = ())
 
 
 def _printed_rows(body: str, slots: list, full_row: int) -> list[int]:
-    """For each slot, the printed row it belongs to: slots with nothing but separators between them
-    share one. Within a line that is a tab or markdown row; across lines (one cell per line under a
-    row label) only when the row shows a full table-3 row of cells, since pages that print one cell
-    per line may drop the empty ones and then the columns are unknown."""
-    rows, row, prev = [], 0, None
-    for i, s, e, _ in slots:
-        if prev is not None and prev < i and body[prev:i].strip(" \t|\n"):
-            row += 1
-        rows.append(row)
-        prev = max(prev or 0, i + 1 if s >= 0 else i)
+    """For each slot, the printed row it belongs to (``rows.group_rows``). Within a line that is a tab
+    or markdown row; across lines (one cell per line under a row label) only when the row shows
+    ``full_row`` cells, since pages that print one cell per line may drop the empty ones and then
+    the columns are unknown."""
+    rows = group_rows(body, [(i, i + 1 if s >= 0 else i) for i, s, _, _ in slots])
     starts = Counter(r for r, (i, s, _, _) in zip(rows, slots) if s < 0 or i == s)
     breaks = [m.start() for m in LINE_BREAK.finditer(body)]
     lines = np.searchsorted(breaks, [i for i, _, _, _ in slots]).tolist()
@@ -147,7 +167,7 @@ def _cell_slots(body: str, slots: list, rows: list[int]) -> tuple[list[bool], li
         if s < 0 or i == s:
             starts[k] = delimited
             neighbours[k] = (delimited and prev_end is not None and prev_row == rows[k]
-                             and not body[prev_end:i].strip(" \t|\n"))
+                             and not body[prev_end:i].strip(SEPARATORS))
         if s < 0 or i == e - 1:
             prev_end, prev_row = (max(i, e), rows[k]) if delimited else (None, None)
     return starts, neighbours
@@ -174,7 +194,7 @@ def _row_members(starts: list[bool], neighbours: list[bool], openers: list[bool]
 
 def _first_columns(order: Sequence[str]) -> np.ndarray:
     """Whether each template field is the first column of its row (``t3.granted.natural``)."""
-    rows = [f.rsplit(".", 1)[0] for f in order]
+    rows = [(FIELDS[f].table, FIELDS[f].row) for f in order]
     return np.array([k == 0 or rows[k] != rows[k - 1] for k in range(len(order))])
 
 

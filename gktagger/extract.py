@@ -12,32 +12,33 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Sequence
 
 from .body import BodyView
-from .config import PipelineConfig
+from .config import DEFAULT_MODEL_DIR, PipelineConfig
 from .document import Document
 from .errors import one_line
 from .pipeline import Extraction, run_stages
 from .record import Record, error_record
-from .tagger import DEFAULT_MODEL_DIR, Prediction, Tagger
+from .tagger import Prediction, Tagger
 
 
 class Extractor:
     """Runs the whole pipeline over batches of documents.
 
     ``config`` defaults to the pipeline the model folder pins (``pipeline.json``; defaults for an older
-    folder). With ``on_error="record"`` (the default, what the CLI uses) a failing document becomes a
+    folder), with ``overrides`` (``["decoder.skip_penalty=2"]``, as ``--set`` takes them) applied. With ``on_error="record"`` (the default, what the CLI uses) a failing document becomes a
     one-line error record and the batch goes on; ``on_error="raise"`` lets the exception through,
     for library users and debugging.
     """
 
     def __init__(self, tagger: Tagger | None = None, model: str | None = None, config: PipelineConfig | None = None,
-                 on_error: Literal["record", "raise"] = "record"):
+                 on_error: Literal["record", "raise"] = "record", overrides: Sequence[str] = ()):
         if on_error not in ("record", "raise"):
             raise ValueError(f"on_error must be 'record' or 'raise', got {on_error!r}")
         folder = Path(model) if model else DEFAULT_MODEL_DIR
-        self.config = config or (PipelineConfig.load(folder) if tagger is None else PipelineConfig())
+        config = config or (PipelineConfig.load(folder) if tagger is None else PipelineConfig())
+        self.config = config.override(overrides)
         self.tagger = tagger or Tagger.from_pretrained(folder, windows=self.config.windows)
         self.on_error = on_error
 

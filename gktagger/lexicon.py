@@ -38,6 +38,10 @@ NUMBER = re.compile(r"[+\-增减]\d+(?:\.\d+)?"
                     rf"|(?:(?<=[\s|])|^)(?:{'|'.join(map(re.escape, _NA_NORMALISED))})(?=[\s|]|$)")
 
 
+# A page footer a PDF leaves in the text, on a line of its own: — 5 —, - 5 -, 第5页, 第 5 页 共 12 页, 5/12.
+PAGE_FOOTER = re.compile(r"^[ \t]*(?:[—\-－–]+[ \t]*\d{1,4}[ \t]*[—\-－–]+|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?"
+                         r"|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$", re.MULTILINE)
+
 # Table-4 results and blocks as prose names them (``cues.py``): the first result that matches names
 # it (尚未审结 before the result words, 其他 last); the last block named before a figure is its block.
 RESULT_WORDS = (

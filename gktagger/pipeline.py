@@ -7,7 +7,7 @@ switched off by name (``PipelineConfig(disabled=("cues",))`` or
 ``--set disabled=[cues]``), which is how an ablation or a test leaves a rule out.
 
 >>> [s.name for s in STAGES]
-['year', 'decode', 'realign', 'spans', 'cues', 'splits', 'headings', 'search', 'fields', 'sections', 'checks']
+['year', 'decode', 'realign', 'spans', 'cues', 'splits', 'headings', 'search', 'fields', 'sections', 'checks', 'source']
 >>> [s.name for s in STAGES if s.optional]
 ['decode', 'realign', 'cues', 'splits', 'headings', 'search']
 """
@@ -154,6 +154,26 @@ def checks(x: Extraction) -> None:
     x.checks = validate({"format": x.format, "fields": x.fields, "mentions": x.mentions})
 
 
+def to_source(x: Extraction) -> None:
+    """For a page read from HTML, rewrites every offset of ``fields``, ``mentions``, ``sections`` and
+    the checks' ``field@offset`` scopes from the reduced text to the HTML source: the contract's
+    "document text as read", so that ``text == raw[start:end]`` on the file as downloaded."""
+    doc = x.doc
+    if doc.source_offsets is None:
+        return
+    for entry in [*x.fields.values(), *x.mentions]:
+        start, end = doc.to_source(entry["start"], entry["end"])
+        entry.update(start=start, end=end, text=doc.raw[start:end])
+    for section in x.sections:
+        title_end = doc.to_source(section["start"], section["start"] + len(section["title"]))[1]
+        section["start"], section["end"] = doc.source_position(section["start"]), doc.source_position(section["end"])
+        section["title"] = doc.raw[section["start"]:title_end]
+    for check in x.checks:
+        field_id, at, offset = check["scope"].partition("@")
+        if at and offset.isdigit():
+            check["scope"] = f"{field_id}@{doc.source_position(int(offset))}"
+
+
 STAGES: tuple[Stage, ...] = (
     Stage("year", find_year),
     Stage("decode", decode, optional=True),
@@ -166,6 +186,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("fields", to_fields),
     Stage("sections", to_sections),
     Stage("checks", checks),
+    Stage("source", to_source),
 )
 
 

@@ -22,14 +22,13 @@ keeps its rows where the decoder put them unless a move mends more than it break
 """
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from typing import Sequence
 
 from .identities import Identity, holds, table_identities
+from .rows import group_rows
 from .values import parse_value
 
-SEPARATORS = re.compile(r"[\s|]*")
 
 
 def _value(body: str, s: int, e: int):
@@ -46,15 +45,13 @@ def _tally(rules: list[Identity], values: dict) -> tuple[int, int]:
 
 
 def _printed_rows(body: str, placed: list[list]) -> list[list[list]]:
-    """Cells grouped as the page prints them: consecutive cells with nothing but separators between
-    (a tab row, a markdown row, a run of digits, one cell per line under a row label)."""
-    rows: list[list[list]] = []
-    for cell in sorted(placed, key=lambda c: (c[0], c[1])):
-        if rows and SEPARATORS.fullmatch(body, rows[-1][-1][1], cell[0]):
-            rows[-1].append(cell)
-        else:
-            rows.append([cell])
-    return rows
+    """Placed cells grouped as the page prints them (``rows.group_rows``: a tab row, a markdown row,
+    a run of digits, one cell per line under a row label). A number no cell took ends a row."""
+    cells = sorted(placed, key=lambda c: (c[0], c[1]))
+    rows: dict[int, list[list]] = {}
+    for cell, row in zip(cells, group_rows(body, [(s, e) for s, e, _ in cells])):
+        rows.setdefault(row, []).append(cell)
+    return list(rows.values())
 
 
 def realign_rows(body: str, cells: Sequence[tuple[int, int, str]], order: Sequence[str],

@@ -17,13 +17,12 @@ import numpy as np
 import torch
 from transformers import AutoTokenizer, BertForTokenClassification
 
-from .config import WindowConfig
+from .config import DEFAULT_MODEL_DIR, WindowConfig
 from .errors import ModelError
 from .lexicon import NUMBER
 from .tags import LABELS, TagSpan, tags_to_spans
 from .windows import make_windows, owner_windows
 
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"
 _BEGIN_IDS = torch.tensor([i for i, l in enumerate(LABELS) if l.startswith("B-")])
 
 

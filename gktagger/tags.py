@@ -29,11 +29,15 @@ class TagSpan:
     rule: str | None = None  # what decided it, where a stage says more than its name
 
 
-def spans_to_tags(length: int, spans: Iterable[tuple[int, int, str]]) -> list[int]:
-    """Tag ids for ``length`` characters; later spans never overwrite earlier ones."""
+def spans_to_tags(length: int, spans: Iterable[tuple[int, int, str]],
+                  dropped: list[tuple[int, int, str]] | None = None) -> list[int]:
+    """Tag ids for ``length`` characters. A character has one tag: an empty span, or one overlapping
+    an earlier span (in start order), is left out and appended to ``dropped`` when given."""
     tags = [OUTSIDE] * length
     for start, end, label in sorted(spans):
         if start >= end or any(tags[start:end]):
+            if dropped is not None:
+                dropped.append((start, end, label))
             continue
         tags[start] = LABEL_IDS[f"B-{label}"]
         for i in range(start + 1, end):

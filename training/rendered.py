@@ -101,6 +101,9 @@ def baseline(seed: int, n: int, extractor) -> dict:
         gold = rendered_gold(doc, text, read.text, read.id)
         if len(gold.spans) != len(doc.spans):
             gold.spans = [s for s in gold.spans if s.is_section] + [s for s in doc.spans if not s.is_section]
+        for s in gold.spans:  # HTML records index the HTML source
+            if s.is_section:
+                s.start, s.end = read.to_source(s.start, s.end)
         golds.append(gold)
         docs.append(read)
     return score(golds, extractor.extract(docs))
