@@ -109,8 +109,8 @@ def read_docx(data: bytes, limits: DocxLimits = DEFAULT_LIMITS) -> str:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise DocxError("damaged Word file: not a .docx package") from None
     if part.file_size > limits.max_xml_bytes:
-        raise DocxError(f"Word file too large: its text part inflates to {part.file_size // 2**20} MiB "
-                        f"(limit {limits.max_xml_bytes // 2**20} MiB)")
+        raise DocxError(f"Word file too large: its text part inflates to {part.file_size / 2**20:.1f} MiB "
+                        f"(limit {limits.max_xml_bytes / 2**20:.1f} MiB)")
     try:
         document = docx.Document(io.BytesIO(data))
         lines: list[str] = []
