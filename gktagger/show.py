@@ -205,9 +205,15 @@ def render_text(raw: str, marks: Iterable[Mark]) -> tuple[str, list[Mark]]:
 
 def _checks_html(record: dict, checks: list[dict]) -> str:
     every = record.get("checks") or []
-    counts = {s: sum(c.get("status") == s for c in every) for s in ("pass", "fail", "unknown")}
-    summary = (f'<p class="muted">{len(every)} checks: {counts["pass"]} pass, {counts["fail"]} fail, '
-               f'{counts["unknown"]} unknown (a value missing or NA)</p>')
+    counts = {s: sum(c.get("status") == s for c in every) for s in ("pass", "fail", "unknown", "warn")}
+    inferred = sum(c.get("status") == "pass" and c.get("basis") == "inferred" for c in every)
+    warns = "".join(f'<li class="warn" data-rule="{esc(c.get("rule"))}"><b>{esc(c.get("rule"))}</b> '
+                    f'[{esc(c.get("scope"))}] <span class="msg">{esc(c.get("message"))}</span></li>'
+                    for c in every if c.get("status") == "warn")
+    summary = (f'<p class="muted" id="check-counts">{len(every)} checks: {counts["pass"]} pass '
+               f'({counts["pass"] - inferred} as printed, {inferred} inferred: a split or realign made them hold), '
+               f'{counts["fail"]} fail, {counts["warn"]} warn, {counts["unknown"]} unknown (a value missing or NA)</p>'
+               + (f'<h3>Warnings ({counts["warn"]})</h3><ol class="warns">{warns}</ol>' if warns else ""))
     if not checks:
         return f'<section id="checks"><h2>Failing checks</h2><p>No failing check.</p>{summary}</section>'
     items = []
@@ -274,6 +280,7 @@ def gold_record(annotation, text: str, record_id: str | None = None) -> dict:
 
     Used to review annotations and to test pages with realistic highlights.
     """
+    from . import printed
     from .annotations import gold_spans
     from .validate import validate
     from .values import parse_value
@@ -294,6 +301,7 @@ def gold_record(annotation, text: str, record_id: str | None = None) -> dict:
     record = {"id": record_id or annotation.document, "source": record_id or annotation.document, "status": "ok",
               "error": None, "format": annotation.format, "year": annotation.year, "sections": annotation.sections(),
               "fields": fields, "checks": [], "mentions": sorted(mentions, key=lambda m: m["start"])}
+    printed.annotate(record, text)
     record["checks"] = validate(record)
     record["status"] = "invalid" if any(c["status"] == "fail" for c in record["checks"]) else "ok"
     return record

@@ -330,9 +330,10 @@ def _signature(r: Report, w: Writer) -> None:
 
 
 def compose(rng: random.Random, opts: SynthOptions, fmt: str, layout: str, name: str,
-            sources: dict | None = None) -> tuple[str, AnnotatedDoc]:
-    """One report; for the html layout, ``sources[name]`` (when given) receives the HTML source."""
-    r = Report(rng, opts, fmt, layout)
+            report: Report | None = None, sources: dict | None = None) -> tuple[str, AnnotatedDoc]:
+    """One report; ``report`` (made with the same ``rng``) fixes its choices, e.g. a body's year series;
+    for the html layout, ``sources[name]`` (when given) receives the HTML source."""
+    r = report or Report(rng, opts, fmt, layout)
     b = Builder()
     w = make_writer(layout, b, rng, opts)
     title = r.title()
