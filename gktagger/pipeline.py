@@ -24,6 +24,7 @@ from .decode import Decoded, cell_spans, decode_tables
 from .document import Document
 from .errors import ConfigError
 from .fields import ambiguous_runs, choose_fields, whole_figures
+from .pdftext import add_pages
 from .realign import realign_rows
 from .record import (Record, build_record, build_sections, detect_format, detect_year, missing_headings,
                      settle_headings)
@@ -56,6 +57,7 @@ class Extraction:
         record = build_record(self.doc, format=self.format, year=self.year, sections=self.sections,
                               fields=self.fields, mentions=self.mentions, checks=self.checks)
         record.update(self.extra)
+        add_pages(record, self.doc)  # issue 17: `page` on the spans of a PDF (gktagger/pdftext.py)
         return record
 
 
