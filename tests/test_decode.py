@@ -325,3 +325,12 @@ def test_a_signed_figure_is_a_change_cell_in_a_run_of_table_2():
     row = {int(p): k for k, p in enumerate(positions)}
     logp[row[body.index("97")], LABEL_IDS["B-t2.penalty.decisions"]] = -1.5  # the model sees a cell start at 9
     assert read() == [("58", "prev_items"), ("+24", "change"), ("97", "decisions")]
+
+
+def test_table_4_printed_as_one_line_of_15_figures():
+    order = [f for f in template("2021") if f.startswith("t4.")]
+    body = "四、政府信息公开行政复议、行政诉讼情况\n14 2 5 1 22 4 1 0 0 5 2 0 1 0 3\n"
+    positions, logp = _leaning(body, order, {})  # the model knows it is table 4, not which cell is which
+    cells = align_cells(body, np.zeros(len(body), dtype=np.int64), positions, logp, order)
+    assert [body[s:e] for s, e, _ in cells] == "14 2 5 1 22 4 1 0 0 5 2 0 1 0 3".split()
+    assert [f for _, _, f in cells] == order
