@@ -33,42 +33,6 @@ SAMPLING_DOCS = ("reports/pingtan_county_2011.txt", "reports/pingtan_lwt_2019.tx
 
 # --- fixtures ---
 
-@pytest.fixture(scope="session")
-def labelstudio(tmp_path_factory):
-    """A running Label Studio (``.url``, ``.token``), stopped by PID at the end of the session."""
-    if not labelstudio_server.LS_BIN.exists():
-        reason = f"Label Studio is not installed at {labelstudio_server.LS_BIN}: run `make .venv-ls`"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    server = labelstudio_server.start(tmp_path_factory.mktemp("labelstudio") / "data")
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def tagging_model(tmp_path_factory, corpus):
-    """A tiny model that does tag something (~30 s of training).
-
-    ``smoke_model`` (30 steps) tags every character O, so its predictions are empty and there would
-    be nothing to correct; 200 steps with a low O weight give spans with varied scores.
-    """
-    from training.train import main as train
-
-    out = tmp_path_factory.mktemp("tagging-model")
-    assert train(["--config", str(SMOKE_CONFIG), "--output", str(out), "--set", "train.max_steps=200",
-                  "train.learning_rate=0.005", "train.outside_weight=0.1", "train.eval_every=1000",
-                  "data.dev_documents=[]"]) == 0
-    return out
-
-
-@pytest.fixture(scope="session")
-def client(labelstudio):
-    from label_studio_sdk import LabelStudio
-
-    return LabelStudio(base_url=labelstudio.url, api_key=labelstudio.token)
-
-
 @pytest.fixture
 def studio(labelstudio, capsys):
     """Run ``gktagger studio ARGS... --url U --token T``; returns (exit code, stderr lines)."""
@@ -133,12 +97,17 @@ def test_config_lists_every_id_once_grouped_and_coloured(capsys):
 # --- choosing documents (the validator and scores are real; no server needed) ---
 
 def scored(name: str, scores: list[float], fields: dict | None = None) -> Candidate:
-    c = Candidate(Document(name, "x"), [ann.Span(0, 1, "x", "overview", score=s) for s in scores])
-    c.record = revalidate({"format": "2021", "status": "ok", "fields": fields or {}})
+    """A candidate whose record has fields scored ``scores`` (and ``fields``), and a heading scored 1."""
+    c = Candidate(Document(name, "x"), [ann.Span(0, 1, "x", "overview", score=1.0)])
+    fields = dict(fields or {})
+    free = ("t2.regulations.issued", "t2.regulations.repealed", "t2.normative.issued")  # in no identity
+    fields.update({fid: {"value": 1, "score": s} for fid, s in zip(free, scores)})
+    c.record = revalidate({"format": "2021", "status": "ok", "fields": fields})
     return c
 
 
-def test_choose_uncertain_takes_the_lowest_mean_scores_first():
+def test_choose_uncertain_takes_the_lowest_mean_field_scores_first():
+    """The ranking is by the extracted record's field scores (headings and raw tags do not count)."""
     docs = [scored("a", [0.9, 0.9]), scored("b", [0.2, 0.6]), scored("c", []), scored("d", [0.5])]
     assert [c.doc.id for c in choose(docs, 3, "uncertain")] == ["c", "b", "d"]
 
@@ -266,10 +235,13 @@ def test_sampling_strategies_pick_documents_by_the_model(studio, client, corpus,
 
     inputs = [str(corpus / d) for d in SAMPLING_DOCS]
     assert studio("push", *inputs, "--project", "sampling all", "--model", str(tagging_model))[0] == 0
+    from gktagger.studio.predictions import field_confidence
+
+    records = {r["id"]: r for r in Extractor(model=str(tagging_model)).extract([read_path(p) for p in inputs])}
     means = {}
     for task in project_tasks(client, "sampling all"):
-        scores = [r["score"] for r in task["predictions"][0]["result"]]
-        means[task["data"]["id"]] = sum(scores) / len(scores) if scores else 0.0
+        means[task["data"]["id"]] = task["predictions"][0]["score"]  # the mean field score of the record
+        assert means[task["data"]["id"]] == round(field_confidence(records[task["data"]["id"]]), 4)
     assert len(set(means.values())) == len(inputs)  # no ties: the ranking is decided
 
     def sampled(project: str, *options: str) -> list[str]:
@@ -282,8 +254,7 @@ def test_sampling_strategies_pick_documents_by_the_model(studio, client, corpus,
     assert all(len(set(p)) == 2 and set(p) <= set(inputs) for p in random_picks.values())
     assert sampled("random 1 again", "--sample", "2", "--seed", "1") == random_picks[1]
     assert len({tuple(p) for p in random_picks.values()}) > 1
-    records = Extractor(model=str(tagging_model)).extract([read_path(p) for p in inputs])
-    invalid = [r["id"] for r in records if r["status"] == "invalid"]
+    invalid = [i for i, r in records.items() if r["status"] == "invalid"]
     assert sorted(sampled("invalid", "--strategy", "invalid")) == sorted(invalid)
 
 
