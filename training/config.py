@@ -1,10 +1,23 @@
-"""Training configuration: one YAML file reproduces a run (see configs/default.yaml)."""
+"""Training configuration: one YAML file reproduces a run (see configs/default.yaml).
+
+A mistake in the recipe is a :class:`RecipeError` with one line that says what to fix:
+
+>>> load_config("configs/smoke.yaml", ["train.max_step=3"])
+Traceback (most recent call last):
+...
+training.config.RecipeError: unknown config key train.max_step (did you mean train.max_steps?)
+"""
 from __future__ import annotations
 
+import difflib
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 
 import yaml
+
+
+class RecipeError(ValueError):
+    """A wrong config, override or training data: the commands print it as one line and exit 2."""
 
 
 @dataclass
@@ -59,26 +72,43 @@ class Config:
         return asdict(self)
 
 
-def _fill(cls, values: dict):
+def _fill(cls, values: dict, prefix: str = ""):
+    if not isinstance(values, dict):
+        raise RecipeError(f"config key {prefix.rstrip('.') or '(top)'} must be a mapping, not {values!r}")
     known = {f.name: f for f in fields(cls)}
-    unknown = set(values) - set(known)
-    if unknown:
-        raise ValueError(f"unknown config keys for {cls.__name__}: {sorted(unknown)}")
+    for name in values:
+        if name not in known:
+            close = difflib.get_close_matches(str(name), list(known), n=1)
+            hint = f" (did you mean {prefix}{close[0]}?)" if close else f" (known: {', '.join(known)})"
+            raise RecipeError(f"unknown config key {prefix}{name}{hint}")
     kwargs = {}
     for name, value in values.items():
         default = known[name].default_factory() if callable(known[name].default_factory) else known[name].default
-        kwargs[name] = _fill(type(default), value or {}) if is_dataclass(default) else value
+        kwargs[name] = _fill(type(default), value or {}, f"{prefix}{name}.") if is_dataclass(default) else value
     return cls(**kwargs)
 
 
 def load_config(path: str | Path, overrides: list[str] = ()) -> Config:
     """Read a YAML config; ``overrides`` like ``train.max_steps=20`` change single values."""
-    values = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    path = Path(path)
+    if not path.is_file():
+        raise RecipeError(f"config not found: {path}")
+    try:
+        values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise RecipeError(f"{path} is not valid YAML: {' '.join(str(e).split())}") from None
     for item in overrides:
-        key, _, raw = item.partition("=")
+        key, eq, raw = item.partition("=")
+        if not eq or not key:
+            raise RecipeError(f"--set takes KEY=VALUE (e.g. train.max_steps=20), not {item!r}")
         *parents, leaf = key.split(".")
         target = values
         for p in parents:
             target = target.setdefault(p, {})
-        target[leaf] = yaml.safe_load(raw)
+            if not isinstance(target, dict):
+                raise RecipeError(f"--set {item}: {p} is not a section of the config")
+        try:
+            target[leaf] = yaml.safe_load(raw)
+        except yaml.YAMLError:
+            raise RecipeError(f"--set {item}: the value is not valid YAML") from None
     return _fill(Config, values)

@@ -20,6 +20,7 @@ from sklearn.metrics import precision_recall_fscore_support
 from gktagger import annotations as ann
 from gktagger.annotations import AnnotatedDoc
 from gktagger.schema import FIELDS, GROUPS
+from training.config import RecipeError
 
 FIELD_GROUPS = [g for g in GROUPS if g != "sections"]
 
@@ -104,6 +105,29 @@ def markdown(scores: dict, title: str = "Evaluation") -> str:
     return "\n".join(lines) + "\n"
 
 
+def documents_to_score(args) -> list[AnnotatedDoc]:
+    """The annotated documents ``main`` scores; a missing folder, an unknown name or nothing to score is an error."""
+    from training.data import split_documents
+
+    docs = split_documents(args.annotations).train
+    wanted = set(args.documents or [])
+    if args.dev:
+        from gktagger.tagger import DEFAULT_MODEL_DIR
+
+        meta_path = Path(args.model or DEFAULT_MODEL_DIR) / "gktagger.json"
+        if not meta_path.is_file():
+            raise RecipeError(f"--dev needs the model's gktagger.json, not found: {meta_path}")
+        wanted |= set(json.loads(meta_path.read_text(encoding="utf-8"))["config"]["data"]["dev_documents"])
+    if wanted:
+        unknown = sorted(wanted - {d.document for d in docs})
+        if unknown:
+            raise RecipeError(f"{len(unknown)} document(s) in none of the annotation folders, e.g. {unknown[0]}")
+        docs = [d for d in docs if d.document in wanted]
+    if not docs:
+        raise RecipeError("0 documents to score")
+    return docs
+
+
 def main(argv: list[str] | None = None) -> int:
     from gktagger.extract import Extractor
 
@@ -116,14 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-template-order", action="store_true",
                    help="score the model's own tags, without constrained decoding of table cells (ablation)")
     args = p.parse_args(argv)
-    extractor = Extractor(model=args.model, template_order=not args.no_template_order)
-    docs = ann.load_dir(*args.annotations)
-    wanted = set(args.documents or [])
-    if args.dev:
-        meta = json.loads((Path(args.model or extractor.tagger.model.config.name_or_path) / "gktagger.json").read_text())
-        wanted |= set(meta["config"]["data"]["dev_documents"])
-    if wanted:
-        docs = [d for d in docs if d.document in wanted]
+    try:
+        docs = documents_to_score(args)
+        extractor = Extractor(model=args.model, template_order=not args.no_template_order)
+    except (RecipeError, FileNotFoundError) as e:
+        print(f"evaluate: error: {e}", file=sys.stderr)
+        return 2
     scores = evaluate_model(extractor, docs)
     md = markdown(scores, f"{args.model or 'shipped model'} on {len(docs)} documents")
     print(md)

@@ -26,13 +26,12 @@ import torch
 from datasets import concatenate_datasets
 from transformers import get_linear_schedule_with_warmup
 
-from gktagger import annotations as ann
 from gktagger.extract import Extractor
 from gktagger.tagger import Tagger
 from gktagger.tags import LABELS, OUTSIDE
 from gktagger.tokenizer import build_tokenizer
-from training.config import Config, load_config
-from training.data import build_dataset, corpus_examples, synthetic_examples
+from training.config import Config, RecipeError, load_config
+from training.data import build_dataset, examples_of, split_documents, synthetic_examples
 from training.evaluate import evaluate_model
 from training.model_init import new_model
 
@@ -55,10 +54,13 @@ def set_seed(seed: int) -> None:
 
 def load_data(cfg: Config, tokenizer=None):
     """Training windows (real documents oversampled + synthetic) and the annotated dev documents."""
-    held_out = set(cfg.data.dev_documents) | set(cfg.data.exclude_documents)
-    real = corpus_examples(cfg.data.annotations, exclude=held_out)
+    docs = split_documents(cfg.data.annotations, cfg.data.dev_documents, cfg.data.exclude_documents)
+    if docs.held_copies:
+        log.info("held out %d document(s) whose text is a dev/excluded document's: %s", len(docs.held_copies),
+                 ", ".join(docs.held_copies))
+    real = examples_of(docs.train)
     synth = synthetic_examples(cfg.data.synthetic_n, cfg.data.synthetic_seed, cfg.data.synthetic_formats)
-    dev = [d for d in ann.load_dir(*cfg.data.annotations) if d.document in set(cfg.data.dev_documents)]
+    dev = docs.dev
     tokenizer = tokenizer or build_tokenizer(ex.text for ex in real + synth)
     parts = [build_dataset(synth, tokenizer, cfg.data.window, cfg.data.stride, 1, cfg.data.keep_empty, cfg.seed)]
     if real:
@@ -151,11 +153,15 @@ def save(cfg: Config, model, tokenizer, out: Path, scores, step: int, train_docu
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     args = parse_args(argv)
-    cfg = load_config(args.config, args.set)
-    out = Path(args.output or cfg.output_dir)
-    set_seed(cfg.seed)
-    torch.set_num_threads(cfg.train.threads)
-    train_ds, dev, tokenizer, train_documents = load_data(cfg)
+    try:
+        cfg = load_config(args.config, args.set)
+        out = Path(args.output or cfg.output_dir)
+        set_seed(cfg.seed)
+        torch.set_num_threads(cfg.train.threads)
+        train_ds, dev, tokenizer, train_documents = load_data(cfg)
+    except RecipeError as e:
+        print(f"train: error: {e}", file=sys.stderr)
+        return 2
     model = new_model(cfg.model, tokenizer)
     log.info("model: %.1fM parameters, %d labels", sum(p.numel() for p in model.parameters()) / 1e6, len(LABELS))
     best_state, scores, step = train(cfg, model, tokenizer, train_ds, dev)
