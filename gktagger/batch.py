@@ -114,14 +114,16 @@ def _ordered_results(batches: Iterator[list[Document]], model: str | None, worke
 
 def run_extract(inputs: list[str], out: str, model: str | None = None, workers: int = 1, batch_size: int = 8,
                 resume: bool = False, quiet: bool = False, text_column: str = "text",
-                id_column: str = "id") -> Summary:
+                id_column: str = "id", keep_columns: list[str] = (), long: bool = False) -> Summary:
     out_path = check_arguments(inputs, out)
     stream = stream_path(out_path)
     done = set(complete_ids(stream)) if resume else set()
     sink = JsonlSink(stream, append=resume)
     summary = Summary()
     started = time.time()
-    docs = (d for d in iter_documents(inputs, text_column=text_column, id_column=id_column) if d.id not in done)
+    keep_columns = list(keep_columns)
+    docs = (d for d in iter_documents(inputs, text_column=text_column, id_column=id_column, keep_columns=keep_columns)
+            if d.id not in done)
     progress = None
     if not quiet:
         from tqdm import tqdm
@@ -129,6 +131,9 @@ def run_extract(inputs: list[str], out: str, model: str | None = None, workers: 
         progress = tqdm(unit="doc", file=sys.stderr, desc="extract", dynamic_ncols=True)
     try:
         for batch_docs, records in _ordered_results(chunks(docs, batch_size), model, workers):
+            if keep_columns:  # the chosen input columns ride along in the record (an extra key)
+                for d, r in zip(batch_docs, records):
+                    r["columns"] = {c: d.meta.get("columns", {}).get(c) for c in keep_columns}
             sink.write(records)
             for d, r in zip(batch_docs, records):
                 summary.add(r, len(d.text))
@@ -140,6 +145,7 @@ def run_extract(inputs: list[str], out: str, model: str | None = None, workers: 
             progress.close()
     summary.seconds = time.time() - started
     if out_path.suffix in TABLE_SUFFIXES:
-        write_table(read_records(stream), out_path)
-        stream.unlink()
+        write_table(read_records(stream), out_path, keep_columns, long)
+        if out_path.suffix == ".csv":
+            stream.unlink()
     return summary

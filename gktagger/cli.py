@@ -21,7 +21,8 @@ def cmd_extract(args) -> int:
 
     summary = run_extract(args.inputs, args.output, model=args.model, workers=args.workers,
                           batch_size=args.batch_size, resume=args.resume, quiet=args.quiet,
-                          text_column=args.text_column, id_column=args.id_column)
+                          text_column=args.text_column, id_column=args.id_column,
+                          keep_columns=[c for c in (args.keep_columns or "").split(",") if c], long=args.long)
     if not args.quiet:
         print(summary.table(), file=sys.stderr)
     return 0
@@ -67,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     e.add_argument("--text-column", default="text", help='text column of JSONL/Parquet inputs (default "text")')
     e.add_argument("--id-column", default="id", help='id column of JSONL/Parquet inputs (default "id")')
+    e.add_argument("--keep-columns", metavar="A,B", help="input columns of JSONL/Parquet corpora carried into the "
+                   "output (a \"columns\" key in JSONL, columns in CSV/Parquet)")
+    e.add_argument("--long", action="store_true",
+                   help="Parquet: one row per document and field instead of one row per document")
     e.set_defaults(run=cmd_extract)
 
     v = sub.add_parser("validate", help="re-run the checks on hand-edited records")
