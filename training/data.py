@@ -123,7 +123,7 @@ def build_dataset(examples: list[Example], tokenizer, size: int, stride: int, re
     rng = random.Random(seed)
     rows = {"input_ids": [], "labels": [], "document": []}
     for ex in examples:
-        ids = tokenizer(ex.text, add_special_tokens=False)["input_ids"]
+        ids = tokenizer(ex.text, add_special_tokens=False, verbose=False)["input_ids"]
         for r in range(repeat):
             # shift the window grid on repeats so each character is seen in several contexts
             shift = rng.randrange(stride) if r else 0

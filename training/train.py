@@ -33,6 +33,7 @@ from gktagger.tokenizer import build_tokenizer
 from training.config import Config, RecipeError, load_config
 from training.data import build_dataset, examples_of, split_documents, synthetic_examples
 from training.evaluate import evaluate_model
+from training.model_card import hf_card
 from training.model_init import new_model
 
 log = logging.getLogger("gktagger.train")
@@ -61,7 +62,8 @@ def load_data(cfg: Config, tokenizer=None):
     real = examples_of(docs.train)
     synth = synthetic_examples(cfg.data.synthetic_n, cfg.data.synthetic_seed, cfg.data.synthetic_formats)
     dev = docs.dev
-    tokenizer = tokenizer or build_tokenizer(ex.text for ex in real + synth)
+    tokenizer = tokenizer or build_tokenizer((ex.text for ex in real + synth),
+                                            model_max_length=cfg.model.max_position_embeddings - 2)
     parts = [build_dataset(synth, tokenizer, cfg.data.window, cfg.data.stride, 1, cfg.data.keep_empty, cfg.seed)]
     if real:
         parts.append(build_dataset(real, tokenizer, cfg.data.window, cfg.data.stride, cfg.data.real_repeat,
@@ -147,6 +149,7 @@ def save(cfg: Config, model, tokenizer, out: Path, scores, step: int, train_docu
             "dev_scores": scores and {k: v for k, v in scores.items() if k != "documents"},
             "dev_documents_scores": scores and scores["documents"], "train_documents": train_documents}
     (out / "gktagger.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "README.md").write_text(hf_card(meta), encoding="utf-8")  # the Hugging Face model card
     log.info("wrote %s (%s)", out, meta["model_version"])
 
 
