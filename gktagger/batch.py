@@ -65,6 +65,38 @@ def check_arguments(inputs: list[str], out: str) -> Path:
     return out_path
 
 
+def count_documents(inputs: list[str]) -> int | None:
+    """How many documents the inputs hold, when that is cheap to know (None for a JSON array file)."""
+    from .reading import _walk
+
+    total = 0
+    for item in inputs:
+        path = Path(item)
+        suffix = path.suffix.lower()
+        if path.is_dir():
+            total += len(_walk(str(item)))
+        elif suffix == ".parquet":
+            try:
+                import pyarrow.parquet as pq
+
+                total += pq.ParquetFile(str(item)).metadata.num_rows
+            except Exception:  # noqa: BLE001 - a damaged file is one error record
+                total += 1
+        elif suffix in (".jsonl", ".json"):
+            try:
+                with open(item, "rb") as f:
+                    head = f.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+                    if head.startswith(b"["):
+                        return None
+                    f.seek(0)
+                    total += sum(1 for line in f if line.strip())
+            except OSError:
+                total += 1
+        else:
+            total += 1
+    return total
+
+
 def chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
     batch = []
     for item in items:
@@ -89,6 +121,14 @@ def _init_worker(model: str | None, threads: int) -> None:
     _worker_extractor = Extractor(model=model)
 
 
+def _init_pool_worker(model: str | None, threads: int) -> None:
+    """A pool worker ignores Ctrl-C: the parent stops the pool and prints the one line."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init_worker(model, threads)
+
+
 def _extract_in_worker(docs: list[Document]) -> list[dict]:
     return _worker_extractor.extract(docs)
 
@@ -100,7 +140,7 @@ def _ordered_results(batches: Iterator[list[Document]], model: str | None, worke
         for docs in batches:
             yield docs, _extract_in_worker(docs)
         return
-    with mp.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(model, 1)) as pool:
+    with mp.get_context("spawn").Pool(workers, initializer=_init_pool_worker, initargs=(model, 1)) as pool:
         pending = deque()
         for docs in batches:
             pending.append((docs, pool.apply_async(_extract_in_worker, (docs,))))
@@ -128,7 +168,10 @@ def run_extract(inputs: list[str], out: str, model: str | None = None, workers: 
     if not quiet:
         from tqdm import tqdm
 
-        progress = tqdm(unit="doc", file=sys.stderr, desc="extract", dynamic_ncols=True)
+        total = count_documents(inputs)
+        # --resume: the documents already done count as done, so the bar and its ETA are the whole job's
+        progress = tqdm(unit="doc", file=sys.stderr, desc="extract", dynamic_ncols=True, total=total,
+                        initial=min(len(done), total) if total is not None else len(done))
     try:
         for batch_docs, records in _ordered_results(chunks(docs, batch_size), model, workers):
             if keep_columns:  # the chosen input columns ride along in the record (an extra key)

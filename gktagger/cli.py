@@ -1,31 +1,93 @@
 """The ``gktagger`` command line.
 
-    gktagger extract INPUT... -o OUT.jsonl|.csv|.parquet [--model DIR] [--workers N] [--resume]
-    gktagger validate IN.jsonl -o OUT.jsonl
+    gktagger extract INPUT... -o OUT.jsonl|.csv|.parquet [--model DIR] [--workers N] [--resume] [--fail-on S]
+    gktagger validate IN.jsonl -o OUT.jsonl [--fail-on S]
     gktagger show INPUT [-o doc.html] [--model DIR] | --record OUT.jsonl --id ID
     gktagger report OUT.jsonl [-o report.html] [--with-pages] [--pages DIR]
-    gktagger studio config | push INPUT... --project NAME | pull --project NAME   (Label Studio)
+    gktagger studio config | push INPUT... --project NAME | pull --project NAME | backend   (Label Studio)
+    gktagger train | evaluate | package | info   (the model: gktagger.mlcommands)
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-from . import report, show, studio
+from . import __version__, mlcommands, report, show, studio
+
+EXAMPLES = """examples:
+  gktagger extract reports/ -o out.jsonl --workers 2          one record per document (JSON Lines)
+  gktagger extract corpus.parquet --text-column body -o out.parquet --keep-columns site,url
+  gktagger extract reports/ -o out.jsonl --resume              finish an interrupted run
+  gktagger validate edited.jsonl -o checked.jsonl              re-check hand-edited fields
+  gktagger show report.txt -o report.html                      review one document in a browser
+  gktagger report out.jsonl -o site/index.html --with-pages    corpus overview + a page per document
+  gktagger studio backend --port 9090                          Label Studio ML backend
+  gktagger train --config smoke                                train a tiny model (shipped recipes:
+                                                               default, smoke, loso)
+  gktagger info                                                versions, model, pipeline settings
+
+exit codes: 0 done (records with status error/invalid included, unless --fail-on), 1 --fail-on matched
+or a problem reported per item, 2 bad arguments or input, 130 interrupted."""
+
+FAIL_ON = {"error": ("error",), "invalid": ("error", "invalid")}
+
+
+def quiet_libraries() -> None:
+    """No transformers/huggingface logging or bars, here and in worker processes (they inherit the env)."""
+    os.environ["TRANSFORMERS_VERBOSITY"] = "error"
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
+    os.environ["TRANSFORMERS_NO_ADVISORY_WARNINGS"] = "1"
+    if "transformers" in sys.modules:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+
+
+def failed(statuses: dict, fail_on: str | None) -> bool:
+    return fail_on is not None and any(statuses.get(s, 0) for s in FAIL_ON[fail_on])
 
 
 def cmd_extract(args) -> int:
     from .batch import run_extract
 
+    if args.quiet:
+        quiet_libraries()
     summary = run_extract(args.inputs, args.output, model=args.model, workers=args.workers,
                           batch_size=args.batch_size, resume=args.resume, quiet=args.quiet,
                           text_column=args.text_column, id_column=args.id_column,
                           keep_columns=[c for c in (args.keep_columns or "").split(",") if c], long=args.long)
     if not args.quiet:
         print(summary.table(), file=sys.stderr)
+    if failed(summary.status, args.fail_on):
+        if args.quiet:
+            print(f"gktagger: --fail-on {args.fail_on}: " + ", ".join(
+                f"{summary.status.get(s, 0)} {s}" for s in FAIL_ON[args.fail_on]), file=sys.stderr)
+        return 1
     return 0
+
+
+def record_problem(record) -> str | None:
+    """Why a (hand-edited) record cannot be revalidated, or None."""
+    from .schema import FIELDS
+
+    if not isinstance(record, dict):
+        return "not a JSON object"
+    fields = record.get("fields", {})
+    if not isinstance(fields, dict):
+        return '"fields" is not an object'
+    for fid, entry in fields.items():
+        if fid not in FIELDS:
+            return f"unknown field ID {fid!r}"
+        if not isinstance(entry, dict):
+            return f"field {fid}: not an object"
+        value = entry.get("value")
+        if not entry.get("na") and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            return f"field {fid}: value {value!r} is not a number (write 81, not \"81\"; or \"na\": true)"
+    return None
 
 
 def cmd_validate(args) -> int:
@@ -36,6 +98,7 @@ def cmd_validate(args) -> int:
     if not src.exists():
         raise UsageError(f"input not found: {src}")
     out_lines = []
+    statuses = {"error": 0, "invalid": 0, "empty": 0}
     with open(src, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if not line.strip():
@@ -44,18 +107,31 @@ def cmd_validate(args) -> int:
                 record = json.loads(line)
             except json.JSONDecodeError:
                 raise UsageError(f"{src}: invalid JSON on line {n}") from None
-            out_lines.append(json.dumps(revalidate(record), ensure_ascii=False))
+            where = f"{src}:{n}" + (f" ({record.get('id')})" if isinstance(record, dict) else "")
+            problem = record_problem(record)
+            if problem:  # written as it was, not revalidated
+                print(f"gktagger: {where}: {problem}", file=sys.stderr)
+                statuses["error"] += 1
+            else:
+                record = revalidate(record)
+                statuses["invalid"] += record.get("status") == "invalid"
+                if not record.get("fields") and record.get("status") != "error":
+                    print(f"gktagger: {where}: no fields: nothing was checked", file=sys.stderr)
+                    statuses["empty"] += 1
+            out_lines.append(json.dumps(record, ensure_ascii=False))
     try:
         Path(args.output).write_text("\n".join(out_lines) + "\n", encoding="utf-8")
     except OSError as e:
         raise UsageError(f"cannot write output {args.output}: {e.strerror or e}") from None
-    failing = sum('"status": "invalid"' in l for l in out_lines)
-    print(f"{len(out_lines)} records revalidated, {failing} invalid", file=sys.stderr)
-    return 0
+    print(f"{len(out_lines)} records revalidated: {statuses['invalid']} invalid, {statuses['empty']} without fields, "
+          f"{statuses['error']} not revalidated (problems above)", file=sys.stderr)
+    return 1 if failed(statuses, args.fail_on) else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="gktagger", description="Validated figures from 政府信息公开工作年度报告 pages.")
+    p = argparse.ArgumentParser(prog="gktagger", description="Validated figures from 政府信息公开工作年度报告 pages.",
+                                epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"gktagger {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
     e = sub.add_parser("extract", help="extract one validated record per document")
@@ -65,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--workers", type=int, default=1, help="parallel processes (default 1)")
     e.add_argument("--batch-size", type=int, default=8, help="documents per model batch (default 8)")
     e.add_argument("--resume", action="store_true", help="skip documents already complete in the output")
-    e.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    e.add_argument("--quiet", action="store_true", help="no progress bar, summary or library logging")
+    e.add_argument("--fail-on", choices=sorted(FAIL_ON), help="exit 1 when a record has status error "
+                   "(error), or error or invalid (invalid); default: exit 0 whatever the records say")
     e.add_argument("--text-column", default="text", help='text column of JSONL/Parquet inputs (default "text")')
     e.add_argument("--id-column", default="id", help='id column of JSONL/Parquet inputs (default "id")')
     e.add_argument("--keep-columns", metavar="A,B", help="input columns of JSONL/Parquet corpora carried into the "
@@ -77,11 +155,14 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="re-run the checks on hand-edited records")
     v.add_argument("input", help="records (JSONL) whose fields were edited")
     v.add_argument("-o", "--output", required=True, help="where to write the revalidated records")
+    v.add_argument("--fail-on", choices=sorted(FAIL_ON),
+                   help="exit 1 when a record cannot be revalidated (error), or also when one is invalid (invalid)")
     v.set_defaults(run=cmd_validate)
 
     show.add_parser(sub)
     report.add_parser(sub)
     studio.add_parser(sub)
+    mlcommands.add_parsers(sub)
     return p
 
 
@@ -97,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as e:
         print(f"gktagger: error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("gktagger: interrupted" + (" (records written so far are kept: run again with --resume)"
+                                         if args.command == "extract" else ""), file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

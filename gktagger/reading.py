@@ -300,7 +300,7 @@ def _iter(inputs, text_column, id_column) -> Iterator[Document]:
         path = Path(item)
         if path.is_dir():
             for file_name in _walk(name):
-                yield _read_file(file_name)
+                yield _read_file(file_name) if file_name.lower().endswith(DOCUMENT_SUFFIXES) else _unsupported(file_name)
         elif path.suffix.lower() in (".jsonl", ".json"):
             yield from _iter_json(name, text_column, id_column)
         elif path.suffix.lower() == ".parquet":
@@ -309,13 +309,20 @@ def _iter(inputs, text_column, id_column) -> Iterator[Document]:
             yield _read_file(name)
 
 
+def _unsupported(name: str) -> Document:
+    """The error record of a file in a folder whose format gktagger does not read (named, never skipped)."""
+    suffix = Path(name).suffix.lower()
+    return Document.failed(name, f"unsupported format {suffix or '(no extension)'}: documents are "
+                                 f"{' '.join(DOCUMENT_SUFFIXES)} files")
+
+
 def _walk(directory: str) -> list[str]:
-    """Document files under ``directory`` (hidden entries skipped), sorted by path components."""
+    """Files under ``directory`` (hidden entries skipped), sorted by path components."""
     found = []
     for root, dirs, files in os.walk(directory):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for file_name in files:
-            if not file_name.startswith(".") and file_name.lower().endswith(DOCUMENT_SUFFIXES):
+            if not file_name.startswith("."):
                 found.append(os.path.join(root, file_name))
     base = len(os.path.join(directory, ""))
     return sorted(found, key=lambda p: Path(p[base:]).parts)

@@ -20,7 +20,7 @@ def corpus():
 def smoke_model(tmp_path_factory, corpus):
     """A tiny model trained end to end with configs/smoke.yaml (the same run CI makes)."""
     from gktagger.annotations import REPO_ROOT
-    from training.train import main
+    from gktagger.training.train import main
 
     out = tmp_path_factory.mktemp("smoke-model")
     assert main(["--config", str(REPO_ROOT / "configs" / "smoke.yaml"), "--output", str(out)]) == 0
@@ -48,7 +48,7 @@ def tagging_model(tmp_path_factory, corpus):
     be nothing to correct; 200 steps with a low O weight give spans with varied scores.
     """
     from gktagger.annotations import REPO_ROOT
-    from training.train import main as train
+    from gktagger.training.train import main as train
 
     out = tmp_path_factory.mktemp("tagging-model")
     assert train(["--config", str(REPO_ROOT / "configs" / "smoke.yaml"), "--output", str(out), "--set",

@@ -7,8 +7,8 @@ from gktagger.extract import assemble, prepare
 from gktagger.reading import read_path
 from gktagger.record import detect_year
 from gktagger.tagger import Prediction
-from training.data import to_example
-from training.evaluate import score
+from gktagger.training.data import to_example
+from gktagger.training.evaluate import score
 
 DOCS = ann.load_dir(ann.REPO_ROOT / "data" / "annotations" / "corpus")
 

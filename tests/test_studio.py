@@ -147,7 +147,7 @@ def test_annotation_text_key_round_trips_and_corpus_files_have_none(corpus):
 @pytest.mark.labelstudio
 def test_round_trip_push_correct_pull_train(studio, client, labelstudio, corpus, tagging_model, tmp_path):
     """Push with predictions → correct one label, add a missed span → pull → the files train a model."""
-    from training.synth import generate
+    from gktagger.training.synth import generate
 
     synth_text, synth_gold = next(generate(1, seed=41, formats=("2021",), layouts=["lines"]))
     synth_path = tmp_path / "pages" / "county_2021.txt"
@@ -206,7 +206,7 @@ def test_round_trip_push_correct_pull_train(studio, client, labelstudio, corpus,
     assert code == 0 and "0 annotation(s) written, 3 unchanged" in err[-1]
     assert {p.name: p.read_bytes() for p in pulled.iterdir()} == before
 
-    from training.train import main as train
+    from gktagger.training.train import main as train
 
     model = tmp_path / "retrained"
     assert train(["--config", str(SMOKE_CONFIG), "--output", str(model), "--set", f"data.annotations=[{pulled}]",

@@ -68,7 +68,7 @@ def backend(labelstudio, tagging_model, tmp_path):
 def test_label_studio_gets_the_full_pipeline_from_the_backend_and_an_annotation_retrains(
         labelstudio, client, backend, tagging_model, tmp_path):
     from gktagger.extract import Extractor
-    from training.synth import generate
+    from gktagger.training.synth import generate
 
     text, gold = next(generate(1, seed=43, formats=("2021",), layouts=["lines"]))
     doc_id = "pages/county_2021_backend.txt"

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from gktagger import annotations as ann
-from training.data import split_documents
+from gktagger.training.data import split_documents
 
 SMOKE = str(ann.REPO_ROOT / "configs" / "smoke.yaml")
 CORPUS_ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
@@ -27,7 +27,7 @@ def one_error_line(capsys, prefix: str) -> str:
     (["data.dev_documents=[reports/no_such_page.txt]"], "in none of the annotation folders, e.g. reports/no_such_page.txt"),
 ])
 def test_train_refuses_a_wrong_recipe_with_one_line_and_exit_2(overrides, message, tmp_path, capsys):
-    from training.train import main as train
+    from gktagger.training.train import main as train
 
     out = tmp_path / "model"
     assert train(["--config", SMOKE, "--output", str(out), "--set", *overrides]) == 2
@@ -36,7 +36,7 @@ def test_train_refuses_a_wrong_recipe_with_one_line_and_exit_2(overrides, messag
 
 
 def test_train_refuses_an_empty_folder_and_a_missing_config(tmp_path, capsys):
-    from training.train import main as train
+    from gktagger.training.train import main as train
 
     (tmp_path / "empty").mkdir()
     assert train(["--config", SMOKE, "--output", str(tmp_path / "m"), "--set", f"data.annotations=[{tmp_path / 'empty'}]"]) == 2
@@ -46,7 +46,7 @@ def test_train_refuses_an_empty_folder_and_a_missing_config(tmp_path, capsys):
 
 
 def test_evaluate_on_a_mistyped_folder_or_nothing_exits_2(tmp_path, capsys):
-    from training.evaluate import main as evaluate
+    from gktagger.training.evaluate import main as evaluate
 
     assert evaluate(["--annotations", "data/annotations/corpuss"]) == 2
     assert "annotation folder not found: data/annotations/corpuss" in one_error_line(capsys, "evaluate: error: ")
@@ -71,7 +71,7 @@ def renamed_copy_of_dev_page(corpus, folder):
 
 
 def test_a_dev_page_under_another_name_is_not_trained_on(corpus, tmp_path):
-    from training.train import main as train
+    from gktagger.training.train import main as train
 
     pulled = tmp_path / "pulled"
     renamed_copy_of_dev_page(corpus, pulled)

@@ -170,7 +170,7 @@ class Retrainer:
         job.status = "training"
         out = self.work_dir / "models" / f"job-{job.id:04d}"
         annotations = [*self.base_annotations(), str(pulled.resolve())]
-        command = [sys.executable, "-m", "training.train", "--config", self.config, "--output", str(out),
+        command = [sys.executable, "-m", "gktagger.training.train", "--config", self.config, "--output", str(out),
                    "--set", *self.overrides, f"data.annotations={json.dumps(annotations)}"]
         log.info("retrain %d: %s", job.id, " ".join(command))
         done = subprocess.run(command, capture_output=True, text=True)
@@ -183,7 +183,7 @@ class Retrainer:
 
     def base_annotations(self) -> list[str]:
         """The recipe's own annotation folders (absolute, so the pulled folder can be added to them)."""
-        from training.config import load_config
+        from gktagger.training.config import load_config
 
         cfg = load_config(self.config, self.overrides)
         return [str(Path(a).resolve()) for a in cfg.data.annotations]

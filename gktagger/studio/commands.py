@@ -84,9 +84,12 @@ def cmd_backend(args) -> int:
 
     retrainer = None
     if not args.no_train:
-        config = Path(args.train_config)
-        if not config.is_file():
-            raise StudioError(f"training config not found: {config} (pass --train-config or --no-train)")
+        from ..training.config import RecipeError, config_path
+
+        try:
+            config = config_path(args.train_config)
+        except RecipeError as e:
+            raise StudioError(f"{e}: pass --train-config or --no-train") from None
         url, token = args.url, args.token
         try:
             from .server import url_and_token
@@ -145,7 +148,7 @@ def add_studio_parser(sub) -> None:
     b.add_argument("--port", type=int, default=9090, help="port (default 9090)")
     b.add_argument("--model", help="model directory (default: the model shipped in the package)")
     b.add_argument("--train-config", default="configs/default.yaml",
-                   help="training recipe for retrains (default configs/default.yaml)")
+                   help="training recipe for retrains: a YAML file or a shipped name (default configs/default.yaml)")
     b.add_argument("--train-set", nargs="*", default=[], metavar="KEY=VALUE",
                    help="overrides of the recipe, as training's --set")
     b.add_argument("--work-dir", default="runs/studio-backend",

@@ -5,7 +5,7 @@ A mistake in the recipe is a :class:`RecipeError` with one line that says what t
 >>> load_config("configs/smoke.yaml", ["train.max_step=3"])
 Traceback (most recent call last):
 ...
-training.config.RecipeError: unknown config key train.max_step (did you mean train.max_steps?)
+gktagger.training.config.RecipeError: unknown config key train.max_step (did you mean train.max_steps?)
 """
 from __future__ import annotations
 
@@ -88,11 +88,27 @@ def _fill(cls, values: dict, prefix: str = ""):
     return cls(**kwargs)
 
 
+CONFIG_DIR = Path(__file__).resolve().parent / "configs"  # shipped in the package (configs/ in a checkout)
+
+
+def config_path(name: str | Path) -> Path:
+    """A config file, or the name of a shipped one (``default``, ``smoke``, ``loso``).
+
+    >>> config_path("smoke").name
+    'smoke.yaml'
+    """
+    path = Path(name)
+    if path.is_file():
+        return path
+    shipped = CONFIG_DIR / (path.name if path.suffix else f"{path.name}.yaml")
+    if path.parent in (Path("."), Path("configs")) and shipped.is_file():
+        return shipped
+    raise RecipeError(f"config not found: {name} (shipped: {', '.join(sorted(p.stem for p in CONFIG_DIR.glob('*.yaml')))})")
+
+
 def load_config(path: str | Path, overrides: list[str] = ()) -> Config:
-    """Read a YAML config; ``overrides`` like ``train.max_steps=20`` change single values."""
-    path = Path(path)
-    if not path.is_file():
-        raise RecipeError(f"config not found: {path}")
+    """Read a YAML config (a file or a shipped name); ``overrides`` like ``train.max_steps=20`` change single values."""
+    path = config_path(path)
     try:
         values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
