@@ -58,7 +58,7 @@ def cmd_extract(args) -> int:
         quiet_libraries()
     summary = run_extract(args.inputs, args.output, model=args.model, workers=args.workers,
                           batch_size=args.batch_size, resume=args.resume, quiet=args.quiet,
-                          text_column=args.text_column, id_column=args.id_column,
+                          text_column=args.text_column, id_column=args.id_column, settings=args.set,
                           keep_columns=[c for c in (args.keep_columns or "").split(",") if c], long=args.long)
     if not args.quiet:
         print(summary.table(), file=sys.stderr)
@@ -150,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "output (a \"columns\" key in JSONL, columns in CSV/Parquet)")
     e.add_argument("--long", action="store_true",
                    help="Parquet: one row per document and field instead of one row per document")
+    e.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="change a pipeline setting of the model's pipeline.json (README: Changing a stage), "
+                        "e.g. decoder.skip_penalty=2 or 'disabled=[cues]'")
     e.set_defaults(run=cmd_extract)
 
     v = sub.add_parser("validate", help="re-run the checks on hand-edited records")

@@ -8,9 +8,13 @@ For HTML, ``source_offsets[i]`` is the index in the decoded HTML source of
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
-from .annotations import sha256_text
+
+def sha256_text(text: str) -> str:
+    """The hex sha256 of a text's UTF-8 bytes: how annotations and records name a document's content."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass

@@ -36,7 +36,7 @@ def cmd_evaluate(args) -> int:
 def package(model: Path, out: Path) -> Path:
     """Copy a trained model folder to ``out`` (may be the same folder) with its model card ``README.md``
     and the tokenizer's ``model_max_length`` set to the model's window."""
-    from .batch import UsageError
+    from .errors import UsageError
     from .training.model_card import hf_card
 
     missing = [f for f in MODEL_FILES if not (model / f).is_file()]
@@ -73,7 +73,7 @@ def _version(name: str) -> str | None:
 def info(model: str | None = None) -> dict:
     """What runs: package versions, the model folder (version, size, window, dev scores), pipeline settings."""
     from . import __version__
-    from .batch import UsageError
+    from .errors import UsageError
 
     model_dir = Path(model) if model else Path(__file__).resolve().parent / "model"
     if not (model_dir / "config.json").is_file():

@@ -17,12 +17,21 @@ import numpy as np
 import torch
 from transformers import AutoTokenizer, BertForTokenClassification
 
-from .decode import value_mask
+from .config import DEFAULT_MODEL_DIR, WindowConfig
+from .errors import ModelError
+from .lexicon import NUMBER
 from .tags import LABELS, TagSpan, tags_to_spans
 from .windows import make_windows, owner_windows
 
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"
 _BEGIN_IDS = torch.tensor([i for i, l in enumerate(LABELS) if l.startswith("B-")])
+
+
+def value_mask(text: str) -> np.ndarray:
+    """Which characters belong to a value the decoder may re-tag (the tagger keeps their full distributions)."""
+    mask = np.zeros(len(text), dtype=bool)
+    for m in NUMBER.finditer(text):
+        mask[m.start():m.end()] = True
+    return mask
 
 
 @dataclass
@@ -35,18 +44,22 @@ class Prediction:
     logp: np.ndarray | None = None  # the full log-probability row of each of those characters
 
     def spans(self) -> list[TagSpan]:
-        return tags_to_spans(self.tags.tolist(), self.probs.tolist())
+        return self.spans_of(self.tags)
+
+    def spans_of(self, tags: np.ndarray) -> list[TagSpan]:
+        """Spans of ``tags`` (the model's, or an edited copy) scored by the model's probabilities."""
+        return tags_to_spans(tags.tolist(), self.probs.tolist())
 
 
 class Tagger:
-    def __init__(self, model: BertForTokenClassification, tokenizer, batch_size: int = 8, stride: int | None = None):
+    def __init__(self, model: BertForTokenClassification, tokenizer, windows: WindowConfig = WindowConfig()):
         self.model = model.eval()
         self.tokenizer = tokenizer
-        self.batch_size = batch_size
-        self.window = model.config.max_position_embeddings - 2
-        self.stride = stride or self.window * 3 // 4
-        if [model.config.id2label[i] for i in range(len(LABELS))] != LABELS:
-            raise ValueError("the model's label set differs from gktagger.schema: retrain it with "
+        self.batch_size = windows.batch_size
+        self.window = min(windows.size, model.config.max_position_embeddings - 2)
+        self.stride = min(windows.stride, self.window)
+        if [model.config.id2label.get(i) for i in range(len(LABELS))] != LABELS:
+            raise ModelError("the model's label set differs from gktagger.schema: retrain it with "
                              "`python -m training.train`")
 
     @classmethod
@@ -54,7 +67,7 @@ class Tagger:
         """Load a model directory written by ``training.train`` (default: the shipped model)."""
         path = Path(path) if path else DEFAULT_MODEL_DIR
         if not (path / "config.json").exists():
-            raise FileNotFoundError(f"no gktagger model in {path}: pass --model DIR or train one with "
+            raise ModelError(f"no gktagger model in {path}: pass --model DIR or train one with "
                                     "`python -m training.train --config configs/default.yaml`")
         model = BertForTokenClassification.from_pretrained(path)
         tokenizer = AutoTokenizer.from_pretrained(path)

@@ -3,7 +3,9 @@ import numpy as np
 import pytest
 
 from gktagger import annotations as ann
-from gktagger.extract import assemble, prepare
+from gktagger.body import BodyView
+from gktagger.config import PipelineConfig
+from gktagger.pipeline import run_stages
 from gktagger.reading import read_path
 from gktagger.record import detect_year
 from gktagger.tagger import Prediction
@@ -16,12 +18,13 @@ DOCS = ann.load_dir(ann.REPO_ROOT / "data" / "annotations" / "corpus")
 def oracle_record(d):
     """The record the pipeline builds when the model predicts exactly the gold tags."""
     doc = read_path(ann.corpus_root() / d.document, id=d.document)
-    p = prepare(doc)
+    view = BodyView.of(doc.text)
     example = to_example(doc.text, d)
-    tags = np.zeros(len(p.norm.text), dtype=np.int64)
+    tags = np.zeros(len(view.norm.text), dtype=np.int64)
     tags[example.offset:example.offset + len(example.tags)] = example.tags
-    tags = tags[p.start:p.end]
-    return doc, assemble(p, Prediction(tags, np.ones(len(tags)), np.zeros(len(tags))))
+    tags = tags[view.start:view.end]
+    pred = Prediction(tags, np.ones(len(tags)), np.zeros(len(tags)))
+    return doc, run_stages(doc, view, pred, PipelineConfig()).record()
 
 
 def test_gold_tags_give_perfect_scores(corpus):

@@ -330,3 +330,23 @@ def test_show_extracts_a_document_with_a_model(smoke_model, tmp_path):
     for m in page.marks:
         assert m["text"] == raw[int(m["data-start"]):int(m["data-end"])]
 
+
+
+def test_show_gives_each_span_its_stage_and_the_rows_the_reader_saw():
+    from gktagger.show import render_show
+
+    raw = "三、收到和处理政府信息公开申请情况\n(一)予以公开\t12\t\t3\n行政许可87402\n"
+    fields = {"t3.granted.natural": {"value": 12, "text": "12", "start": raw.index("12"), "end": raw.index("12") + 2,
+                                     "score": 0.9, "by": "realign", "rule": "row moved +1 in the template"},
+              "t2.licensing.prev_items": {"value": 87, "text": "87", "start": raw.index("87"),
+                                          "end": raw.index("87") + 2, "score": 0.5, "by": "split"},
+              "t2.licensing.decisions": {"value": 402, "text": "402", "start": raw.index("402"),
+                                         "end": raw.index("402") + 3, "score": 0.5, "by": "split"}}
+    record = {"id": "x", "source": "x", "status": "ok", "error": None, "format": "2021", "year": 2021,
+              "sections": [], "fields": fields, "checks": [], "mentions": []}
+    html = render_show(record, raw)
+    assert "· by realign (row moved +1 in the template)" in html
+    rows = html[html.index('<details id="rows">'):html.index("</details>")]
+    assert rows.count("<tr>") == 2  # the tab row, and the run holding two fields
+    assert '<td class="blank">_</td>' in rows and ">3<br><small>·</small>" in rows
+    assert "licensing.prev_items licensing.decisions" in rows

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import yaml
 
+from gktagger.errors import ConfigError
 
-class RecipeError(ValueError):
+
+class RecipeError(ConfigError):
     """A wrong config, override or training data: the commands print it as one line and exit 2."""
 
 

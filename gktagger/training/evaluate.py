@@ -19,6 +19,8 @@ from sklearn.metrics import precision_recall_fscore_support
 
 from gktagger import annotations as ann
 from gktagger.annotations import AnnotatedDoc
+from gktagger.config import PipelineConfig
+from gktagger.errors import UsageError
 from gktagger.schema import FIELDS, GROUPS
 from gktagger.training.config import RecipeError
 
@@ -130,6 +132,7 @@ def documents_to_score(args) -> list[AnnotatedDoc]:
 
 def main(argv: list[str] | None = None) -> int:
     from gktagger.extract import Extractor
+    from gktagger.tagger import DEFAULT_MODEL_DIR
 
     p = argparse.ArgumentParser(prog="gktagger evaluate", description="Score a gktagger model on annotated real documents.")
     p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
@@ -138,12 +141,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dev", action="store_true", help="only the model's dev documents (from its gktagger.json)")
     p.add_argument("--out", help="write PREFIX.md and PREFIX.json")
     p.add_argument("--no-template-order", action="store_true",
-                   help="score the model's own tags, without constrained decoding of table cells (ablation)")
+                   help="score the model's own tags, without constrained decoding of table cells "
+                        "(ablation; the same as --set 'disabled=[decode,realign]')")
+    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
+                   help="override a pipeline setting of the model's pipeline.json, e.g. decoder.skip_penalty=2")
     args = p.parse_args(argv)
+    model_dir = Path(args.model) if args.model else DEFAULT_MODEL_DIR
+    overrides = [*args.set, *(["disabled=[decode,realign]"] if args.no_template_order else [])]
     try:
+        config = PipelineConfig.load(model_dir).override(overrides)
         docs = documents_to_score(args)
-        extractor = Extractor(model=args.model, template_order=not args.no_template_order)
-    except (RecipeError, FileNotFoundError) as e:
+        extractor = Extractor(model=args.model, config=config)
+    except (RecipeError, UsageError, FileNotFoundError) as e:
         print(f"evaluate: error: {e}", file=sys.stderr)
         return 2
     scores = evaluate_model(extractor, docs)

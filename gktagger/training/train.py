@@ -26,6 +26,7 @@ import torch
 from datasets import concatenate_datasets
 from transformers import get_linear_schedule_with_warmup
 
+from gktagger.config import PipelineConfig
 from gktagger.extract import Extractor
 from gktagger.tagger import Tagger
 from gktagger.tags import LABELS, OUTSIDE
@@ -92,7 +93,8 @@ def dev_score(model, tokenizer, dev) -> dict | None:
     if not dev:
         return None
     model.eval()
-    scores = evaluate_model(Extractor(Tagger(model, tokenizer)), dev)
+    pipeline = PipelineConfig()  # the pipeline the dev scores are measured with, saved beside the weights
+    scores = evaluate_model(Extractor(Tagger(model, tokenizer, pipeline.windows), config=pipeline), dev)
     model.train()
     return scores
 
@@ -144,6 +146,7 @@ def save(cfg: Config, model, tokenizer, out: Path, scores, step: int, train_docu
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
+    PipelineConfig().save(out)
     digest = hashlib.sha256((out / "model.safetensors").read_bytes()).hexdigest()[:12]
     meta = {"model_version": f"gktagger-{digest}", "step": step, "config": cfg.to_dict(),
             "dev_scores": scores and {k: v for k, v in scores.items() if k != "documents"},
