@@ -172,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from .batch import UsageError
 
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] and argv[0] in mlcommands.PASSTHROUGH:  # options go to the training module's parser
+        return mlcommands.passthrough(argv[0], argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)

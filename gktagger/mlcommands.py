@@ -21,16 +21,20 @@ from pathlib import Path
 MODEL_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "gktagger.json")
 
 
-def cmd_train(args) -> int:
-    from .training.train import main
+def passthrough(command: str, argv: list[str]) -> int:
+    """``gktagger train|evaluate ARGS``: the training module's own parser gets every argument."""
+    if command == "train":
+        from .training.train import main
+    else:
+        from .training.evaluate import main
+    return main(argv)
 
-    return main(args.args)
+
+PASSTHROUGH = ("train", "evaluate")
 
 
-def cmd_evaluate(args) -> int:
-    from .training.evaluate import main
-
-    return main(args.args)
+def cmd_passthrough(args) -> int:
+    return passthrough(args.command, args.args)
 
 
 def package(model: Path, out: Path) -> Path:
@@ -126,10 +130,10 @@ def add_parsers(sub) -> None:
     t = sub.add_parser("train", add_help=False, help="train a model from a YAML recipe (--help: its options)",
                        description="Runs gktagger.training.train with the arguments given.")
     t.add_argument("args", nargs=argparse.REMAINDER)
-    t.set_defaults(run=cmd_train)
+    t.set_defaults(run=cmd_passthrough)
     e = sub.add_parser("evaluate", add_help=False, help="score a model on annotated documents (--help: its options)")
     e.add_argument("args", nargs=argparse.REMAINDER)
-    e.set_defaults(run=cmd_evaluate)
+    e.set_defaults(run=cmd_passthrough)
     p = sub.add_parser("package", help="write a model folder with its Hugging Face model card (README.md)")
     p.add_argument("model", help="a model folder written by gktagger train")
     p.add_argument("-o", "--output", required=True, help="folder to write (may be MODEL itself)")

@@ -85,3 +85,22 @@ def test_a_dev_page_under_another_name_is_not_trained_on(corpus, tmp_path):
                   "train.max_steps=1", "train.eval_every=1000", "data.synthetic_n=2"]) == 0
     trained_on = json.loads((out / "gktagger.json").read_text())["train_documents"]
     assert trained_on and DEV_DOC not in trained_on and "pulled/another_name.txt" not in trained_on
+
+
+def test_gktagger_ml_commands(tmp_path, capsys, smoke_model):
+    from gktagger.cli import main
+
+    assert main(["evaluate", "--annotations", "data/annotations/corpuss"]) == 2
+    one_error_line(capsys, "evaluate: error: annotation folder not found")
+    assert main(["train", "--config", "smoke", "--set", "train.max_step=1"]) == 2
+    one_error_line(capsys, "train: error: unknown config key train.max_step")
+    out = tmp_path / "packaged"
+    assert main(["package", str(smoke_model), "-o", str(out)]) == 0
+    assert (out / "README.md").read_text(encoding="utf-8").startswith("---\nlanguage:")
+    assert {p.name for p in out.iterdir()} >= {"config.json", "model.safetensors", "tokenizer.json", "gktagger.json"}
+    assert main(["package", str(tmp_path), "-o", str(tmp_path / "x")]) == 2
+    capsys.readouterr()
+    assert main(["info", "--model", str(out), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["model"]["version"] == json.loads((out / "gktagger.json").read_text())["model_version"]
+    assert info["model"]["card"] and info["packages"]["torch"] and info["pipeline"]["window"] == 126

@@ -95,10 +95,10 @@ def split_documents(annotation_dirs: Iterable[str | Path], dev_documents: Iterab
     docs: list[AnnotatedDoc] = []
     for d in dirs:
         if not d.is_dir():
-            raise RecipeError(f"annotation folder not found: {d} (check data.annotations)")
+            raise RecipeError(f"annotation folder not found: {d} (check data.annotations or --annotations)")
         found = ann.load_dir(d)
         if not found:
-            raise RecipeError(f"no annotations (*.json) in {d} (check data.annotations)")
+            raise RecipeError(f"no annotations (*.json) in {d} (check data.annotations or --annotations)")
         docs += found
     names = {d.document for d in docs}
     dev_names, held_names = set(dev_documents), set(dev_documents) | set(exclude_documents)
