@@ -69,7 +69,7 @@ def run_trainer(cfg, data) -> tuple[float, str]:
     with tempfile.TemporaryDirectory() as out:
         args = TrainingArguments(output_dir=out, max_steps=t.max_steps, per_device_train_batch_size=t.batch_size,
                                  learning_rate=t.learning_rate, weight_decay=t.weight_decay,
-                                 warmup_ratio=t.warmup_ratio, lr_scheduler_type="linear", max_grad_norm=1.0,
+                                 warmup_steps=int(t.max_steps * t.warmup_ratio), lr_scheduler_type="linear", max_grad_norm=1.0,
                                  seed=cfg.seed, data_seed=cfg.seed, save_strategy="no", report_to="none",
                                  logging_strategy="no", use_cpu=True, dataloader_num_workers=0,
                                  disable_tqdm=True)
@@ -92,7 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     data = load_data(cfg)
     rows = []
     for name, fn in (("gktagger loop", run_loop), ("transformers.Trainer", run_trainer)):
-        results = [fn(cfg, data) for _ in range(args.runs)]
+        results = []
+        for _ in range(args.runs):
+            results.append(fn(cfg, data))
+            print(f"{name}: {results[-1][0]:.1f} s, weights {results[-1][1]}", file=sys.stderr, flush=True)
         rows.append((name, results))
     print(f"| training | steps | seconds per run | steps/s | weights of {args.runs} runs |")
     print("|---|---|---|---|---|")

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .document import sha256_text
+from .document import Document, sha256_text
 from .identities import check_tables
 from .reading import read_path
 from .schema import FIELDS, SECTIONS, group_of
@@ -139,10 +139,16 @@ class AnnotatedDoc:
 
 
 def document_text(doc: AnnotatedDoc) -> str:
-    """The text ``doc`` annotates: its own ``text``, else its corpus file as gktagger reads it."""
+    """The text ``doc`` annotates: its own ``text``, else its corpus file as gktagger reads it (for an
+    HTML page, the reduced text: annotations index what the tagger and Label Studio show)."""
+    return read_document(doc).text
+
+
+def read_document(doc: AnnotatedDoc) -> Document:
+    """The document ``doc`` annotates, read as ``gktagger extract`` reads it (an HTML page keeps its source)."""
     if doc.text is not None:
-        return doc.text
-    return read_path(corpus_root() / doc.document).text
+        return Document(id=doc.document, text=doc.text, source=doc.document)
+    return read_path(corpus_root() / doc.document, id=doc.document)
 
 
 def save(doc: AnnotatedDoc, path: str | Path) -> Path:

@@ -1,9 +1,10 @@
 """The ``gktagger`` command line.
 
     gktagger extract INPUT... -o OUT.jsonl|.csv|.parquet [--model DIR] [--workers N] [--resume] [--fail-on S]
-    gktagger validate IN.jsonl -o OUT.jsonl [--fail-on S]
+    gktagger validate IN.jsonl -o OUT.jsonl [--max-count N] [--fail-on S]
     gktagger show INPUT [-o doc.html] [--model DIR] | --record OUT.jsonl --id ID
     gktagger report OUT.jsonl [-o report.html] [--with-pages] [--pages DIR]
+    gktagger crosscheck OUT.jsonl... -o CROSS.jsonl [--html PAGE] [--body-column COL]
     gktagger studio config | push INPUT... --project NAME | pull --project NAME | backend   (Label Studio)
     gktagger train | evaluate | package | info   (the model: gktagger.mlcommands)
 """
@@ -15,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, mlcommands, report, show, studio
+from . import __version__, crosscheck, mlcommands, report, show, studio
 
 EXAMPLES = """examples:
   gktagger extract reports/ -o out.jsonl --workers 2          one record per document (JSON Lines)
@@ -94,6 +95,9 @@ def cmd_validate(args) -> int:
     from .batch import UsageError
     from .validate import revalidate
 
+    from .identities import plausibility_rules
+
+    rules = plausibility_rules(max_count=args.max_count)
     src = Path(args.input)
     if not src.exists():
         raise UsageError(f"input not found: {src}")
@@ -113,7 +117,7 @@ def cmd_validate(args) -> int:
                 print(f"gktagger: {where}: {problem}", file=sys.stderr)
                 statuses["error"] += 1
             else:
-                record = revalidate(record)
+                record = revalidate(record, rules)
                 statuses["invalid"] += record.get("status") == "invalid"
                 if not record.get("fields") and record.get("status") != "error":
                     print(f"gktagger: {where}: no fields: nothing was checked", file=sys.stderr)
@@ -158,12 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="re-run the checks on hand-edited records")
     v.add_argument("input", help="records (JSONL) whose fields were edited")
     v.add_argument("-o", "--output", required=True, help="where to write the revalidated records")
+    v.add_argument("--max-count", type=float, default=1e6,
+                   help="warn on a table 3/4 count above this (default 1e6; table 2 has its own bounds)")
     v.add_argument("--fail-on", choices=sorted(FAIL_ON),
                    help="exit 1 when a record cannot be revalidated (error), or also when one is invalid (invalid)")
     v.set_defaults(run=cmd_validate)
 
     show.add_parser(sub)
     report.add_parser(sub)
+    crosscheck.add_parser(sub)
     studio.add_parser(sub)
     mlcommands.add_parsers(sub)
     return p

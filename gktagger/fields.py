@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .lexicon import MEASURE_WORDS, NOT_A_COUNT
+from dataclasses import replace
+
+from .lexicon import MEASURE_WORDS, NOT_A_COUNT, WHOLE_FIGURE
 from .schema import FIELDS
 from .tags import TagSpan
 from .values import parse_value
@@ -26,6 +28,31 @@ def is_prose(raw: str, end: int) -> bool:
     while i < len(raw) and raw[i].isspace():
         i += 1
     return i < len(raw) and raw[i] in MEASURE_WORDS
+
+
+def whole_figures(text: str, spans: list[TagSpan]) -> list[TagSpan]:
+    """Field spans that cover part of a figure written as prose (a measure word after it: ``23816件``
+    tagged ``2381``) or of a date (``结转至2024年`` tagged ``202``) widened to the whole figure with its
+    approximation marks; of two spans that become one, the more confident stays. Table runs (no
+    measure word after them) are left to the decoder.
+
+    >>> text = "收到申请23816件,结转至2024年"
+    >>> [(text[s.start:s.end], s.rule) for s in whole_figures(text, [TagSpan(4, 8, "requests.received"),
+    ...                                                               TagSpan(14, 17, "t3.carried_forward.total")])]
+    [('23816', 'whole figure'), ('2024', 'whole figure')]
+    """
+    out: dict[tuple[int, int], TagSpan] = {}
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.label in FIELDS:
+            figure = next((m for m in WHOLE_FIGURE.finditer(text, max(0, span.start - 20), span.end + 20)
+                           if m.start() <= span.start and span.end <= m.end()), None)
+            if figure and figure.span() != (span.start, span.end) and (
+                    is_prose(text, figure.end()) or text[figure.end():figure.end() + 1] in NOT_A_COUNT):
+                span = replace(span, start=figure.start(), end=figure.end(), rule="whole figure")
+        key = (span.start, span.end)
+        if key not in out or span.score > out[key].score:
+            out[key] = span
+    return list(out.values())
 
 
 def field_entry(raw: str, span: TagSpan) -> dict | None:

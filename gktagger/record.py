@@ -44,9 +44,10 @@ class SectionEntry(TypedDict, total=False):
 class Check(TypedDict):
     rule: str
     scope: str
-    status: str  # pass | fail | unknown
+    status: str  # pass | fail | unknown | warn (a plausibility rule that is not certain)
     message: str
     fields: list[str]
+    basis: str  # as_printed | inferred (a field of the check placed by a step that used this rule)
 
 
 class Record(TypedDict):

@@ -16,6 +16,7 @@ and value on hover), an index of sections, the failing checks with their arithme
 """
 from __future__ import annotations
 
+import copy
 import re
 import sys
 from dataclasses import dataclass
@@ -198,9 +199,15 @@ def render_text(raw: str, marks: Iterable[Mark]) -> tuple[str, list[Mark]]:
 
 def _checks_html(record: dict, checks: list[dict]) -> str:
     every = record.get("checks") or []
-    counts = {s: sum(c.get("status") == s for c in every) for s in ("pass", "fail", "unknown")}
-    summary = (f'<p class="muted">{len(every)} checks: {counts["pass"]} pass, {counts["fail"]} fail, '
-               f'{counts["unknown"]} unknown (a value missing or NA)</p>')
+    counts = {s: sum(c.get("status") == s for c in every) for s in ("pass", "fail", "unknown", "warn")}
+    inferred = sum(c.get("status") == "pass" and c.get("basis") == "inferred" for c in every)
+    warns = "".join(f'<li class="warn" data-rule="{esc(c.get("rule"))}"><b>{esc(c.get("rule"))}</b> '
+                    f'[{esc(c.get("scope"))}] <span class="msg">{esc(c.get("message"))}</span></li>'
+                    for c in every if c.get("status") == "warn")
+    summary = (f'<p class="muted" id="check-counts">{len(every)} checks: {counts["pass"]} pass '
+               f'({counts["pass"] - inferred} as printed, {inferred} inferred: a split or realign made them hold), '
+               f'{counts["fail"]} fail, {counts["warn"]} warn, {counts["unknown"]} unknown (a value missing or NA)</p>'
+               + (f'<h3>Warnings ({counts["warn"]})</h3><ol class="warns">{warns}</ol>' if warns else ""))
     if not checks:
         return f'<section id="checks"><h2>Failing checks</h2><p>No failing check.</p>{summary}</section>'
     items = []
@@ -267,6 +274,7 @@ def gold_record(annotation, text: str, record_id: str | None = None) -> dict:
 
     Used to review annotations and to test pages with realistic highlights.
     """
+    from . import printed
     from .annotations import gold_spans
     from .validate import validate
     from .values import parse_value
@@ -287,6 +295,7 @@ def gold_record(annotation, text: str, record_id: str | None = None) -> dict:
     record = {"id": record_id or annotation.document, "source": record_id or annotation.document, "status": "ok",
               "error": None, "format": annotation.format, "year": annotation.year, "sections": annotation.sections(),
               "fields": fields, "checks": [], "mentions": sorted(mentions, key=lambda m: m["start"])}
+    printed.annotate(record, text)
     record["checks"] = validate(record)
     record["status"] = "invalid" if any(c["status"] == "fail" for c in record["checks"]) else "ok"
     return record
@@ -307,6 +316,31 @@ def _corpus_of(source: str) -> str | None:
     return None
 
 
+def for_display(record: dict, doc) -> tuple[dict, str]:
+    """The record and the text to show it on: an HTML page's record indexes the HTML source, and is
+    shown on the text it reduces to (offsets mapped back with ``Document.from_source``)."""
+    if doc.source_offsets is None:
+        return record, doc.text
+    record = copy.deepcopy(record)
+    back = lambda s, e: doc.from_source(s, e) if isinstance(s, int) and isinstance(e, int) else (s, e)
+    for entry in [*(record.get("fields") or {}).values(), *(record.get("mentions") or [])]:
+        if isinstance(entry, dict):
+            entry["start"], entry["end"] = back(entry.get("start"), entry.get("end"))
+            if isinstance(entry["start"], int) and entry["start"] < entry["end"]:
+                entry["text"] = doc.text[entry["start"]:entry["end"]]
+    for section in record.get("sections") or []:
+        start = section.get("start")
+        if isinstance(start, int) and isinstance(section.get("title"), str):
+            title_end = back(start, start + len(section["title"]))[1]
+            section["start"], section["end"] = back(start, section.get("end") if isinstance(section.get("end"), int) else start)
+            section["title"] = doc.text[section["start"]:max(section["start"], title_end)]
+    for check in record.get("checks") or []:
+        field_id, at, offset = str(check.get("scope", "")).partition("@")
+        if at and offset.isdigit():
+            check["scope"] = f"{field_id}@{back(int(offset), int(offset))[0]}"
+    return record, doc.text
+
+
 def iter_texts(records: list[dict], text_column: str = "text") -> Iterator[tuple[dict, str | None, str]]:
     """``(record, text, problem)`` for each record, reading each corpus file once; text None when unreadable."""
     from .reading import ReadError, iter_documents, read_path
@@ -319,7 +353,7 @@ def iter_texts(records: list[dict], text_column: str = "text") -> Iterator[tuple
             by_corpus.setdefault(corpus, []).append(r)
             continue
         try:
-            yield r, read_path(source).text, ""
+            yield (*for_display(r, read_path(source)), "")
         except FileNotFoundError:
             yield r, None, f"source {source} not found: run from the folder where `gktagger extract` ran"
         except (ReadError, OSError) as e:
@@ -330,7 +364,7 @@ def iter_texts(records: list[dict], text_column: str = "text") -> Iterator[tuple
             waiting.setdefault(r.get("source"), []).append(r)
         for doc in iter_documents([corpus], text_column=text_column):
             for r in waiting.pop(doc.source, []):
-                yield (r, doc.text, "") if not doc.error else (r, None, f"source {doc.source} unreadable: {doc.error}")
+                yield (*for_display(r, doc), "") if not doc.error else (r, None, f"source {doc.source} unreadable: {doc.error}")
         for rs in waiting.values():
             for r in rs:
                 yield r, None, f"source {r.get('source')} not found in {corpus}"
@@ -375,7 +409,7 @@ def cmd_show(args) -> int:
         raise UsageError("--id selects a record: use it with --record OUT.jsonl")
     if args.record:
         record = find_record(args.record, args.id)
-        _, raw, problem = next(iter_texts([record], args.text_column))
+        record, raw, problem = next(iter_texts([record], args.text_column))
     else:
         record, raw, problem = _extract_one(args.input, args.model)
     out = Path(args.output or page_name(record["id"]))
@@ -404,7 +438,7 @@ def _extract_one(path: str, model: str | None) -> tuple[dict, str | None, str]:
     except ReadError as e:
         raise UsageError(f"cannot read {path}: {e}") from None
     record = Extractor(model=model).extract([doc])[0]
-    return record, doc.text, ""
+    return (*for_display(record, doc), "")
 
 
 def add_parser(sub) -> None:

@@ -151,3 +151,19 @@ def test_the_package_has_no_import_cycle():
     for m in sorted(graph):
         if m not in state:
             visit(m, [m])
+
+
+def test_a_prose_figure_tagged_in_part_is_read_whole_and_a_year_is_no_count():
+    text = "一、总体情况\n本年度共收到政府信息公开申请23816件,其中2件结转至2024年办理。"
+    view = BodyView.of(text)
+    body = view.text
+    part = (body.index("23816"), body.index("23816") + 4, "requests.received")  # "2381"
+    year = (body.index("2024"), body.index("2024") + 3, "t3.carried_forward.total")  # "202"
+    tags = np.array(spans_to_tags(len(body), [part, year]))
+    pred = Prediction(tags, np.ones(len(tags)), np.zeros(len(tags)))
+    doc = Document(id="x", text=text)
+    fields = run_stages(doc, view, pred, PipelineConfig()).record()["fields"]
+    assert fields["requests.received"]["value"] == 23816 and fields["requests.received"]["text"] == "23816"
+    assert "t3.carried_forward.total" not in fields  # 2024年 is a date
+    off = run_stages(doc, view, pred, PipelineConfig(disabled=("figures",))).record()["fields"]
+    assert off["requests.received"]["value"] == 2381 and off["t3.carried_forward.total"]["value"] == 202

@@ -350,3 +350,27 @@ def test_show_gives_each_span_its_stage_and_the_rows_the_reader_saw():
     assert rows.count("<tr>") == 2  # the tab row, and the run holding two fields
     assert '<td class="blank">_</td>' in rows and ">3<br><small>·</small>" in rows
     assert "licensing.prev_items licensing.decisions" in rows
+
+
+def test_html_records_index_the_html_source_and_show_highlights_them(corpus):
+    """output.md: for an HTML page the offsets index the decoded HTML source (the file as downloaded)."""
+    from gktagger.extract import Extractor
+    from gktagger.reading import read_path
+    from gktagger.show import for_display, render_show
+
+    pages = [p for p in ann.corpus_files() if p.suffix == ".html"]
+    assert pages
+    docs = [read_path(p) for p in pages]
+    for doc, record in zip(docs, Extractor().extract(docs)):
+        raw = doc.raw
+        assert raw == read_path(doc.source).source_text and "<" in raw
+        assert record["fields"] and record["sections"]
+        for entry in [*record["fields"].values(), *record["mentions"]]:
+            assert raw[entry["start"]:entry["end"]] == entry["text"]
+        for s in record["sections"]:
+            assert raw[s["start"]:s["start"] + len(s["title"])] == s["title"] and s["start"] < s["end"] <= len(raw)
+        shown, text = for_display(record, doc)
+        assert text == doc.text
+        html = render_show(shown, text)
+        assert "not highlighted" not in html
+        assert html.count('<mark id="span-') >= len(record["fields"])

@@ -39,9 +39,12 @@ def gold_items(doc: AnnotatedDoc) -> tuple[set, set]:
     return fields, sections
 
 
-def predicted_items(document: str, record: dict) -> tuple[set, set]:
+def predicted_items(document: str, record: dict, read=None) -> tuple[set, set]:
+    """Items of a record; ``read`` (the Document it was extracted from) maps the section starts of an
+    HTML page from its source back to the reduced text that annotations index."""
     fields = {(document, k, value_key(v.get("value"), v.get("na", False))) for k, v in record["fields"].items()}
-    sections = {(document, s["id"], s["start"]) for s in record["sections"]}
+    at = (lambda i: read.from_source(i, i)[0]) if read is not None else (lambda i: i)
+    sections = {(document, s["id"], at(s["start"])) for s in record["sections"]}
     return fields, sections
 
 
@@ -56,21 +59,23 @@ def prf(gold: set, pred: set) -> dict:
             "support": len(gold)}
 
 
-def score(docs: list[AnnotatedDoc], records: list[dict]) -> dict:
-    """Scores of ``records`` (in the order of ``docs``) against the gold annotations."""
+def score(docs: list[AnnotatedDoc], records: list[dict], read: list | None = None) -> dict:
+    """Scores of ``records`` (in the order of ``docs``, extracted from the documents ``read``) against
+    the gold annotations."""
+    read = read or [None] * len(docs)
     gold_f, gold_s, pred_f, pred_s = set(), set(), set(), set()
-    for doc, record in zip(docs, records):
+    for doc, record, r in zip(docs, records, read):
         gf, gs = gold_items(doc)
-        pf, ps = predicted_items(doc.document, record)
+        pf, ps = predicted_items(doc.document, record, r)
         gold_f |= gf; gold_s |= gs; pred_f |= pf; pred_s |= ps
     by_group = lambda items, g: {i for i in items if FIELDS[i[1]].group == g}
     out = {"fields": prf(gold_f, pred_f), "sections": prf(gold_s, pred_s)}
     for g in FIELD_GROUPS:
         out[g] = prf(by_group(gold_f, g), by_group(pred_f, g))
     per_doc = {}
-    for doc, record in zip(docs, records):
+    for doc, record, r in zip(docs, records, read):
         gf, gs = gold_items(doc)
-        pf, ps = predicted_items(doc.document, record)
+        pf, ps = predicted_items(doc.document, record, r)
         missed, spurious = sorted(k for _, k, _ in gf - pf), sorted(k for _, k, _ in pf - gf)
         per_doc[doc.document] = {"fields": prf(gf, pf), "sections": prf(gs, ps),
                                  "missed_count": len(missed), "spurious_count": len(spurious),
@@ -80,10 +85,9 @@ def score(docs: list[AnnotatedDoc], records: list[dict]) -> dict:
 
 
 def evaluate_model(extractor, docs: list[AnnotatedDoc]) -> dict:
-    from gktagger.document import Document
-
-    texts = [Document(id=d.document, text=ann.document_text(d), source=d.document) for d in docs]
-    return score(docs, extractor.extract(texts))
+    """Scores of ``extractor`` on annotated documents, each read as ``gktagger extract`` reads it."""
+    read = [ann.read_document(d) for d in docs]
+    return score(docs, extractor.extract(read), read)
 
 
 def score_documents(model_dir, documents: list[str], annotation_dirs: list[str]) -> dict:

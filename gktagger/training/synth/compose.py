@@ -329,8 +329,10 @@ def _signature(r: Report, w: Writer) -> None:
     r.signed = True
 
 
-def compose(rng: random.Random, opts: SynthOptions, fmt: str, layout: str, name: str) -> tuple[str, AnnotatedDoc]:
-    r = Report(rng, opts, fmt, layout)
+def compose(rng: random.Random, opts: SynthOptions, fmt: str, layout: str, name: str,
+            report: Report | None = None) -> tuple[str, AnnotatedDoc]:
+    """One report; ``report`` (made with the same ``rng``) fixes its choices, e.g. a body's year series."""
+    r = report or Report(rng, opts, fmt, layout)
     b = Builder()
     w = make_writer(layout, b, rng, opts)
     title = r.title()
