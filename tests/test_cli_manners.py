@@ -66,6 +66,11 @@ def test_progress_has_a_total_and_resume_counts_what_is_done(folder, tmp_path):
     assert len(out.read_text(encoding="utf-8").splitlines()) == 3
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """A test run started in the background (``make test &``) ignores SIGINT, and so would its children."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_is_one_line_and_resume_finishes(tmp_path):
     pages = tmp_path / "pages"
     pages.mkdir()
@@ -74,7 +79,7 @@ def test_ctrl_c_is_one_line_and_resume_finishes(tmp_path):
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen([sys.executable, "-m", "gktagger.cli", "extract", str(pages), "-o", str(out), "--quiet",
                                 "--batch-size", "2"], cwd=REPO_ROOT, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=_ctrl_c_as_in_a_terminal)
     deadline = time.monotonic() + 300
     while not (out.exists() and out.stat().st_size) and time.monotonic() < deadline:
         time.sleep(0.2)
