@@ -2,6 +2,7 @@
 
     gktagger extract INPUT... -o OUT.jsonl|.csv|.parquet [--model DIR] [--workers N] [--resume] [--fail-on S]
     gktagger validate IN.jsonl -o OUT.jsonl [--max-count N] [--fail-on S]
+    gktagger text FILE        (the document text as read: what every offset of its record points into)
     gktagger show INPUT [-o doc.html] [--model DIR] | --record OUT.jsonl --id ID
     gktagger report OUT.jsonl [-o report.html] [--with-pages] [--pages DIR]
     gktagger crosscheck OUT.jsonl... -o CROSS.jsonl [--html PAGE] [--body-column COL]
@@ -132,6 +133,25 @@ def cmd_validate(args) -> int:
     return 1 if failed(statuses, args.fail_on) else 0
 
 
+def cmd_text(args) -> int:
+    """Print exactly the text a record's offsets point into (the decoded source of an HTML page, the
+    text the reader builds for a PDF or Word file), nothing added, so ``raw[start:end] == text`` can
+    be checked."""
+    from .reading import ReadError, read_path
+
+    try:
+        doc = read_path(args.file)
+    except ReadError as e:
+        print(f"gktagger: error: {args.file}: {e}", file=sys.stderr)
+        return 1
+    except IsADirectoryError:
+        print(f"gktagger: error: {args.file} is a directory: text takes one document", file=sys.stderr)
+        return 2
+    sys.stdout.buffer.write(doc.raw.encode("utf-8"))
+    sys.stdout.buffer.flush()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gktagger", description="Validated figures from 政府信息公开工作年度报告 pages.",
                                 epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -167,6 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--fail-on", choices=sorted(FAIL_ON),
                    help="exit 1 when a record cannot be revalidated (error), or also when one is invalid (invalid)")
     v.set_defaults(run=cmd_validate)
+
+    t = sub.add_parser("text", help="print the document text as read (the text record offsets index)")
+    t.add_argument("file", help="one document: .txt .md .html .pdf .docx")
+    t.set_defaults(run=cmd_text)
 
     show.add_parser(sub)
     report.add_parser(sub)

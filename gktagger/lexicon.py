@@ -40,6 +40,18 @@ NUMBER = re.compile(r"[+\-增减]\d+(?:\.\d+)?"
                     rf"|(?:(?<=[\s|])|^)(?:{'|'.join(map(re.escape, _NA_NORMALISED))})(?=[\s|]|$)")
 
 
+# What a section is about, as its first sub-heading or sentence names it when the heading itself is lost.
+TOPIC_WORDS = {
+    "overview": "总体情况|概述|基本情况",
+    "proactive": "主动公开",
+    "requests": "依申请|收到[^。\n]{0,6}申请",
+    "fees": "收费|减免",
+    "appeals": "行政复议|行政诉讼",
+    "problems": "存在的?[^。\n]{0,4}问题|不足|改进",
+    "other": "其他需要报告|其他事项|需要说明",
+}
+SUB_ORDINAL = rf"(?:[(（][{ORDINALS}]{{1,2}}[)）]|\d{{1,2}}[.、．]|[{ORDINALS}]是)"  # (一) 1. 一是
+
 # A page footer a PDF leaves in the text, on a line of its own: — 5 —, - 5 -, 第5页, 第 5 页 共 12 页, 5/12.
 PAGE_FOOTER = re.compile(r"^[ \t]*(?:[—\-－–]+[ \t]*\d{1,4}[ \t]*[—\-－–]+|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?"
                          r"|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$", re.MULTILINE)

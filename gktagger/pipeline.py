@@ -23,7 +23,8 @@ from .cues import prose_results
 from .decode import Decoded, cell_spans, decode_tables
 from .document import Document
 from .errors import ConfigError
-from .fields import choose_fields, whole_figures
+from .fields import ambiguous_runs, choose_fields, whole_figures
+from .pdftext import add_pages
 from .realign import realign_rows
 from .record import (Record, build_record, build_sections, detect_format, detect_year, missing_headings,
                      settle_headings)
@@ -56,6 +57,7 @@ class Extraction:
         record = build_record(self.doc, format=self.format, year=self.year, sections=self.sections,
                               fields=self.fields, mentions=self.mentions, checks=self.checks)
         record.update(self.extra)
+        add_pages(record, self.doc)  # issue 17: `page` on the spans of a PDF (gktagger/pdftext.py)
         return record
 
 
@@ -141,6 +143,8 @@ def to_fields(x: Extraction) -> None:
     its cells follow: on a page without tables that is no evidence)."""
     x.raw_spans = [r for r in map(x.view.to_raw, x.spans) if r is not None]
     x.fields, x.mentions = choose_fields(x.view.raw, x.raw_spans)
+    f = x.config.fields
+    ambiguous_runs(x.fields, f.max_cell_digits, f.max_prose_digits, f.max_candidates)
     for f in x.fields.values():
         if f["by"] == "split":
             f["split"] = "inferred"

@@ -92,6 +92,11 @@ def _failing(record: dict) -> tuple[list[dict], dict[str, list[int]], dict[tuple
     return checks, by_field, by_mention
 
 
+def _page(entry: dict) -> str:
+    """`` · p. 3`` for a span of a PDF (records of PDFs carry ``page``)."""
+    return f" · p. {entry['page']}" if isinstance(entry.get("page"), int) else ""
+
+
 def collect_marks(record: dict, raw: str) -> tuple[list[Mark], list[str]]:
     """Every span of the record that matches the text, and a note for each one that does not."""
     marks, problems = [], []
@@ -108,13 +113,14 @@ def collect_marks(record: dict, raw: str) -> tuple[list[Mark], list[str]]:
     for i, s in enumerate(record.get("sections") or []):
         title = s.get("title") or ""
         add(s.get("start"), (s.get("start") or 0) + len(title), title, f"sec-{i}", "sections",
-            f"{s['id']} · {SECTIONS[s['id']].heading if s['id'] in SECTIONS else '?'}", s["id"], ("heading",))
+            f"{s['id']} · {SECTIONS[s['id']].heading if s['id'] in SECTIONS else '?'}" + _page(s), s["id"], ("heading",))
     for fid, entry in (record.get("fields") or {}).items():
         if fid not in FIELDS:
             problems.append(f"{fid}: not a field ID of the catalogue")
             continue
         extra, notes = field_marks(entry, failing.get(fid))
-        title = f"{fid} = {fmt_value(entry)} · {FIELDS[fid].label}" + "".join(f" · {n}" for n in notes) + _made_by(entry)
+        title = (f"{fid} = {fmt_value(entry)} · {FIELDS[fid].label}" + "".join(f" · {n}" for n in notes)
+                 + _made_by(entry) + _page(entry))
         add(entry.get("start"), entry.get("end"), entry.get("text"), f"span-{fid}", FIELDS[fid].group,
             title, fid, extra)
     for m in record.get("mentions") or []:
@@ -443,7 +449,7 @@ def _extract_one(path: str, model: str | None) -> tuple[dict, str | None, str]:
 
 def add_parser(sub) -> None:
     s = sub.add_parser("show", help="one document as an HTML page: highlights, rebuilt tables, failing checks")
-    s.add_argument("input", nargs="?", help="a document (.txt .md .html .htm) to extract and show")
+    s.add_argument("input", nargs="?", help="a document (.txt .md .html .htm .pdf .docx) to extract and show")
     s.add_argument("-o", "--output", help="page to write (default: a slug of the document id + .html)")
     s.add_argument("--model", help="model directory (default: the model shipped in the package)")
     s.add_argument("--record", metavar="OUT.jsonl", help="show an existing record instead of extracting")

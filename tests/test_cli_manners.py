@@ -36,11 +36,11 @@ def test_version_and_help_with_examples(capsys):
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    """Two example pages and a PDF gktagger does not read."""
+    """Two example pages and a picture gktagger does not read."""
     d = tmp_path_factory.mktemp("pages")
     for name in ("county_2021_cells_per_line.txt", "district_2019_flattened.txt"):
         shutil.copy(EXAMPLES / name, d / name)
-    (d / "scan.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    (d / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     return d
 
 
@@ -50,7 +50,7 @@ def test_quiet_is_silent_unsupported_files_get_a_record_and_fail_on_sets_the_exi
     assert done.returncode == 0 and done.stderr == "", done.stderr  # no bars, no library logging
     records = [json.loads(l) for l in out.read_text(encoding="utf-8").splitlines()]
     assert [r["status"] for r in records][-1] == "error" and len(records) == 3
-    assert records[-1]["id"].endswith("scan.pdf") and "unsupported format .pdf" in records[-1]["error"]
+    assert records[-1]["id"].endswith("scan.png") and "unsupported format .png" in records[-1]["error"]
     failing = run_cli("extract", folder, "-o", out, "--quiet", "--fail-on", "error")
     assert failing.returncode == 1 and failing.stderr.strip().splitlines() == [
         "gktagger: --fail-on error: 1 error"]
