@@ -10,8 +10,9 @@ polars or any Arrow reader.
   ``seconds`` (float64), then the kept input columns (string, ``--keep-columns site,url``);
 - one typed column per field ID: ``int64`` for counts, ``float64`` for decimals and changes; null
   when the field was not found or is printed as not applicable (listed in ``na_fields``);
-- ``fields``: list of struct ``{id, value, text, start, end, score, na, approx, prose, unit, split, by}``
-  (every key a field entry of the contract may have);
+- ``fields``: list of struct ``{id, value, text, start, end, score, na, approx, prose, unit, split, by,
+  rule, ambiguous, candidates}`` (every key a field entry of the contract may have; ``candidates``, the
+  readings of an ambiguous run of digits, as lists of float64);
 - ``mentions``: the same structs with the other mentions of a field;
 - ``sections``: list of struct ``{id, title, start, end, score}``;
 - ``checks``: list of struct ``{rule, scope, status, message, fields}``.
@@ -47,7 +48,8 @@ SECTION = pa.struct([("id", pa.string()), ("title", pa.string()), ("start", pa.i
                      ("score", pa.float64())])
 ENTRY_KEYS = [("value", pa.float64()), ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
               ("score", pa.float64()), ("na", pa.bool_()), ("approx", pa.bool_()), ("prose", pa.bool_()),
-              ("unit", pa.string()), ("split", pa.string()), ("by", pa.string())]
+              ("unit", pa.string()), ("split", pa.string()), ("by", pa.string()), ("rule", pa.string()),
+              ("ambiguous", pa.bool_()), ("candidates", pa.list_(pa.list_(pa.float64())))]
 FIELD = pa.struct([("id", pa.string()), *ENTRY_KEYS])
 CHECK = pa.struct([("rule", pa.string()), ("scope", pa.string()), ("status", pa.string()),
                    ("message", pa.string()), ("fields", pa.list_(pa.string()))])
@@ -101,6 +103,8 @@ def _entry(fid: str | None, entry: dict) -> dict:
         v = entry.get(key)
         if key == "value":
             v = _number(v)
+        elif key == "candidates":  # readings of an ambiguous run of digits: lists of cell values
+            v = [[_number(x) for x in r] for r in v if isinstance(r, (list, tuple))] if isinstance(v, list) else None
         elif pa.types.is_boolean(type_):
             v = bool(v) if v is not None else None
         elif pa.types.is_integer(type_):

@@ -69,7 +69,11 @@ def test_rows_keep_typed_values_spans_sections_and_checks(two_runs):
         for f in row["fields"]:
             entry = record["fields"][f["id"]]
             assert (f["text"], f["start"], f["end"]) == (entry["text"], entry["start"], entry["end"])
-            if not entry.get("na"):
+            if entry.get("value") is None:  # NA, or an ambiguous run (its readings in candidates)
+                assert row[f["id"]] is None and f["value"] is None
+                assert f["ambiguous"] == entry.get("ambiguous") and len(f["candidates"] or []) == len(
+                    entry.get("candidates") or [])
+            else:
                 assert row[f["id"]] == entry["value"] and f["value"] == float(entry["value"])
         for fid in FIELDS:
             if fid not in record["fields"]:
