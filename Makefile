@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup train clean .venv-ls
+.PHONY: demo test test-fast setup train clean .venv-ls
 
 setup: $(STAMP)
 
@@ -21,6 +21,10 @@ demo: $(STAMP)
 
 test: $(STAMP) .venv-ls
 	$(PY) -m pytest -q
+
+# The edit loop: no Label Studio server, no browser, no clean-venv wheel install (those stay in `make test`).
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not labelstudio and not browser and not slow"
 
 train: $(STAMP)
 	$(PY) -m training.train --config configs/default.yaml

@@ -101,7 +101,7 @@ class Tagger:
             windows = make_windows(len(text), self.window, self.stride, text=text if self.align_lines else None)
             windows_of.append(windows)
             jobs += [(t, s, e) for s, e in windows]
-        ids_of = [self.tokenizer(text, add_special_tokens=False)["input_ids"] for text in texts]
+        ids_of = [self.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"] for text in texts]
         # per window only (tag, prob, begin) per character is kept, and the full label distribution
         # only for characters of numbers (what constrained decoding needs): 481 floats for every
         # character would be far too much for a huge page
