@@ -17,11 +17,21 @@ from . import report, show, studio
 
 
 def cmd_extract(args) -> int:
-    from .batch import run_extract
+    if args.engine == "ray":
+        from .rayengine import run_extract_ray
 
-    summary = run_extract(args.inputs, args.output, model=args.model, workers=args.workers,
-                          batch_size=args.batch_size, resume=args.resume, quiet=args.quiet,
-                          text_column=args.text_column, id_column=args.id_column)
+        summary = run_extract_ray(args.inputs, args.output, model=args.model, address=args.address,
+                                  num_actors=args.num_actors, batch_size=args.batch_size, resume=args.resume,
+                                  quiet=args.quiet, text_column=args.text_column, id_column=args.id_column,
+                                  quantize=args.int8)
+    else:
+        from .batch import UsageError, run_extract
+
+        if args.address or args.num_actors:
+            raise UsageError("--address and --num-actors need --engine ray")
+        summary = run_extract(args.inputs, args.output, model=args.model, workers=args.workers,
+                              batch_size=args.batch_size, resume=args.resume, quiet=args.quiet,
+                              text_column=args.text_column, id_column=args.id_column)
     if not args.quiet:
         print(summary.table(), file=sys.stderr)
     return 0
@@ -67,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     e.add_argument("--text-column", default="text", help='text column of JSONL/Parquet inputs (default "text")')
     e.add_argument("--id-column", default="id", help='id column of JSONL/Parquet inputs (default "id")')
+    e.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="local processes (default) or a Ray cluster (pip install 'gktagger[ray]')")
+    e.add_argument("--address", help="Ray cluster: auto (the one on this machine) or HOST:PORT of its head; "
+                   "default: a new local Ray instance")
+    e.add_argument("--num-actors", type=int, help="Ray: model actors, one CPU each (default: half the CPUs)")
+    e.add_argument("--int8", action="store_true", help="int8 dynamic quantisation of the model (faster on CPU)")
     e.set_defaults(run=cmd_extract)
 
     v = sub.add_parser("validate", help="re-run the checks on hand-edited records")

@@ -38,6 +38,15 @@ class Prediction:
         return tags_to_spans(self.tags.tolist(), self.probs.tolist())
 
 
+def quantized(model: BertForTokenClassification) -> BertForTokenClassification:
+    """The model with int8 weights in its linear layers (activations quantised on the fly)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao.quantization announces its move to torchao
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
 class Tagger:
     def __init__(self, model: BertForTokenClassification, tokenizer, batch_size: int = 8, stride: int | None = None):
         self.model = model.eval()
@@ -50,13 +59,19 @@ class Tagger:
                              "`python -m training.train`")
 
     @classmethod
-    def from_pretrained(cls, path: str | os.PathLike | None = None, **kwargs) -> "Tagger":
-        """Load a model directory written by ``training.train`` (default: the shipped model)."""
+    def from_pretrained(cls, path: str | os.PathLike | None = None, quantize: bool = False,
+                        **kwargs) -> "Tagger":
+        """Load a model directory written by ``training.train`` (default: the shipped model).
+
+        ``quantize``: int8 dynamic quantisation of the linear layers (see bench/RESULTS.md for
+        what it gains and costs on this model)."""
         path = Path(path) if path else DEFAULT_MODEL_DIR
         if not (path / "config.json").exists():
             raise FileNotFoundError(f"no gktagger model in {path}: pass --model DIR or train one with "
                                     "`python -m training.train --config configs/default.yaml`")
         model = BertForTokenClassification.from_pretrained(path)
+        if quantize:
+            model = quantized(model)
         tokenizer = AutoTokenizer.from_pretrained(path)
         return cls(model, tokenizer, **kwargs)
 
