@@ -4,7 +4,6 @@ Records must be the local engine's (ids, fields, checks; only ``seconds`` differ
 also when a worker node is killed mid-run, and after ``--resume``.
 """
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -19,7 +18,6 @@ from gktagger.annotations import corpus_files
 from gktagger.outputs import read_records
 
 pytestmark = pytest.mark.ray
-ray = pytest.importorskip("ray") if not os.environ.get("CI") else __import__("ray")
 
 sys.path.insert(0, str(Path(__file__).parent))
 from raycluster import Cluster  # noqa: E402
@@ -29,6 +27,7 @@ CORPUS_HTML = "reports/pingtan_zhq_2024_table.html"
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
+    pytest.importorskip("ray", reason="pip install -e '.[ray]' (make test-ray does)")
     with Cluster(cpus=(2, 2), temp_dir=str(tmp_path_factory.mktemp("ray", numbered=True))) as c:
         yield c
 
@@ -99,6 +98,8 @@ def test_parquet_output_and_resume_after_a_killed_run(cluster, mixed, local_mixe
 
 
 def test_python_entry_point_on_a_users_dataset(cluster, mixed, local_mixed):
+    import ray
+
     from gktagger.rayengine import extract_dataset
 
     texts = [json.loads(line) for line in Path(mixed[1]).read_text(encoding="utf-8").splitlines()
