@@ -17,13 +17,20 @@ from . import report, show, studio
 
 
 def cmd_extract(args) -> int:
+    import os
+
+    # read by Tagger.from_pretrained in every worker process (spawned or Ray, same machine)
+    if args.backend:
+        os.environ["GKTAGGER_BACKEND"] = args.backend
+    if args.int8:
+        os.environ["GKTAGGER_INT8"] = "1"
     if args.engine == "ray":
         from .rayengine import run_extract_ray
 
         summary = run_extract_ray(args.inputs, args.output, model=args.model, address=args.address,
                                   num_actors=args.num_actors, batch_size=args.batch_size, resume=args.resume,
                                   quiet=args.quiet, text_column=args.text_column, id_column=args.id_column,
-                                  quantize=args.int8)
+                                  backend=args.backend, quantize=args.int8)
     else:
         from .batch import UsageError, run_extract
 
@@ -82,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--address", help="Ray cluster: auto (the one on this machine) or HOST:PORT of its head; "
                    "default: a new local Ray instance")
     e.add_argument("--num-actors", type=int, help="Ray: model actors, one CPU each (default: half the CPUs)")
-    e.add_argument("--int8", action="store_true", help="int8 dynamic quantisation of the model (faster on CPU)")
+    e.add_argument("--backend", choices=("onnx", "torch"), help="model runtime (default onnx: ONNX Runtime)")
+    e.add_argument("--int8", action="store_true",
+                   help="int8 dynamic quantisation of the model (opt-in: costs F1, see bench/RESULTS.md)")
     e.set_defaults(run=cmd_extract)
 
     v = sub.add_parser("validate", help="re-run the checks on hand-edited records")

@@ -110,14 +110,14 @@ def user_documents(batch, text_column: str = "text", id_column: str = "id"):
 class ExtractActor:
     """One Ray actor: loads the model once, then extracts batches of document rows."""
 
-    def __init__(self, model: str | None, threads: int = 1, quantize: bool = False):
+    def __init__(self, model: str | None, threads: int = 1, backend: str | None = None, quantize: bool = False):
         import torch
 
         from .extract import Extractor
         from .tagger import Tagger
 
         torch.set_num_threads(threads)
-        self.extractor = Extractor(tagger=Tagger.from_pretrained(model, quantize=quantize))
+        self.extractor = Extractor(tagger=Tagger.from_pretrained(model, backend=backend, quantize=quantize))
 
     def __call__(self, batch):
         import pyarrow as pa
@@ -131,20 +131,21 @@ class ExtractActor:
 
 
 def extract_documents(documents, model: str | None = None, num_actors: int = 2, batch_size: int = 8,
-                      threads: int = 1, quantize: bool = False):
+                      threads: int = 1, backend: str | None = None, quantize: bool = False):
     """Document rows (``document_row``) → record rows, on a pool of 1..``num_actors`` actors of
     ``threads`` CPUs each."""
     import ray.data
 
     return documents.map_batches(
-        ExtractActor, fn_constructor_kwargs={"model": model, "threads": threads, "quantize": quantize},
+        ExtractActor, fn_constructor_kwargs={"model": model, "threads": threads, "backend": backend,
+                                             "quantize": quantize},
         batch_size=batch_size, batch_format="pyarrow", num_cpus=threads,
         compute=ray.data.ActorPoolStrategy(min_size=1, max_size=num_actors))
 
 
 def extract_dataset(ds, model: str | None = None, num_actors: int = 2, batch_size: int = 8,
                     text_column: str = "text", id_column: str = "id", threads: int = 1,
-                    quantize: bool = False):
+                    backend: str | None = None, quantize: bool = False):
     """A Dataset of documents → a Dataset of records (``id, status, characters, record`` JSON text).
 
     ``ds`` has a ``text`` column (``text_column``; ``read_parquet``/``read_json``) or a ``bytes``
@@ -154,7 +155,7 @@ def extract_dataset(ds, model: str | None = None, num_actors: int = 2, batch_siz
     documents = ds.map_batches(user_documents, batch_format="pyarrow",
                                fn_kwargs={"text_column": text_column, "id_column": id_column})
     return extract_documents(documents, model=model, num_actors=num_actors, batch_size=batch_size,
-                             threads=threads, quantize=quantize)
+                             threads=threads, backend=backend, quantize=quantize)
 
 
 def input_files(inputs: Iterable[str]) -> list[str]:
@@ -199,7 +200,7 @@ def connect(ray, address: str | None, quiet: bool) -> None:
 def run_extract_ray(inputs: list[str], out: str, model: str | None = None, address: str | None = None,
                     num_actors: int | None = None, batch_size: int = 8, resume: bool = False,
                     quiet: bool = False, text_column: str = "text", id_column: str = "id",
-                    quantize: bool = False):
+                    backend: str | None = None, quantize: bool = False):
     """``gktagger extract --engine ray``: same outputs, summary and resume as ``batch.run_extract``."""
     from .batch import Summary, check_arguments
     from .outputs import TABLE_SUFFIXES, JsonlSink, complete_ids, read_records, stream_path, write_table
@@ -233,7 +234,8 @@ def run_extract_ray(inputs: list[str], out: str, model: str | None = None, addre
                                       fn_kwargs={"names": names, "text_column": text_column,
                                                  "id_column": id_column, "skip": done})
             records = extract_documents(documents, model=str(Path(model).resolve()) if model else None,
-                                        num_actors=num_actors, batch_size=batch_size, quantize=quantize)
+                                        num_actors=num_actors, batch_size=batch_size, backend=backend,
+                                        quantize=quantize)
             for batch in records.iter_batches(batch_format="pyarrow", batch_size=None):
                 rows = batch.to_pylist()
                 parsed = [json.loads(r["record"]) for r in rows]

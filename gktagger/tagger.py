@@ -22,6 +22,8 @@ from .tags import LABELS, TagSpan, tags_to_spans
 from .windows import make_windows, owner_windows
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"
+BACKENDS = ("onnx", "torch")
+DEFAULT_BACKEND = "onnx"
 _BEGIN_IDS = torch.tensor([i for i, l in enumerate(LABELS) if l.startswith("B-")])
 
 
@@ -48,8 +50,12 @@ def quantized(model: BertForTokenClassification) -> BertForTokenClassification:
 
 
 class Tagger:
-    def __init__(self, model: BertForTokenClassification, tokenizer, batch_size: int = 8, stride: int | None = None):
+    def __init__(self, model: BertForTokenClassification, tokenizer, batch_size: int = 8, stride: int | None = None,
+                 runner=None):
         self.model = model.eval()
+        # what computes the logits: the model itself, or the same model on another runtime (onnxmodel.py)
+        self.runner = runner or (lambda input_ids, attention_mask:
+                                 self.model(input_ids=input_ids, attention_mask=attention_mask).logits)
         self.tokenizer = tokenizer
         self.batch_size = batch_size
         self.window = model.config.max_position_embeddings - 2
@@ -59,21 +65,32 @@ class Tagger:
                              "`python -m training.train`")
 
     @classmethod
-    def from_pretrained(cls, path: str | os.PathLike | None = None, quantize: bool = False,
-                        **kwargs) -> "Tagger":
+    def from_pretrained(cls, path: str | os.PathLike | None = None, backend: str | None = None,
+                        quantize: bool | None = None, **kwargs) -> "Tagger":
         """Load a model directory written by ``training.train`` (default: the shipped model).
 
-        ``quantize``: int8 dynamic quantisation of the linear layers (see bench/RESULTS.md for
-        what it gains and costs on this model)."""
+        ``backend``: ``"onnx"`` (ONNX Runtime, gktagger/onnxmodel.py) or ``"torch"``; default
+        ``$GKTAGGER_BACKEND``, else onnx. ``quantize``: int8 dynamic quantisation of the linear
+        layers (default ``$GKTAGGER_INT8``; opt-in, see bench/RESULTS.md for what it gains)."""
         path = Path(path) if path else DEFAULT_MODEL_DIR
         if not (path / "config.json").exists():
             raise FileNotFoundError(f"no gktagger model in {path}: pass --model DIR or train one with "
                                     "`python -m training.train --config configs/default.yaml`")
+        backend = backend or os.environ.get("GKTAGGER_BACKEND") or DEFAULT_BACKEND
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+        if quantize is None:
+            quantize = os.environ.get("GKTAGGER_INT8", "") not in ("", "0")
         model = BertForTokenClassification.from_pretrained(path)
-        if quantize:
+        runner = None
+        if backend == "onnx":
+            from .onnxmodel import OnnxModel
+
+            runner = OnnxModel.load(path, int8=quantize)
+        elif quantize:
             model = quantized(model)
         tokenizer = AutoTokenizer.from_pretrained(path)
-        return cls(model, tokenizer, **kwargs)
+        return cls(model, tokenizer, runner=runner, **kwargs)
 
     @property
     def name(self) -> str:
@@ -110,7 +127,7 @@ class Tagger:
                 ids = [self.tokenizer.cls_token_id] + ids_of[t][s:e] + [self.tokenizer.sep_token_id]
                 input_ids[row, :len(ids)] = torch.tensor(ids)
                 mask[row, :len(ids)] = 1
-            logp = torch.log_softmax(self.model(input_ids=input_ids, attention_mask=mask).logits.float(), -1)
+            logp = torch.log_softmax(self.runner(input_ids, mask).float(), -1)
             probs = logp.exp()
             top_p, top_i = probs.max(-1)
             begin = probs[..., _BEGIN_IDS].sum(-1)

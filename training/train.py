@@ -140,6 +140,9 @@ def save(cfg: Config, model, tokenizer, out: Path, scores, step: int, train_docu
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
+    from gktagger.onnxmodel import ONNX_FILE, export
+
+    export(out, out / ONNX_FILE)  # what extract runs (ONNX Runtime); same logits as the weights
     digest = hashlib.sha256((out / "model.safetensors").read_bytes()).hexdigest()[:12]
     meta = {"model_version": f"gktagger-{digest}", "step": step, "config": cfg.to_dict(),
             "dev_scores": scores and {k: v for k, v in scores.items() if k != "documents"},
