@@ -21,25 +21,23 @@ carries the document's text itself in a ``text`` key; :func:`document_text` read
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
-if TYPE_CHECKING:
-    from .values import Value
-
+from .document import Document, sha256_text
+from .identities import check_tables
+from .reading import read_path
 from .schema import FIELDS, SECTIONS, group_of
+from .values import Value, parse_value
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def corpus_root() -> Path:
     """Where the shared corpus lives: ``$GKTAGGER_CORPUS`` or ``../shared/corpus`` beside the checkout."""
-    import os
-
     env = os.environ.get("GKTAGGER_CORPUS")
     return Path(env) if env else REPO_ROOT.parent / "shared" / "corpus"
 
@@ -56,10 +54,6 @@ def corpus_files(root: Path | None = None) -> list[Path]:
         raise FileNotFoundError(f"no corpus documents under {root}: put shared/ beside the repository "
                                 "or set GKTAGGER_CORPUS")
     return files
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -145,12 +139,16 @@ class AnnotatedDoc:
 
 
 def document_text(doc: AnnotatedDoc) -> str:
-    """The text ``doc`` annotates: its own ``text``, else its corpus file as gktagger reads it."""
-    if doc.text is not None:
-        return doc.text
-    from .reading import read_path
+    """The text ``doc`` annotates: its own ``text``, else its corpus file as gktagger reads it (for an
+    HTML page, the reduced text: annotations index what the tagger and Label Studio show)."""
+    return read_document(doc).text
 
-    return read_path(corpus_root() / doc.document).text
+
+def read_document(doc: AnnotatedDoc) -> Document:
+    """The document ``doc`` annotates, read as ``gktagger extract`` reads it (an HTML page keeps its source)."""
+    if doc.text is not None:
+        return Document(id=doc.document, text=doc.text, source=doc.document)
+    return read_path(corpus_root() / doc.document, id=doc.document)
 
 
 def save(doc: AnnotatedDoc, path: str | Path) -> Path:
@@ -240,8 +238,6 @@ def gold_spans(doc: AnnotatedDoc) -> dict[str, Span]:
 
 def gold_values(doc: AnnotatedDoc) -> dict[str, Value]:
     """Field ID → parsed :class:`~gktagger.values.Value` of its reported span."""
-    from .values import parse_value
-
     out = {}
     for label, span in gold_spans(doc).items():
         v = parse_value(span.text, FIELDS[label].kind)
@@ -253,8 +249,6 @@ def gold_values(doc: AnnotatedDoc) -> dict[str, Value]:
 
 def unexplained_failures(doc: AnnotatedDoc) -> list[str]:
     """Table identities that fail and are not listed in ``defects`` (rule + scope)."""
-    from .identities import check_tables
-
     values = {k: v.value for k, v in gold_values(doc).items()}
     listed = {(d.get("rule"), d.get("scope")) for d in doc.defects}
     return [f"{o.rule}[{o.scope}]: {o.message}" for o in check_tables(values, doc.format)

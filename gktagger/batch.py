@@ -7,16 +7,14 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from .document import Document
+from .config import DEFAULT_MODEL_DIR, PipelineConfig
+from .errors import UsageError
 from .outputs import SUFFIXES, TABLE_SUFFIXES, JsonlSink, complete_ids, read_records, stream_path, write_table
 from .reading import iter_documents
 from .schema import FIELDS
-
-
-class UsageError(Exception):
-    """Bad arguments: the CLI prints the message and exits 2."""
 
 
 @dataclass
@@ -79,28 +77,29 @@ def chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
 _worker_extractor = None
 
 
-def _init_worker(model: str | None, threads: int) -> None:
+def _init_worker(model: str | None, threads: int, settings: tuple[str, ...] = ()) -> None:
     global _worker_extractor
     import torch
 
     from .extract import Extractor
 
     torch.set_num_threads(threads)
-    _worker_extractor = Extractor(model=model)
+    _worker_extractor = Extractor(model=model, overrides=settings)
 
 
 def _extract_in_worker(docs: list[Document]) -> list[dict]:
     return _worker_extractor.extract(docs)
 
 
-def _ordered_results(batches: Iterator[list[Document]], model: str | None, workers: int):
+def _ordered_results(batches: Iterator[list[Document]], model: str | None, workers: int,
+                     settings: tuple[str, ...] = ()):
     """(docs, records) per batch in input order; at most 2 batches per worker in flight (bounded memory)."""
     if workers <= 1:
-        _init_worker(model, threads=2)
+        _init_worker(model, 2, settings)
         for docs in batches:
             yield docs, _extract_in_worker(docs)
         return
-    with mp.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(model, 1)) as pool:
+    with mp.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(model, 1, settings)) as pool:
         pending = deque()
         for docs in batches:
             pending.append((docs, pool.apply_async(_extract_in_worker, (docs,))))
@@ -114,8 +113,10 @@ def _ordered_results(batches: Iterator[list[Document]], model: str | None, worke
 
 def run_extract(inputs: list[str], out: str, model: str | None = None, workers: int = 1, batch_size: int = 8,
                 resume: bool = False, quiet: bool = False, text_column: str = "text",
-                id_column: str = "id") -> Summary:
+                id_column: str = "id", settings: Sequence[str] = ()) -> Summary:
     out_path = check_arguments(inputs, out)
+    settings = tuple(settings)
+    PipelineConfig.load(model or DEFAULT_MODEL_DIR).override(settings)  # a typo is exit 2, before any work
     stream = stream_path(out_path)
     done = set(complete_ids(stream)) if resume else set()
     sink = JsonlSink(stream, append=resume)
@@ -128,7 +129,7 @@ def run_extract(inputs: list[str], out: str, model: str | None = None, workers: 
 
         progress = tqdm(unit="doc", file=sys.stderr, desc="extract", dynamic_ncols=True)
     try:
-        for batch_docs, records in _ordered_results(chunks(docs, batch_size), model, workers):
+        for batch_docs, records in _ordered_results(chunks(docs, batch_size), model, workers, settings):
             sink.write(records)
             for d, r in zip(batch_docs, records):
                 summary.add(r, len(d.text))

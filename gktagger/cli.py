@@ -30,7 +30,8 @@ def cmd_extract(args) -> int:
         summary = run_extract_ray(args.inputs, args.output, model=args.model, address=args.address,
                                   num_actors=args.num_actors, batch_size=args.batch_size, resume=args.resume,
                                   quiet=args.quiet, text_column=args.text_column, id_column=args.id_column,
-                                  backend=args.backend, quantize=args.int8)
+                                  backend=args.backend, quantize=args.int8,
+                                  settings=args.set)
     else:
         from .batch import UsageError, run_extract
 
@@ -38,7 +39,8 @@ def cmd_extract(args) -> int:
             raise UsageError("--address and --num-actors need --engine ray")
         summary = run_extract(args.inputs, args.output, model=args.model, workers=args.workers,
                               batch_size=args.batch_size, resume=args.resume, quiet=args.quiet,
-                              text_column=args.text_column, id_column=args.id_column)
+                              text_column=args.text_column, id_column=args.id_column,
+                              settings=args.set)
     if not args.quiet:
         print(summary.table(), file=sys.stderr)
     return 0
@@ -92,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--backend", choices=("onnx", "torch"), help="model runtime (default onnx: ONNX Runtime)")
     e.add_argument("--int8", action="store_true",
                    help="int8 dynamic quantisation of the model (opt-in: costs F1, see bench/RESULTS.md)")
+    e.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="change a pipeline setting of the model's pipeline.json (README: Changing a stage), "
+                        "e.g. decoder.skip_penalty=2 or 'disabled=[cues]'")
     e.set_defaults(run=cmd_extract)
 
     v = sub.add_parser("validate", help="re-run the checks on hand-edited records")

@@ -19,20 +19,12 @@ import re
 from dataclasses import replace
 
 from .fields import is_prose
+from .lexicon import BLOCK_WORDS, RESULT_WORDS
 from .schema import FIELDS
 from .tags import TagSpan
 
-RESULT_WORDS = [  # the first that matches names the result; 尚未审结 before 结果 words, 其他 last
-    ("pending", re.compile("未审结|未结|审理中|未办结")),
-    ("upheld", re.compile("维持|驳回")),
-    ("corrected", re.compile("纠正|撤销|变更|确认违法")),
-    ("other", re.compile("其他|其它|终止|撤诉|撤回")),
-]
-BLOCKS = [  # the last of these before a figure in its sentence names its block; longer wordings first
-    ("suit_after_review", "复议后起诉|复议后提起|经复议"), ("suit_direct", "直接起诉|未经复议"),
-    ("suit", "诉讼|起诉"), ("review", "复议"),
-]
-BLOCK_BEFORE = re.compile("|".join(f"(?P<{b}>{w})" for b, w in BLOCKS))
+RESULTS = [(result, re.compile(words)) for result, words in RESULT_WORDS]
+BLOCK_BEFORE = re.compile("|".join(f"(?P<{b}>{w})" for b, w in BLOCK_WORDS))
 SENTENCE_END = re.compile(r"[。\n]")
 MAX_SENTENCE = 120
 CLAUSE_END = re.compile(r"[,;。:、\n]|\d+[件起宗个]")
@@ -56,7 +48,7 @@ def _block(body: str, start: int, model_block: str) -> str:
 
 
 def _result(clause: str) -> str | None:
-    for result, words in RESULT_WORDS:
+    for result, words in RESULTS:
         if words.search(clause):
             return result
     return "total" if BLOCK_BEFORE.search(clause) else None
@@ -70,9 +62,10 @@ def prose_results(body: str, spans: list[TagSpan]) -> list[TagSpan]:
                        if m.start() <= span.start and span.end <= m.end()), None)
         if span.label.startswith("t4.") and number and is_prose(body, number.end()):
             result = _result(_clause_before(body, number.start()))
-            label = f"t4.{_block(body, number.start(), span.label.split('.')[1])}.{result}"
-            if result and label in FIELDS:
-                span = replace(span, start=number.start(), end=number.end(), label=label)
+            label = f"t4.{_block(body, number.start(), FIELDS[span.label].row)}.{result}"
+            if result and label in FIELDS and (label, number.span()) != (span.label, (span.start, span.end)):
+                span = replace(span, start=number.start(), end=number.end(), label=label, by="cue",
+                               rule=f"clause names {result}")
         if (span.start, span.end, span.label) not in seen:
             seen.add((span.start, span.end, span.label))
             out.append(span)

@@ -13,9 +13,10 @@ cells (tabs, pipes, blanks included; one cell per line only when all seven of
 a table-3 row are there) starts at its first column and leaves no column out
 between two of its cells: leaving one out there costs much more. Both
 templates are tried and the one that fits better kept, and whole printed rows
-are then moved where the table identities hold (``realign.py``). Numbers the
-model tags as prose figures or section headings keep their tags; legacy reports,
-whose tables have no fixed layout, are not re-decoded (``extract.constrained``).
+are then moved where the table identities hold (the ``realign`` stage). Numbers
+the model tags as prose figures or section headings keep their tags; legacy
+reports, whose tables have no fixed layout, are not re-decoded (the ``decode``
+stage of ``pipeline.py``). The costs are :class:`~gktagger.config.DecoderConfig`.
 
 >>> import numpy as np
 >>> from gktagger.tags import LABEL_IDS, OUTSIDE
@@ -28,7 +29,7 @@ whose tables have no fixed layout, are not re-decoded (``extract.constrained``).
 >>> lp[5, OUTSIDE] = -3.0
 >>> lp[10, LABEL_IDS["B-t3.new.commercial"]] = -3.0  # "0": the model thinks it is untagged
 >>> tags = np.zeros(len(body), dtype=np.int64)
->>> cells = align_cells(body, tags, np.arange(len(body)), lp, order, skip_penalty=4.0)
+>>> cells = align_cells(body, tags, np.arange(len(body)), lp, order, DecoderConfig(skip_penalty=4.0))
 >>> [(body[s:e], f) for s, e, f in cells]
 [('64', 't3.new.natural'), ('0', 't3.new.commercial')]
 """
@@ -36,32 +37,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
-from .fields import NOT_A_COUNT, is_prose
-from .realign import realign_rows
+from .config import DecoderConfig
+from .fields import is_prose
+from .lexicon import NA_MARKS, NOT_A_COUNT, NUMBER, SIGNS
+from .rows import SEPARATORS, blank_cells, group_rows
 from .schema import FIELDS, SECTIONS, template
-from .tags import LABEL_IDS, OUTSIDE
+from .tags import LABEL_IDS, OUTSIDE, TagSpan
 
-# a value: a number (signed or 增/减 for changes, thousands separators, decimals), or an NA mark
-# standing alone in its cell
-NUMBER = re.compile(r"[+\-增减]\d+(?:\.\d+)?"
-                    r"|(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])"
-                    r"|(?<![\d.,])\d+(?:\.\d+)?"
-                    r"|(?:(?<=[\s|])|^)[/\-—无](?=[\s|]|$)")
 CELL_EDGES = "\t|\n"
 LINE_BREAK = re.compile("\n")
-BLANK = re.compile(r"\t(?= *[\t\n])|\|(?= *\|)")
 ITEM_MARK = re.compile(r"[.．、] ?[^\d\s]")  # "1.属于国家秘密", "2、重复申请", "3. 其他": a row's number, not a cell
-MAX_CELL = 12  # characters in one cell (a decimal amount like 75394432.52)
-SKIP_PENALTY = 1.0  # nats per template field left without a cell
-RESTART_PENALTY = 12.0  # nats for going back in the template
-BLANK_PENALTY = 1.0  # nats for passing over a blank cell of a row of figures inside the tables
-ROW_SKIP_PENALTY = 6.0  # nats per column a line of delimited cells leaves out: between two of its cells,
-# before its first (it opens a row), or one of its figures left untagged
-FULL_ROW = 7  # cells of a table-3 row: a row printed one cell per line with this many drops none
 
 _KEEP = {LABEL_IDS[f"{p}-{s}"] for s in SECTIONS for p in "BI"} | {
     LABEL_IDS[f"{p}-{f}"] for f, field in FIELDS.items() if field.group == "prose" for p in "BI"}
@@ -76,14 +66,6 @@ def _delimited(body: str, s: int, e: int) -> bool:
     return (s == 0 or body[s - 1] in CELL_EDGES) and (e == len(body) or body[e] in CELL_EDGES)
 
 
-def value_mask(text: str) -> np.ndarray:
-    """Which characters belong to a value the decoder may re-tag (the tagger keeps their full distributions)."""
-    mask = np.zeros(len(text), dtype=bool)
-    for m in NUMBER.finditer(text):
-        mask[m.start():m.end()] = True
-    return mask
-
-
 def _cuts(body: str, s: int, e: int) -> list[int]:
     """Offsets inside a number where one cell may end and the next begin: between two digits of
     an integer part, and only where the page runs cells together (not in a delimited cell)."""
@@ -96,9 +78,9 @@ def _cuts(body: str, s: int, e: int) -> list[int]:
 
 
 def _cell_ok(token: str) -> bool:
-    digits = token.lstrip("+-增减")
+    digits = token.lstrip(SIGNS)
     if not digits or not digits[0].isdigit():
-        return len(token) == 1 and not digits[:1].isdigit()  # an NA mark
+        return token in NA_MARKS
     return not (digits[0] == "0" and len(digits) > 1 and digits[1] != ".")
 
 
@@ -118,21 +100,6 @@ def numbers(body: str, tags: np.ndarray, with_marks: bool = False) -> list[tuple
     return out
 
 
-def blank_cells(body: str) -> list[int]:
-    """Where a table row leaves a cell empty: ``\\t\\t``, ``\\t`` at the end of a line, ``| |``."""
-    return [m.end() for m in BLANK.finditer(body)]
-
-
-def line_end_blanks(raw: str, norm, start: int, end: int) -> list[int]:
-    """Blank cells that normalisation folded into a line break (``14\\t\\t\\t\\n`` reads ``14\\n``): the
-    position in ``norm.text[start:end]`` of that line break, once per tab."""
-    out = []
-    for m in LINE_BREAK.finditer(norm.text, start, end):
-        run = raw[norm.starts[m.start()]:norm.ends[m.start()]]
-        out += [m.start() - start] * run[:len(run) - len(run.lstrip(" \t"))].count("\t")
-    return out
-
-
 def _slots(body: str, tokens: list[tuple[int, int]], blanks: Sequence[int] = ()) -> list[tuple[int, int, int, bool]]:
     """The decoder's input in text order: one slot per character of a number (start, token start,
     token end, cell may start here) and one zero-width slot per blank cell (position, -1, -1, True)."""
@@ -143,17 +110,12 @@ def _slots(body: str, tokens: list[tuple[int, int]], blanks: Sequence[int] = ())
     return sorted(slots)
 
 
-def _printed_rows(body: str, slots: list) -> list[int]:
-    """For each slot, the printed row it belongs to: slots with nothing but separators between them
-    share one. Within a line that is a tab or markdown row; across lines (one cell per line under a
-    row label) only when the row shows a full table-3 row of cells, since pages that print one cell
-    per line may drop the empty ones and then the columns are unknown."""
-    rows, row, prev = [], 0, None
-    for i, s, e, _ in slots:
-        if prev is not None and prev < i and body[prev:i].strip(" \t|\n"):
-            row += 1
-        rows.append(row)
-        prev = max(prev or 0, i + 1 if s >= 0 else i)
+def _printed_rows(body: str, slots: list, full_row: int) -> list[int]:
+    """For each slot, the printed row it belongs to (``rows.group_rows``). Within a line that is a tab
+    or markdown row; across lines (one cell per line under a row label) only when the row shows
+    ``full_row`` cells, since pages that print one cell per line may drop the empty ones and then
+    the columns are unknown."""
+    rows = group_rows(body, [(i, i + 1 if s >= 0 else i) for i, s, _, _ in slots])
     starts = Counter(r for r, (i, s, _, _) in zip(rows, slots) if s < 0 or i == s)
     breaks = [m.start() for m in LINE_BREAK.finditer(body)]
     lines = np.searchsorted(breaks, [i for i, _, _, _ in slots]).tolist()
@@ -161,7 +123,7 @@ def _printed_rows(body: str, slots: list) -> list[int]:
     for r, line in zip(rows, lines):
         first_line.setdefault(r, line)
     spans_lines = {r for r, line in zip(rows, lines) if line != first_line[r]}
-    return [r if r not in spans_lines or starts[r] >= FULL_ROW else -1 - line for r, line in zip(rows, lines)]
+    return [r if r not in spans_lines or starts[r] >= full_row else -1 - line for r, line in zip(rows, lines)]
 
 
 def _cell_slots(body: str, slots: list, rows: list[int]) -> tuple[list[bool], list[bool]]:
@@ -175,7 +137,7 @@ def _cell_slots(body: str, slots: list, rows: list[int]) -> tuple[list[bool], li
         if s < 0 or i == s:
             starts[k] = delimited
             neighbours[k] = (delimited and prev_end is not None and prev_row == rows[k]
-                             and not body[prev_end:i].strip(" \t|\n"))
+                             and not body[prev_end:i].strip(SEPARATORS))
         if s < 0 or i == e - 1:
             prev_end, prev_row = (max(i, e), rows[k]) if delimited else (None, None)
     return starts, neighbours
@@ -188,39 +150,40 @@ def _row_openers(starts: list[bool], neighbours: list[bool], rows: list[int]) ->
 
 
 def _row_members(starts: list[bool], neighbours: list[bool], openers: list[bool], slots: list,
-                 rows: list[int]) -> list[bool]:
+                 rows: list[int], trailing_blank_columns: bool = True) -> list[bool]:
     """Delimited cells that a row of figures cannot leave out: its numbers, and its blanks that have
-    a number after them in the row (a blank after the last figure may be a column the template lacks)."""
+    a number after them in the row (a blank after the last figure may be a column the template lacks,
+    unless ``trailing_blank_columns`` is off)."""
     last_number = {}
     for (i, s, _, _), row in zip(slots, rows):
         if s >= 0:
             last_number[row] = i
-    return [c and (nb or op) and (s >= 0 or i < last_number.get(row, -1))
+    return [c and (nb or op) and (s >= 0 or not trailing_blank_columns or i < last_number.get(row, -1))
             for (i, s, _, _), row, c, nb, op in zip(slots, rows, starts, neighbours, openers)]
 
 
 def _first_columns(order: Sequence[str]) -> np.ndarray:
     """Whether each template field is the first column of its row (``t3.granted.natural``)."""
-    rows = [f.rsplit(".", 1)[0] for f in order]
+    rows = [(FIELDS[f].table, FIELDS[f].row) for f in order]
     return np.array([k == 0 or rows[k] != rows[k - 1] for k in range(len(order))])
 
 
-def align_cells(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
-                order: Sequence[str], skip_penalty: float = SKIP_PENALTY,
-                restart_penalty: float = RESTART_PENALTY, blanks: Sequence[int] = ()) -> list[tuple[int, int, str]]:
+def align_cells(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray, order: Sequence[str],
+                config: DecoderConfig = DecoderConfig(), blanks: Sequence[int] = ()) -> list[tuple[int, int, str]]:
     """The best monotone assignment of the body's numbers to the template ``order``: (start, end, field) cells.
 
     ``logp[k]`` is the model's log-probability row for the character at ``positions[k]``. A blank
-    cell may take a template field (no value): a field left out without one costs ``skip_penalty``.
-    ``blanks``: positions of blank cells the body no longer shows (:func:`line_end_blanks`).
+    cell may take a template field (no value): a field left out without one costs ``config.skip_penalty``.
+    ``blanks``: positions of blank cells the body no longer shows (``BodyView.folded_blanks``).
     """
-    cells = _align(body, tags, positions, logp, order, skip_penalty, restart_penalty, blanks=blanks)[1]
+    cells = _align(body, tags, positions, logp, order, config, blanks=blanks)[1]
     return [c for c in cells if c[0] < c[1]]
 
 
-def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
-           blanks: Sequence[int] = ()) -> tuple[float, list]:
+def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray, order: Sequence[str],
+           config: DecoderConfig, blanks: Sequence[int] = ()) -> tuple[float, list]:
     """:func:`align_cells` with the score of the assignment (log-probability gain over no cells at all)."""
+    skip_penalty, restart_penalty, row_skip = config.skip_penalty, config.restart_penalty, config.row_skip_penalty
     row_of = {int(p): k for k, p in enumerate(positions)}
     tokens = [(s, e) for s, e in numbers(body, tags) if all(i in row_of for i in range(s, e))]
     if not tokens or not order:
@@ -229,13 +192,13 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
     begin_ids = np.array([LABEL_IDS[f"B-{f}"] for f in order])
     inside_ids = np.array([LABEL_IDS[f"I-{f}"] for f in order])
     slots = _slots(body, tokens, blanks)
-    rows = _printed_rows(body, slots)
+    rows = _printed_rows(body, slots, config.full_row)
     figure_rows = {row for row, (_, s, _, _) in zip(rows, slots) if s >= 0}
     mid_table = (np.arange(n + 1) > 0) & (np.arange(n + 1) < n)
     cell_start, row_neighbour = _cell_slots(body, slots, rows)
     row_opener = _row_openers(cell_start, row_neighbour, rows)
-    row_member = _row_members(cell_start, row_neighbour, row_opener, slots, rows)
-    not_first = np.where(_first_columns(order), 0.0, ROW_SKIP_PENALTY)
+    row_member = _row_members(cell_start, row_neighbour, row_opener, slots, rows, config.trailing_blank_columns)
+    not_first = np.where(_first_columns(order), 0.0, config.opener_penalty)
     index = {(i, s): k for k, (i, s, _, _) in enumerate(slots)}
     N = len(slots)
     neg = -1e18
@@ -257,14 +220,14 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
         # untagged, free relative to O: a blank, or a whole number (a run's digits are all cells or none);
         # a delimited cell of a row of figures left without a field costs
         if s < 0 or i == s:
-            cost = ROW_SKIP_PENALTY if row_member[k] else BLANK_PENALTY
+            cost = row_skip if row_member[k] else config.blank_penalty
             pass_over = row - mid_table * cost if cell_start[k] and rows[k] in figure_rows else row
             after = k + 1 if s < 0 else index[(e - 1, s)] + 1
             relax(after, k, pass_over, np.arange(n + 1), np.full(n + 1, -1))
         if not can_start:
             continue
         # best state to come from for each target field j': max over j <= j' of dp[k][j] - penalty * (j' - j)
-        ramp = (ROW_SKIP_PENALTY if row_neighbour[k] else skip_penalty) * arange
+        ramp = (row_skip if row_neighbour[k] else skip_penalty) * arange
         lifted = row[:n] + ramp
         running = np.maximum.accumulate(lifted)
         best_j = np.maximum.accumulate(np.where(lifted == running, arange, 0))
@@ -284,7 +247,7 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
         r = row_of[i]
         score = start + logp[r, begin_ids] - logp[r, OUTSIDE]
         cuts = set(_cuts(body, s, e))
-        for b in range(i + 1, min(e, i + MAX_CELL) + 1):
+        for b in range(i + 1, min(e, i + config.max_cell) + 1):
             if b > i + 1:
                 r = row_of[b - 1]
                 # in a cell whose bounds are fixed, only the field matters: begin or inside alike
@@ -306,30 +269,36 @@ def _align(body, tags, positions, logp, order, skip_penalty, restart_penalty,
     return float(final[int(final.argmax())]), cells[::-1]
 
 
-def decode_tables(body: str, tags: np.ndarray, probs: np.ndarray, positions: np.ndarray, logp: np.ndarray,
-                  formats: Sequence[str] = ("2021", "2019"),
-                  skip_penalty: float | None = None,
-                  blanks: Sequence[int] = ()) -> tuple[np.ndarray, np.ndarray, str | None]:
-    """Tags and probabilities with the table cells re-decoded in the template of ``formats`` that fits
-    best (others unchanged), and that format (None when nothing was decoded). ``blanks``: blank cells
-    the body no longer shows (:func:`line_end_blanks`)."""
-    if not formats or not len(positions):
-        return tags, probs, None
-    penalty = SKIP_PENALTY if skip_penalty is None else skip_penalty
-    fits = [(*_align(body, tags, positions, logp, template(f), penalty, RESTART_PENALTY, blanks=blanks), f)
-            for f in formats]
+@dataclass
+class Decoded:
+    """The decoder's answer: the template that fits (``format``), its cells (a blank cell that took a
+    field has ``start == end``), and the numbers whose model tags the cells replace."""
+    format: str
+    cells: list[tuple[int, int, str]]
+    replaced: list[tuple[int, int]]
+
+
+def decode_tables(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
+                  config: DecoderConfig = DecoderConfig(), blanks: Sequence[int] = ()) -> Decoded | None:
+    """The table cells in the template of ``config.formats`` that fits best (None when nothing can be
+    decoded). ``blanks``: blank cells the body no longer shows (``BodyView.folded_blanks``)."""
+    if not config.formats or not len(positions):
+        return None
+    fits = [(*_align(body, tags, positions, logp, template(f), config, blanks=blanks), f) for f in config.formats]
     _, cells, fmt = max(fits, key=lambda fit: fit[0])
-    cells = realign_rows(body, cells, template(fmt), fmt)
-    tags, probs = tags.copy(), probs.copy()
+    decoded = set(int(p) for p in positions)
+    replaced = [(s, e) for s, e in numbers(body, tags, with_marks=True) if all(i in decoded for i in range(s, e))]
+    return Decoded(fmt, cells, replaced)
+
+
+def cell_spans(cells: Sequence[tuple[int, int, str]], positions: np.ndarray, logp: np.ndarray,
+               by: str = "decoder") -> list[TagSpan]:
+    """Spans of the non-blank cells, scored like a tag sequence: the lowest probability of their
+    characters' labels (``B-`` for the first, ``I-`` for the rest)."""
     row_of = {int(p): k for k, p in enumerate(positions)}
-    for s, e in numbers(body, tags, with_marks=True):
-        if all(i in row_of for i in range(s, e)):
-            for i in range(s, e):
-                tags[i] = OUTSIDE
-                probs[i] = float(np.exp(logp[row_of[i], OUTSIDE]))
-    for s, e, f in cells:
-        for i in range(s, e):
-            label = LABEL_IDS[("B-" if i == s else "I-") + f]
-            tags[i] = label
-            probs[i] = float(np.exp(logp[row_of[i], label]))
-    return tags, probs, fmt
+    out = []
+    for s, e, f, *rest in cells:
+        if s < e:
+            score = min(float(np.exp(logp[row_of[i], LABEL_IDS[("B-" if i == s else "I-") + f]])) for i in range(s, e))
+            out.append(TagSpan(s, e, f, score, rest[0] if rest else by, rest[1] if len(rest) > 1 else None))
+    return out

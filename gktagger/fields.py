@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from .lexicon import MEASURE_WORDS, NOT_A_COUNT
 from .schema import FIELDS
 from .tags import TagSpan
 from .values import parse_value
-
-MEASURE_WORDS = set("件条个项次份人家起宗批")
 
 
 def is_prose(raw: str, end: int) -> bool:
@@ -27,10 +26,6 @@ def is_prose(raw: str, end: int) -> bool:
     while i < len(raw) and raw[i].isspace():
         i += 1
     return i < len(raw) and raw[i] in MEASURE_WORDS
-
-
-# a number followed by these is a date, a share or a document number, never a count of the catalogue
-NOT_A_COUNT = set("年月日%％号")
 
 
 def field_entry(raw: str, span: TagSpan) -> dict | None:
@@ -43,7 +38,9 @@ def field_entry(raw: str, span: TagSpan) -> dict | None:
     if value is None:
         return None
     entry = {"value": value.value, "text": text, "start": span.start, "end": span.end,
-             "score": round(float(span.score), 4)}
+             "score": round(float(span.score), 4), "by": getattr(span, "by", "model")}
+    if getattr(span, "rule", None):
+        entry["rule"] = span.rule
     if value.na:
         entry["na"] = True
     if value.approx:

@@ -69,10 +69,10 @@ def table_identities(fmt: str | None) -> list[Identity]:
 
 def _term(field_id: str, identity: Identity) -> str:
     """Name a cell by the part that varies within the identity: the row (一, 三(七)…) or the column."""
-    parts = field_id.split(".")
-    same_row = len({f.split(".")[1] for f in identity.fields}) == 1
-    if parts[0] == "t3" and same_row:
-        return T3_COLUMNS[parts[2]]
+    field = FIELDS[field_id]
+    same_row = len({FIELDS[f].row for f in identity.fields}) == 1
+    if field.table == "t3" and same_row:
+        return T3_COLUMNS[field.col]
     return FIELDS[field_id].short or field_id
 
 

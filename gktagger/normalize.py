@@ -37,8 +37,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .lexicon import CJK
+
 LOST = "\ufffd"
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CJK = CJK
 _LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _SPACES = " \t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000\x1f"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"

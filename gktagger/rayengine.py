@@ -42,7 +42,7 @@ DOCUMENT_COLUMNS = [f.name for f in dataclass_fields(Document)]
 
 def require_ray():
     """Import Ray, or raise ``UsageError`` naming the extra to install."""
-    from .batch import UsageError
+    from .errors import UsageError
 
     try:
         import ray
@@ -110,14 +110,18 @@ def user_documents(batch, text_column: str = "text", id_column: str = "id"):
 class ExtractActor:
     """One Ray actor: loads the model once, then extracts batches of document rows."""
 
-    def __init__(self, model: str | None, threads: int = 1, backend: str | None = None, quantize: bool = False):
+    def __init__(self, model: str | None, threads: int = 1, backend: str | None = None, quantize: bool = False,
+                 settings: tuple[str, ...] = ()):
         import torch
 
         from .extract import Extractor
-        from .tagger import Tagger
 
         torch.set_num_threads(threads)
-        self.extractor = Extractor(tagger=Tagger.from_pretrained(model, backend=backend, quantize=quantize))
+        # what Tagger.from_pretrained reads; the Extractor loads the model folder's pipeline.json itself
+        if backend:
+            os.environ["GKTAGGER_BACKEND"] = backend
+        os.environ["GKTAGGER_INT8"] = "1" if quantize else ""
+        self.extractor = Extractor(model=model, overrides=settings)
 
     def __call__(self, batch):
         import pyarrow as pa
@@ -131,21 +135,22 @@ class ExtractActor:
 
 
 def extract_documents(documents, model: str | None = None, num_actors: int = 2, batch_size: int = 8,
-                      threads: int = 1, backend: str | None = None, quantize: bool = False):
+                      threads: int = 1, backend: str | None = None, quantize: bool = False,
+                      settings: tuple[str, ...] = ()):
     """Document rows (``document_row``) → record rows, on a pool of 1..``num_actors`` actors of
     ``threads`` CPUs each."""
     import ray.data
 
     return documents.map_batches(
         ExtractActor, fn_constructor_kwargs={"model": model, "threads": threads, "backend": backend,
-                                             "quantize": quantize},
+                                             "quantize": quantize, "settings": tuple(settings)},
         batch_size=batch_size, batch_format="pyarrow", num_cpus=threads,
         compute=ray.data.ActorPoolStrategy(min_size=1, max_size=num_actors))
 
 
 def extract_dataset(ds, model: str | None = None, num_actors: int = 2, batch_size: int = 8,
                     text_column: str = "text", id_column: str = "id", threads: int = 1,
-                    backend: str | None = None, quantize: bool = False):
+                    backend: str | None = None, quantize: bool = False, settings: tuple[str, ...] = ()):
     """A Dataset of documents → a Dataset of records (``id, status, characters, record`` JSON text).
 
     ``ds`` has a ``text`` column (``text_column``; ``read_parquet``/``read_json``) or a ``bytes``
@@ -155,7 +160,7 @@ def extract_dataset(ds, model: str | None = None, num_actors: int = 2, batch_siz
     documents = ds.map_batches(user_documents, batch_format="pyarrow",
                                fn_kwargs={"text_column": text_column, "id_column": id_column})
     return extract_documents(documents, model=model, num_actors=num_actors, batch_size=batch_size,
-                             threads=threads, backend=backend, quantize=quantize)
+                             threads=threads, backend=backend, quantize=quantize, settings=settings)
 
 
 def input_files(inputs: Iterable[str]) -> list[str]:
@@ -170,7 +175,7 @@ def input_files(inputs: Iterable[str]) -> list[str]:
 
 def check_address(address: str | None) -> None:
     """A HOST:PORT that nothing answers on is a usage error at once (Ray would retry for a minute)."""
-    from .batch import UsageError
+    from .errors import UsageError
 
     if address in (None, "auto", "local") or address.startswith(("ray://", "anyscale://")):
         return
@@ -184,7 +189,7 @@ def check_address(address: str | None) -> None:
 
 
 def connect(ray, address: str | None, quiet: bool) -> None:
-    from .batch import UsageError
+    from .errors import UsageError
 
     check_address(address)
     if ray.is_initialized():
@@ -200,13 +205,16 @@ def connect(ray, address: str | None, quiet: bool) -> None:
 def run_extract_ray(inputs: list[str], out: str, model: str | None = None, address: str | None = None,
                     num_actors: int | None = None, batch_size: int = 8, resume: bool = False,
                     quiet: bool = False, text_column: str = "text", id_column: str = "id",
-                    backend: str | None = None, quantize: bool = False):
+                    backend: str | None = None, quantize: bool = False, settings: tuple[str, ...] = ()):
     """``gktagger extract --engine ray``: same outputs, summary and resume as ``batch.run_extract``."""
     from .batch import Summary, check_arguments
     from .outputs import TABLE_SUFFIXES, JsonlSink, complete_ids, read_records, stream_path, write_table
 
+    from .config import DEFAULT_MODEL_DIR, PipelineConfig
+
     ray = require_ray()
     out_path = check_arguments(inputs, out)
+    PipelineConfig.load(model or DEFAULT_MODEL_DIR).override(settings)  # a typo is exit 2, before any work
     files = input_files(inputs)
     connect(ray, address, quiet)
     context = ray.data.DataContext.get_current()
@@ -235,7 +243,7 @@ def run_extract_ray(inputs: list[str], out: str, model: str | None = None, addre
                                                  "id_column": id_column, "skip": done})
             records = extract_documents(documents, model=str(Path(model).resolve()) if model else None,
                                         num_actors=num_actors, batch_size=batch_size, backend=backend,
-                                        quantize=quantize)
+                                        quantize=quantize, settings=tuple(settings))
             for batch in records.iter_batches(batch_format="pyarrow", batch_size=None):
                 rows = batch.to_pylist()
                 parsed = [json.loads(r["record"]) for r in rows]

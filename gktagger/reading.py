@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .document import Document
+from .errors import ReadError
 from .htmltext import html_to_text
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -38,10 +39,6 @@ MIN_COMMON_SHARE = 0.6
 CLEAR_MARGIN = 0.15
 MAX_REPLACED_SHARE = 0.01
 SHORT_TIE_BYTES = 64
-
-
-class ReadError(ValueError):
-    """A document whose content cannot be read as text; the message is one line for the user."""
 
 
 @lru_cache(maxsize=1)
@@ -153,7 +150,7 @@ def decode(data: bytes) -> tuple[str, str]:
     >>> decode(b"")
     Traceback (most recent call last):
     ...
-    gktagger.reading.ReadError: empty document
+    gktagger.errors.ReadError: empty document
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):

@@ -16,20 +16,19 @@ keeps its rows where the decoder put them unless a move mends more than it break
 >>> body = "0\\t0\\t0\\t0\\n行政诉讼\\t5\\t0\\t0\\t2\\t7"  # the second row read one place early: 5 as 复议总计
 >>> cells = [(0, 1, order[0]), (2, 3, order[1]), (4, 5, order[2]), (6, 7, order[3]),
 ...          (13, 14, order[4]), (15, 16, order[5]), (17, 18, order[6]), (19, 20, order[7]), (21, 22, order[8])]
->>> [f for s, e, f in realign_rows(body, cells, order, "2019") if s >= 13]
-['t4.suit_direct.upheld', 't4.suit_direct.corrected', 't4.suit_direct.other', 't4.suit_direct.pending', 't4.suit_direct.total']
+>>> moved, shifts = realign_rows(body, cells, order, "2019")
+>>> [f for s, e, f in moved if s >= 13], set(shifts[4:])
+(['t4.suit_direct.upheld', 't4.suit_direct.corrected', 't4.suit_direct.other', 't4.suit_direct.pending', 't4.suit_direct.total'], {1})
 """
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from typing import Sequence
 
 from .identities import Identity, holds, table_identities
+from .rows import group_rows
 from .values import parse_value
 
-MAX_SHIFT = 7  # template places: one row of table 3
-SEPARATORS = re.compile(r"[\s|]*")
 
 
 def _value(body: str, s: int, e: int):
@@ -46,27 +45,27 @@ def _tally(rules: list[Identity], values: dict) -> tuple[int, int]:
 
 
 def _printed_rows(body: str, placed: list[list]) -> list[list[list]]:
-    """Cells grouped as the page prints them: consecutive cells with nothing but separators between
-    (a tab row, a markdown row, a run of digits, one cell per line under a row label)."""
-    rows: list[list[list]] = []
-    for cell in sorted(placed, key=lambda c: (c[0], c[1])):
-        if rows and SEPARATORS.fullmatch(body, rows[-1][-1][1], cell[0]):
-            rows[-1].append(cell)
-        else:
-            rows.append([cell])
-    return rows
+    """Placed cells grouped as the page prints them (``rows.group_rows``: a tab row, a markdown row,
+    a run of digits, one cell per line under a row label). A number no cell took ends a row."""
+    cells = sorted(placed, key=lambda c: (c[0], c[1]))
+    rows: dict[int, list[list]] = {}
+    for cell, row in zip(cells, group_rows(body, [(s, e) for s, e, _ in cells])):
+        rows.setdefault(row, []).append(cell)
+    return list(rows.values())
 
 
 def realign_rows(body: str, cells: Sequence[tuple[int, int, str]], order: Sequence[str],
-                 fmt: str) -> list[tuple[int, int, str]]:
+                 fmt: str, max_shift: int = 7) -> tuple[list[tuple[int, int, str]], list[int]]:
     """``cells`` (start, end, field; start == end for a blank cell that took a field) with whole printed
-    rows shifted in ``order`` where that mends the identities of ``fmt``."""
+    rows shifted in ``order`` where that mends the identities of ``fmt``, and each cell's shift
+    (template places; 0 for a cell that stayed)."""
     index = {f: k for k, f in enumerate(order)}
     rules_of = defaultdict(list)
     for rule in table_identities(fmt):
         for f in rule.fields:
             rules_of[f].append(rule)
     placed = [[s, e, index[f]] for s, e, f in cells]
+    original = [k for _, _, k in placed]
     value_at = {(s, e): _value(body, s, e) for s, e, _ in placed}
     for line in _printed_rows(body, placed):
         own = [k for _, _, k in line]
@@ -85,10 +84,10 @@ def realign_rows(body: str, cells: Sequence[tuple[int, int, str]], order: Sequen
             return _tally(rules, values)
 
         best, best_tally = 0, tally(0)
-        for shift in sorted(range(-MAX_SHIFT, MAX_SHIFT + 1), key=abs)[1:]:
+        for shift in sorted(range(-max_shift, max_shift + 1), key=abs)[1:]:
             t = tally(shift)
             if t and t[0] < best_tally[0] and t[1] > best_tally[1]:
                 best, best_tally = shift, t
         for cell in line:
             cell[2] += best
-    return [(s, e, order[k]) for s, e, k in placed]
+    return [(s, e, order[k]) for s, e, k in placed], [k - k0 for (_, _, k), k0 in zip(placed, original)]

@@ -1,12 +1,72 @@
-"""Assembling the output record (shared/spec/output.md) from a document and its tags."""
+"""The output record (shared/spec/output.md): its types, the one place it is built, and the
+year, format and sections it reports."""
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Protocol, TypedDict
 
 from .document import Document
+from .lexicon import HANZI, ORDINALS
 from .schema import FIELDS, SECTIONS
 from .tags import TagSpan
+
+
+class FieldEntry(TypedDict, total=False):
+    """One field: ``value`` (None for NA), the span it was read from, and where it came from."""
+    value: float | int | None
+    text: str
+    start: int
+    end: int
+    score: float
+    by: str  # model | decoder | realign | split | cue | search
+    rule: str
+    na: bool
+    approx: bool
+    unit: str
+    prose: bool
+    split: str  # "inferred": a run-together cell split by the identities
+
+
+class Mention(FieldEntry, total=False):
+    field: str
+
+
+class SectionEntry(TypedDict, total=False):
+    id: str
+    title: str
+    start: int
+    end: int
+    score: float
+    by: str
+
+
+class Check(TypedDict):
+    rule: str
+    scope: str
+    status: str  # pass | fail | unknown
+    message: str
+    fields: list[str]
+
+
+class Record(TypedDict):
+    id: str
+    source: str
+    status: str  # ok | invalid | error
+    error: str | None
+    format: str
+    year: int | None
+    sections: list[SectionEntry]
+    fields: dict[str, FieldEntry]
+    checks: list[Check]
+    mentions: list[Mention]
+
+
+class _Heading(Protocol):
+    start: int
+    end: int
+    label: str
+    score: float
 
 _TITLE_YEAR = re.compile(r"((?:19|20)\d\d)\s*年度?[^，。,\n]{0,40}?信息公开[^，。,\n]{0,8}?(?:年度|年)?报告")
 _PERIOD_YEAR = re.compile(r"统计期限[^0-9]{0,6}((?:19|20)\d\d)\s*年")
@@ -22,15 +82,12 @@ def detect_year(text: str) -> int | None:
     return None
 
 
-MIN_FORMAT_EVIDENCE = 3  # cells only one template has; fewer may be a stray tag
-
-
-def detect_format(fields: dict, year: int | None) -> str:
-    """``2021``/``2019`` by the cells only one template has (where there are enough of them),
-    else by year; ``legacy`` up to 2018."""
+def detect_format(fields: dict, year: int | None, min_evidence: int = 3) -> str:
+    """``2021``/``2019`` by the cells only one template has (where there are at least ``min_evidence``;
+    fewer may be a stray tag), else by year; ``legacy`` up to 2018."""
     only_2021 = sum(FIELDS[f].formats == ("2021",) for f in fields)
     only_2019 = sum(FIELDS[f].formats == ("2019",) for f in fields)
-    if max(only_2021, only_2019) >= MIN_FORMAT_EVIDENCE or (year is None and only_2021 != only_2019):
+    if max(only_2021, only_2019) >= min_evidence or (year is None and only_2021 != only_2019):
         return "2021" if only_2021 > only_2019 else "2019"
     if year is None:
         return "unknown"
@@ -56,10 +113,10 @@ def body_end(raw: str, last_heading: int, end: int) -> int:
 
 
 # what a heading's ordinal looks like just before where a tagger may have started it: 二、|三、政府信息|二
-_ORDINAL_BEFORE = re.compile(r"[一二三四五六七八九十]{1,3}[ \t]*[、.．][ \t]*[\u4e00-\u9fff]{0,8}$|[一二三四五六七八九十]{1,3}$")
+_ORDINAL_BEFORE = re.compile(rf"[{ORDINALS}]{{1,3}}[ \t]*[、.．][ \t]*[{HANZI}]{{0,8}}$|[{ORDINALS}]{{1,3}}$")
 
 
-_ORDINAL_INSIDE = re.compile(r"[。；;！？\n]\s*([一二三四五六七八九十]{1,2}[、.．])")
+_ORDINAL_INSIDE = re.compile(rf"[。；;！？\n]\s*([{ORDINALS}]{{1,2}}[、.．])")
 
 
 def heading_start(raw: str, start: int, end: int) -> int:
@@ -81,10 +138,10 @@ def heading_start(raw: str, start: int, end: int) -> int:
 def _heading_pattern(section_id: str) -> re.Pattern:
     sec = SECTIONS[section_id]
     words = "|".join(re.escape(w) for w in sorted((sec.heading, *sec.aliases), key=len, reverse=True))
-    return re.compile(rf"(?<![（(一二三四五六七八九十])[一二三四五六七八九十]{{1,2}}[ \t]*[、.．][ \t]*(?:{words})")
+    return re.compile(rf"(?<![（({ORDINALS}])[{ORDINALS}]{{1,2}}[ \t]*[、.．][ \t]*(?:{words})")
 
 
-_MID_SENTENCE = re.compile(r"[\u4e00-\u9fff,，、:：]")
+_MID_SENTENCE = re.compile(rf"[{HANZI},，、:：]")
 
 
 def settle_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
@@ -104,27 +161,25 @@ def settle_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
         start = heading_start(text, h.start, h.end)
         named = [sid for sid in SECTIONS if _heading_pattern(sid).match(text, start)]
         if len(named) == 1:
-            out.append(TagSpan(start, max(h.end, start + 1), named[0], h.score))
+            out.append(TagSpan(start, max(h.end, start + 1), named[0], h.score, h.by, h.rule))
         elif named or start == 0 or not _MID_SENTENCE.match(text, start - 1):
-            out.append(TagSpan(start, max(h.end, start + 1), h.label, h.score))
+            out.append(TagSpan(start, max(h.end, start + 1), h.label, h.score, h.by, h.rule))
     return out
 
 
-MIN_HEADING = 2  # characters: a heading is at least an ordinal and a word; a lone tagged character is noise
-
-
-def strongest_headings(spans: list[TagSpan]) -> dict[str, TagSpan]:
+def strongest_headings(spans: list[_Heading], min_heading: int = 2) -> dict[str, _Heading]:
     """Per section ID, the heading with the most confident characters (length × lowest probability;
-    then the first); fragments shorter than ``MIN_HEADING`` are not headings."""
+    then the first); fragments shorter than ``min_heading`` characters are not headings (a heading
+    is at least an ordinal and a word; a lone tagged character is noise)."""
     best: dict[str, TagSpan] = {}
     weight = lambda h: (h.end - h.start) * h.score
     for h in sorted(spans, key=lambda h: h.start):
-        if h.label in SECTIONS and h.end - h.start >= MIN_HEADING and (h.label not in best or weight(h) > weight(best[h.label])):
+        if h.label in SECTIONS and h.end - h.start >= min_heading and (h.label not in best or weight(h) > weight(best[h.label])):
             best[h.label] = h
     return best
 
 
-def missing_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
+def missing_headings(text: str, spans: list[TagSpan], min_heading: int = 2) -> list[TagSpan]:
     """Headings of sections the tagger did not find, where the catalogue's wording follows an ordinal
     between the neighbouring sections it did find (sections come in catalogue order).
 
@@ -133,7 +188,7 @@ def missing_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
     >>> [(text[h.start:h.end], h.label) for h in missing_headings(text, found)]
     [('二、主动公开政府信息情况', 'proactive')]
     """
-    found = strongest_headings(spans)
+    found = strongest_headings(spans, min_heading)
     ids, out = list(SECTIONS), []
     for k, sid in enumerate(ids):
         if sid in found:
@@ -142,34 +197,41 @@ def missing_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
         hi = min((found[i].start for i in ids[k + 1:] if i in found), default=len(text))
         m = _heading_pattern(sid).search(text, lo, max(lo, hi))
         if m:
-            found[sid] = TagSpan(m.start(), m.end(), sid, 0.5)
+            found[sid] = TagSpan(m.start(), m.end(), sid, 0.5, "search", "catalogue wording after an ordinal")
             out.append(found[sid])
     return out
 
 
-def build_sections(raw: str, headings: list[TagSpan], body_end_at: int) -> list[dict]:
+def build_sections(raw: str, headings: list[_Heading], body_end_at: int, min_heading: int = 2) -> list[SectionEntry]:
     """Sections from heading spans (raw offsets): each runs to the next heading; the last one to the
     end of the body (footers after it are not part of it). A report has each section once: where a
     section ID is tagged more than once, the strongest heading is kept (:func:`strongest_headings`)."""
-    headings = [TagSpan(heading_start(raw, h.start, h.end), h.end, h.label, h.score) for h in headings if h.label in SECTIONS]
-    heads = sorted(strongest_headings(headings).values(), key=lambda h: h.start)
+    heads = sorted(strongest_headings(headings, min_heading).values(), key=lambda h: h.start)
     if heads:
         body_end_at = max(body_end(raw, heads[-1].end, body_end_at), heads[-1].end)
     out = []
     for i, h in enumerate(heads):
         end = heads[i + 1].start if i + 1 < len(heads) else body_end_at
         out.append({"id": h.label, "title": raw[h.start:h.end], "start": h.start, "end": end,
-                    "score": round(float(h.score), 4)})
+                    "score": round(float(h.score), 4), "by": h.by})
     return out
 
 
-def error_record(doc: Document, reason: str | None = None) -> dict:
+def status_of(checks: list[Check]) -> str:
+    """``invalid`` when a check fails, else ``ok`` (the contract's status of an extracted document)."""
+    return "invalid" if any(c["status"] == "fail" for c in checks) else "ok"
+
+
+def build_record(doc: Document, *, format: str, year: int | None, sections: list[SectionEntry],
+                 fields: dict[str, FieldEntry], mentions: list[Mention], checks: list[Check]) -> Record:
+    """The record of an extracted document: the one place a record is put together."""
+    return {"id": doc.id, "source": doc.source or doc.id, "status": status_of(checks), "error": None,
+            "format": format, "year": year, "sections": sections, "fields": fields, "checks": checks,
+            "mentions": mentions}
+
+
+def error_record(doc: Document, reason: str | None = None) -> Record:
+    """The record of a document that could not be processed: ``reason`` in one line."""
     return {"id": doc.id, "source": doc.source or doc.id, "status": "error", "error": reason or doc.error,
             "format": "unknown", "year": None, "sections": [], "fields": {}, "checks": [], "mentions": []}
 
-
-def make_record(doc: Document, sections: list[dict], fields: dict, fmt: str, year: int | None,
-                mentions: list[dict]) -> dict:
-    """A record without checks yet (``status`` is set by the validator)."""
-    return {"id": doc.id, "source": doc.source or doc.id, "status": "ok", "error": None, "format": fmt,
-            "year": year, "sections": sections, "fields": fields, "checks": [], "mentions": mentions}

@@ -26,12 +26,31 @@ class Section:
 
 @dataclass(frozen=True)
 class Field:
+    """One field ID; a table cell knows its ``table`` (t2, t3, t4), ``row`` and ``col`` (the ID's parts:
+    item/measure in table 2, row/applicant column in table 3, block/result in table 4).
+
+    >>> f = FIELDS["t3.denied_secret.natural"]
+    >>> f.table, f.row, f.col
+    ('t3', 'denied_secret', 'natural')
+    """
     id: str
     group: str
     label: str
     formats: tuple[str, ...] = FORMATS
     kind: str = "count"  # count | decimal | change
     short: str = ""  # compact label used in validator messages
+
+    @property
+    def table(self) -> str | None:
+        return self.id.split(".")[0] if self.group.startswith("table") else None
+
+    @property
+    def row(self) -> str:
+        return self.id.split(".")[1] if self.table else self.id
+
+    @property
+    def col(self) -> str | None:
+        return self.id.split(".")[2] if self.table else None
 
 
 SECTIONS: dict[str, Section] = {s.id: s for s in [

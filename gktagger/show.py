@@ -16,14 +16,17 @@ and value on hover), an index of sections, the failing checks with their arithme
 """
 from __future__ import annotations
 
+import copy
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .body import BodyView
 from .html.page import esc, fmt_value, legend, page, page_name
 from .html.tables import Cells, field_marks, other_fields, table2, table3, table4
+from .rows import printed_rows
 from .schema import FIELDS, GROUPS, SECTIONS
 
 SHOW_CSS = """
@@ -58,6 +61,8 @@ table.rebuilt td.none { background:repeating-linear-gradient(45deg,#fff,#fff 3px
 table.rebuilt th.rowhead { text-align:left; font-weight:normal; }
 table.rebuilt th.article { text-align:left; background:#e9e9ef; }
 table.t3 th.leaf { max-width:18em; }
+details#rows { margin:1em 0; } table.rows td, table.rows th { border:1px solid #ddd; padding:1px 4px; font-size:.85em; text-align:center; }
+table.rows th.label { text-align:right; font-weight:normal; color:#555; } table.rows td.free { background:#fff3e0; } table.rows td.blank { color:#aaa; }
 @media (max-width: 1100px) { .layout { grid-template-columns: 1fr; } nav#index, aside#tables { position:static; height:auto; } }
 """
 
@@ -109,7 +114,7 @@ def collect_marks(record: dict, raw: str) -> tuple[list[Mark], list[str]]:
             problems.append(f"{fid}: not a field ID of the catalogue")
             continue
         extra, notes = field_marks(entry, failing.get(fid))
-        title = f"{fid} = {fmt_value(entry)} · {FIELDS[fid].label}" + "".join(f" · {n}" for n in notes)
+        title = f"{fid} = {fmt_value(entry)} · {FIELDS[fid].label}" + "".join(f" · {n}" for n in notes) + _made_by(entry)
         add(entry.get("start"), entry.get("end"), entry.get("text"), f"span-{fid}", FIELDS[fid].group,
             title, fid, extra)
     for m in record.get("mentions") or []:
@@ -125,6 +130,47 @@ def collect_marks(record: dict, raw: str) -> tuple[list[Mark], list[str]]:
         add(m.get("start"), m.get("end"), m.get("text"), f"span-{fid}@{m.get('start')}", FIELDS[fid].group,
             f"{fid} = {fmt_value(m)} · {note}", fid, extra)
     return marks, problems
+
+
+def _made_by(entry: dict) -> str:
+    """`` · by decoder (rule)``: the pipeline stage that produced a field (records before 0.2 have none)."""
+    by = entry.get("by")
+    if not by:
+        return ""
+    rule = entry.get("rule")
+    return f" · by {by}" + (f" ({rule})" if rule else "")
+
+
+def _rows_html(record: dict, raw: str | None) -> str:
+    """The printed rows the reader saw in the report body (``rows.printed_rows``), each cell with the
+    field that took it: what the decoder had to work with."""
+    if raw is None:
+        return ""
+    view = BodyView.of(raw)
+    taken = sorted((f["start"], fid) for fid, f in (record.get("fields") or {}).items() if isinstance(f.get("start"), int))
+    items, rows = [], []
+    for row in printed_rows(view.text, view.folded_blanks(), min_cells=1):
+        spans = [(s, e, *view.norm.to_raw(s + view.start, e + view.start)) if s < e else (s, e, None, None)
+                 for s, e in row.cells]
+        inside = [[fid for start, fid in taken if rs is not None and rs <= start < re_] for _, _, rs, re_ in spans]
+        if len(spans) > 1 or len(inside[0]) > 1:  # a row of cells, or a run of digits holding several
+            rows.append((row, spans, inside))
+    for k, (row, spans, inside) in enumerate(rows):
+        cells = []
+        for (s, e, rs, re_), fids in zip(spans, inside):
+            if s == e:
+                cells.append('<td class="blank">_</td>')
+                continue
+            names = " ".join(f.split(".", 1)[-1] for f in fids) or "·"
+            cells.append(f'<td title="{esc(" ".join(fids) or "no field")}" class="{"took" if fids else "free"}">'
+                         f'{esc(raw[rs:re_])}<br><small>{esc(names)}</small></td>')
+        line_start = view.text.rfind("\n", 0, row.start) + 1
+        label = view.text[line_start:row.start].strip(" \t|")[-24:]
+        items.append(f'<tr><th>{k + 1}</th><th class="label">{esc(label)}</th>{"".join(cells)}</tr>')
+    table = f'<table class="rows">{"".join(items)}</table>' if items else '<p class="muted">no row of two or more cells</p>'
+    return (f'<details id="rows"><summary>Printed rows the reader saw ({len(rows)})</summary>'
+            f'<p class="muted">cells with only separators between them, in body order (runs of digits as one '
+            f'cell); blank cells as _; under each figure the fields filed from it</p>{table}</details>')
 
 
 def render_text(raw: str, marks: Iterable[Mark]) -> tuple[str, list[Mark]]:
@@ -212,7 +258,7 @@ def render_show(record: dict, raw: str | None, note: str = "") -> str:
                  if raw is not None else '<section id="text"><h2>Document text</h2><p class="muted">not available</p></section>')
     aside = (f'<aside id="tables"><h2>Rebuilt tables <span class="muted">({esc(fmt)} format, {esc(layout)})</span></h2>'
              f'{tables_html}</aside>')
-    main = f"<main>{header}{_checks_html(record, checks)}{text_html}</main>"
+    main = f"<main>{header}{_checks_html(record, checks)}{_rows_html(record, raw)}{text_html}</main>"
     body_html = f'<div class="layout">{_index_html(record, anchors)}{main}{aside}</div>'
     return page(f"{record.get('id')} · gktagger show", body_html, SHOW_CSS, "show")
 
@@ -262,6 +308,31 @@ def _corpus_of(source: str) -> str | None:
     return None
 
 
+def for_display(record: dict, doc) -> tuple[dict, str]:
+    """The record and the text to show it on: an HTML page's record indexes the HTML source, and is
+    shown on the text it reduces to (offsets mapped back with ``Document.from_source``)."""
+    if doc.source_offsets is None:
+        return record, doc.text
+    record = copy.deepcopy(record)
+    back = lambda s, e: doc.from_source(s, e) if isinstance(s, int) and isinstance(e, int) else (s, e)
+    for entry in [*(record.get("fields") or {}).values(), *(record.get("mentions") or [])]:
+        if isinstance(entry, dict):
+            entry["start"], entry["end"] = back(entry.get("start"), entry.get("end"))
+            if isinstance(entry["start"], int) and entry["start"] < entry["end"]:
+                entry["text"] = doc.text[entry["start"]:entry["end"]]
+    for section in record.get("sections") or []:
+        start = section.get("start")
+        if isinstance(start, int) and isinstance(section.get("title"), str):
+            title_end = back(start, start + len(section["title"]))[1]
+            section["start"], section["end"] = back(start, section.get("end") if isinstance(section.get("end"), int) else start)
+            section["title"] = doc.text[section["start"]:max(section["start"], title_end)]
+    for check in record.get("checks") or []:
+        field_id, at, offset = str(check.get("scope", "")).partition("@")
+        if at and offset.isdigit():
+            check["scope"] = f"{field_id}@{back(int(offset), int(offset))[0]}"
+    return record, doc.text
+
+
 def iter_texts(records: list[dict], text_column: str = "text") -> Iterator[tuple[dict, str | None, str]]:
     """``(record, text, problem)`` for each record, reading each corpus file once; text None when unreadable."""
     from .reading import ReadError, iter_documents, read_path
@@ -274,7 +345,7 @@ def iter_texts(records: list[dict], text_column: str = "text") -> Iterator[tuple
             by_corpus.setdefault(corpus, []).append(r)
             continue
         try:
-            yield r, read_path(source).text, ""
+            yield (*for_display(r, read_path(source)), "")
         except FileNotFoundError:
             yield r, None, f"source {source} not found: run from the folder where `gktagger extract` ran"
         except (ReadError, OSError) as e:
@@ -285,7 +356,7 @@ def iter_texts(records: list[dict], text_column: str = "text") -> Iterator[tuple
             waiting.setdefault(r.get("source"), []).append(r)
         for doc in iter_documents([corpus], text_column=text_column):
             for r in waiting.pop(doc.source, []):
-                yield (r, doc.text, "") if not doc.error else (r, None, f"source {doc.source} unreadable: {doc.error}")
+                yield (*for_display(r, doc), "") if not doc.error else (r, None, f"source {doc.source} unreadable: {doc.error}")
         for rs in waiting.values():
             for r in rs:
                 yield r, None, f"source {r.get('source')} not found in {corpus}"
@@ -330,7 +401,7 @@ def cmd_show(args) -> int:
         raise UsageError("--id selects a record: use it with --record OUT.jsonl")
     if args.record:
         record = find_record(args.record, args.id)
-        _, raw, problem = next(iter_texts([record], args.text_column))
+        record, raw, problem = next(iter_texts([record], args.text_column))
     else:
         record, raw, problem = _extract_one(args.input, args.model)
     out = Path(args.output or page_name(record["id"]))
@@ -359,7 +430,7 @@ def _extract_one(path: str, model: str | None) -> tuple[dict, str | None, str]:
     except ReadError as e:
         raise UsageError(f"cannot read {path}: {e}") from None
     record = Extractor(model=model).extract([doc])[0]
-    return record, doc.text, ""
+    return (*for_display(record, doc), "")
 
 
 def add_parser(sub) -> None:

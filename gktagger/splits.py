@@ -31,7 +31,6 @@ from .identities import Identity, holds, table_identities
 from .tags import TagSpan
 from .values import parse_value
 
-MAX_CANDIDATES = 5_000
 _RUN_CHARS = set("0123456789 ")
 _RULES = list(dict.fromkeys(table_identities("2021") + table_identities("2019")))
 
@@ -73,8 +72,9 @@ def _log(p: float) -> float:
     return math.log(min(max(p, 1e-6), 1 - 1e-6))
 
 
-def resolve_runs(text: str, spans: list[TagSpan], begin: Sequence[float]) -> tuple[list[TagSpan], set[str]]:
-    """Spans with inferred splits applied, and the labels whose span was re-split."""
+def resolve_runs(text: str, spans: list[TagSpan], begin: Sequence[float],
+                 max_candidates: int = 5_000) -> tuple[list[TagSpan], set[str]]:
+    """Spans with inferred splits applied (``by="split"``), and the labels whose span was re-split."""
     spans = list(spans)
     inferred: set[str] = set()
     values = {}
@@ -92,24 +92,25 @@ def resolve_runs(text: str, spans: list[TagSpan], begin: Sequence[float]) -> tup
             continue
         if _holds(inside, values) and not _broken(linking, values):
             continue
-        best = _best_split(text, cells[0].start, cells[-1].end, labels, inside, linking, values, begin)
+        best = _best_split(text, cells[0].start, cells[-1].end, labels, inside, linking, values, begin, max_candidates)
         if best is None:
             continue
         for i, (s, e) in zip(group, best):
             if (spans[i].start, spans[i].end) != (s, e):
                 inferred.add(spans[i].label)
-                spans[i] = TagSpan(s, e, spans[i].label, spans[i].score)
+                rule = ", ".join(f"{r.rule}[{r.scope}]" for r in inside + linking)
+                spans[i] = TagSpan(s, e, spans[i].label, spans[i].score, "split", rule)
             values[spans[i].label] = int(text[s:e])
     return spans, inferred
 
 
-def _best_split(text, start, end, labels, inside, linking, known, begin):
+def _best_split(text, start, end, labels, inside, linking, known, begin, max_candidates):
     digits = [i for i in range(start, end) if text[i] != " "]
     gaps = list(range(1, len(digits)))  # a boundary before digits[g]
     forced = [g for g in gaps if digits[g] - digits[g - 1] > 1]
     free = [g for g in gaps if g not in forced]
     extra = len(labels) - 1 - len(forced)
-    if extra < 0 or extra > len(free) or math.comb(len(free), extra) > MAX_CANDIDATES:
+    if extra < 0 or extra > len(free) or math.comb(len(free), extra) > max_candidates:
         return None
     best, best_key = None, None
     values = dict(known)

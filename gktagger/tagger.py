@@ -14,17 +14,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
-from transformers import AutoTokenizer, BertForTokenClassification
+from typing import TYPE_CHECKING
 
-from .decode import value_mask
+from .config import DEFAULT_MODEL_DIR, WindowConfig
+from .errors import ModelError
+from .lexicon import NUMBER
 from .tags import LABELS, TagSpan, tags_to_spans
 from .windows import make_windows, owner_windows
 
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"
 BACKENDS = ("onnx", "torch")
 DEFAULT_BACKEND = "onnx"
-_BEGIN_IDS = torch.tensor([i for i, l in enumerate(LABELS) if l.startswith("B-")])
+_BEGIN_IDS = [i for i, l in enumerate(LABELS) if l.startswith("B-")]
+
+if TYPE_CHECKING:  # torch and transformers load when a model does: `gktagger --help`, validate… never pay for them
+    from transformers import BertForTokenClassification
+
+
+def value_mask(text: str) -> np.ndarray:
+    """Which characters belong to a value the decoder may re-tag (the tagger keeps their full distributions)."""
+    mask = np.zeros(len(text), dtype=bool)
+    for m in NUMBER.finditer(text):
+        mask[m.start():m.end()] = True
+    return mask
 
 
 @dataclass
@@ -37,12 +48,18 @@ class Prediction:
     logp: np.ndarray | None = None  # the full log-probability row of each of those characters
 
     def spans(self) -> list[TagSpan]:
-        return tags_to_spans(self.tags.tolist(), self.probs.tolist())
+        return self.spans_of(self.tags)
+
+    def spans_of(self, tags: np.ndarray) -> list[TagSpan]:
+        """Spans of ``tags`` (the model's, or an edited copy) scored by the model's probabilities."""
+        return tags_to_spans(tags.tolist(), self.probs.tolist())
 
 
 def quantized(model: BertForTokenClassification) -> BertForTokenClassification:
     """The model with int8 weights in its linear layers (activations quantised on the fly)."""
     import warnings
+
+    import torch
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch.ao.quantization announces its move to torchao
@@ -50,18 +67,18 @@ def quantized(model: BertForTokenClassification) -> BertForTokenClassification:
 
 
 class Tagger:
-    def __init__(self, model: BertForTokenClassification, tokenizer, batch_size: int = 8, stride: int | None = None,
+    def __init__(self, model: BertForTokenClassification, tokenizer, windows: WindowConfig = WindowConfig(),
                  runner=None):
         self.model = model.eval()
         # what computes the logits: the model itself, or the same model on another runtime (onnxmodel.py)
         self.runner = runner or (lambda input_ids, attention_mask:
                                  self.model(input_ids=input_ids, attention_mask=attention_mask).logits)
         self.tokenizer = tokenizer
-        self.batch_size = batch_size
-        self.window = model.config.max_position_embeddings - 2
-        self.stride = stride or self.window * 3 // 4
-        if [model.config.id2label[i] for i in range(len(LABELS))] != LABELS:
-            raise ValueError("the model's label set differs from gktagger.schema: retrain it with "
+        self.batch_size = windows.batch_size
+        self.window = min(windows.size, model.config.max_position_embeddings - 2)
+        self.stride = min(windows.stride, self.window)
+        if [model.config.id2label.get(i) for i in range(len(LABELS))] != LABELS:
+            raise ModelError("the model's label set differs from gktagger.schema: retrain it with "
                              "`python -m training.train`")
 
     @classmethod
@@ -74,13 +91,15 @@ class Tagger:
         layers (default ``$GKTAGGER_INT8``; opt-in, see bench/RESULTS.md for what it gains)."""
         path = Path(path) if path else DEFAULT_MODEL_DIR
         if not (path / "config.json").exists():
-            raise FileNotFoundError(f"no gktagger model in {path}: pass --model DIR or train one with "
+            raise ModelError(f"no gktagger model in {path}: pass --model DIR or train one with "
                                     "`python -m training.train --config configs/default.yaml`")
         backend = backend or os.environ.get("GKTAGGER_BACKEND") or DEFAULT_BACKEND
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
         if quantize is None:
             quantize = os.environ.get("GKTAGGER_INT8", "") not in ("", "0")
+        from transformers import AutoTokenizer, BertForTokenClassification
+
         model = BertForTokenClassification.from_pretrained(path)
         runner = None
         if backend == "onnx":
@@ -102,9 +121,16 @@ class Tagger:
     def predict(self, text: str) -> Prediction:
         return self.predict_many([text])[0]
 
-    @torch.inference_mode()
     def predict_many(self, texts: list[str]) -> list[Prediction]:
         """Predict several texts, batching their windows together."""
+        import torch
+
+        with torch.inference_mode():
+            return self._predict_many(texts)
+
+    def _predict_many(self, texts: list[str]) -> list[Prediction]:
+        import torch
+
         jobs = []  # (text index, window start, window end)
         windows_of = []
         for t, text in enumerate(texts):

@@ -20,17 +20,24 @@ OUTSIDE = 0
 
 @dataclass
 class TagSpan:
+    """A labelled span in the offsets of the text the tagger saw (the body), and the stage that made it."""
     start: int
     end: int
     label: str
     score: float = 1.0
+    by: str = "model"  # model | decoder | realign | split | cue | search
+    rule: str | None = None  # what decided it, where a stage says more than its name
 
 
-def spans_to_tags(length: int, spans: Iterable[tuple[int, int, str]]) -> list[int]:
-    """Tag ids for ``length`` characters; later spans never overwrite earlier ones."""
+def spans_to_tags(length: int, spans: Iterable[tuple[int, int, str]],
+                  dropped: list[tuple[int, int, str]] | None = None) -> list[int]:
+    """Tag ids for ``length`` characters. A character has one tag: an empty span, or one overlapping
+    an earlier span (in start order), is left out and appended to ``dropped`` when given."""
     tags = [OUTSIDE] * length
     for start, end, label in sorted(spans):
         if start >= end or any(tags[start:end]):
+            if dropped is not None:
+                dropped.append((start, end, label))
             continue
         tags[start] = LABEL_IDS[f"B-{label}"]
         for i in range(start + 1, end):
@@ -70,7 +77,7 @@ def merge_fragments(spans: list[TagSpan], text: str, max_gap: int = 0, heading_g
     ``heading_gap`` characters of the same line (``三、`` … ``收到和处理…``).
 
     >>> merge_fragments([TagSpan(0, 2, "proactive.total", .9), TagSpan(2, 4, "proactive.total", .8)], "2645")
-    [TagSpan(start=0, end=4, label='proactive.total', score=0.8)]
+    [TagSpan(start=0, end=4, label='proactive.total', score=0.8, by='model', rule=None)]
     """
     out: list[TagSpan] = []
     for s in sorted(spans, key=lambda s: s.start):
@@ -80,7 +87,8 @@ def merge_fragments(spans: list[TagSpan], text: str, max_gap: int = 0, heading_g
             (len(gap) <= max_gap and not gap.strip(" "))
             or (prev.label in SECTIONS and len(gap) <= heading_gap and "\n" not in gap))
         if joinable:
-            out[-1] = TagSpan(prev.start, s.end, s.label, min(prev.score, s.score))
+            by, rule = (prev.by, prev.rule) if prev.by != "model" else (s.by, s.rule)
+            out[-1] = TagSpan(prev.start, s.end, s.label, min(prev.score, s.score), by, rule)
         else:
-            out.append(TagSpan(s.start, s.end, s.label, s.score))
+            out.append(TagSpan(s.start, s.end, s.label, s.score, s.by, s.rule))
     return out

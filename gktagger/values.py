@@ -16,10 +16,11 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-NA_TOKENS = {"/", "-", "—", "－", "／", "––", "——", "无", "無", "不适用", "不適用", "--"}
-APPROX_MARKS = ("余", "餘", "多", "近", "约", "約", "超")
+from .lexicon import APPROX_MARKS, NA_MARKS, UNITS
+
+NA_TOKENS = set(NA_MARKS)
 _NUMBER = re.compile(r"([+\-]?)(\d[\d,]*(?:\.\d+)?)")
-_UNIT = re.compile(r"(万元|亿元|元|件|条|个|项|次|万)$")
+_UNIT = re.compile(f"({'|'.join(UNITS)})$")
 
 
 @dataclass(frozen=True)

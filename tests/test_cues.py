@@ -23,7 +23,7 @@ def test_each_figure_takes_the_result_its_clause_names_and_keeps_the_model_block
 def test_a_figure_split_into_digits_becomes_one_whole_number():
     body = "行政诉讼23件"
     spans = [TagSpan(4, 5, "t4.suit.corrected"), TagSpan(5, 6, "t4.suit.upheld")]
-    assert prose_results(body, spans) == [TagSpan(4, 6, "t4.suit.total")]
+    assert prose_results(body, spans) == [TagSpan(4, 6, "t4.suit.total", by="cue", rule="clause names total")]
 
 
 def test_table_cells_and_other_fields_keep_their_labels():

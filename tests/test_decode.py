@@ -4,12 +4,18 @@ import re
 import numpy as np
 import pytest
 
-from gktagger.decode import align_cells, decode_tables, value_mask
+from gktagger.annotations import REPO_ROOT
+from gktagger.body import BodyView
+from gktagger.config import DecoderConfig, PipelineConfig
+from gktagger.decode import align_cells, decode_tables
+from gktagger.document import Document
+from gktagger.pipeline import Extraction, decode, realign
+from gktagger.realign import realign_rows
 from gktagger.record import detect_format, detect_year
 from gktagger.schema import FIELDS, template
+from gktagger.tagger import Prediction, value_mask
 from gktagger.tags import LABEL_IDS, LABELS, OUTSIDE, spans_to_tags, tags_to_spans
 from training.data import corpus_examples, synthetic_examples
-from gktagger.annotations import REPO_ROOT
 
 ROW = [f"t3.granted.{c}" for c in ("natural", "commercial", "research", "social", "legal", "other_org", "total")]
 
@@ -26,14 +32,28 @@ def spans(tags) -> set:
     return {(s.start, s.end, s.label) for s in tags_to_spans(list(tags))}
 
 
+def retagged(text: str, tags, positions, logp) -> tuple[np.ndarray, str | None]:
+    """Tags after the decoder and realign: its cells in place of the numbers it re-tags, and its format."""
+    tags = np.array(tags)
+    d = decode_tables(text, tags, positions, logp)
+    if d is None:
+        return tags, None
+    cells, _ = realign_rows(text, d.cells, template(d.format), d.format)
+    for s, e in d.replaced:
+        tags[s:e] = OUTSIDE
+    for s, e, f in cells:
+        if s < e:
+            tags[s], tags[s + 1:e] = LABEL_IDS["B-" + f], LABEL_IDS["I-" + f]
+    return tags, d.format
+
+
 def decoded(example) -> np.ndarray:
     tags = np.array(example.tags)
     positions, logp = emissions(example.text, example.tags)
     fields = {s.label: None for s in tags_to_spans(example.tags) if s.label in FIELDS}
     if detect_format(fields, detect_year(example.text)) == "legacy":
         return tags
-    new, _, _ = decode_tables(example.text, tags, np.ones(len(tags), dtype=np.float32), positions, logp)
-    return new
+    return retagged(example.text, tags, positions, logp)[0]
 
 
 @pytest.mark.usefixtures("corpus")
@@ -58,7 +78,7 @@ def test_blank_cells_give_the_values_their_columns():
     logp[:, OUTSIDE] = np.log(0.1)
     for f in ROW:  # the model knows the row, not the column
         logp[:, LABEL_IDS["B-" + f]] = logp[:, LABEL_IDS["I-" + f]] = np.log(0.12)
-    cells = align_cells(text, np.zeros(len(text), dtype=np.int64), positions, logp, ROW, skip_penalty=1.0)
+    cells = align_cells(text, np.zeros(len(text), dtype=np.int64), positions, logp, ROW)
     assert [(text[s:e], f.split(".")[-1]) for s, e, f in cells] == [
         ("258", "natural"), ("12", "commercial"), ("1", "legal"), ("1", "other_org")]
 
@@ -67,7 +87,7 @@ def test_a_number_alone_in_its_cell_is_never_split():
     text = "| 予以公开 | 252 | 12 |"
     tags = spans_to_tags(len(text), [(9, 10, ROW[0]), (10, 12, ROW[1]), (15, 17, ROW[2])])  # the model splits 252
     positions, logp = emissions(text, tags)
-    cells = align_cells(text, np.zeros(len(text), dtype=np.int64), positions, logp, ROW, skip_penalty=1.0)
+    cells = align_cells(text, np.zeros(len(text), dtype=np.int64), positions, logp, ROW)
     assert [text[s:e] for s, e, _ in cells] == ["252", "12"]
 
 
@@ -84,8 +104,7 @@ def test_prose_figures_keep_the_model_tags():
     text = "共收到申请41件。\n予以公开\t7\n"
     tags = spans_to_tags(len(text), [(5, 7, "t3.new.total"), (15, 16, "t3.granted.total")])
     positions, logp = emissions(text, tags)
-    probs = np.ones(len(text), dtype=np.float32)
-    new, _, _ = decode_tables(text, np.array(tags), probs, positions, logp)
+    new, _ = retagged(text, tags, positions, logp)
     assert spans(new) == spans(tags)  # the prose figure is untouched, the cell kept
 
 
@@ -94,8 +113,7 @@ def test_the_template_that_fits_is_chosen():
     for fmt, label in (("2019", "t3.other_processing.total"), ("2021", "t3.other_misc.total")):
         tags = spans_to_tags(len(text), [(5, 6, label), (10, 11, "t3.total.total")])
         positions, logp = emissions(text, tags, p=0.6)
-        new, _, chosen = decode_tables(text, np.zeros(len(text), dtype=np.int64), np.ones(len(text), dtype=np.float32),
-                                       positions, logp)
+        new, chosen = retagged(text, np.zeros(len(text), dtype=np.int64), positions, logp)
         assert chosen == fmt and spans(new) == spans(tags)
 
 
@@ -108,28 +126,41 @@ def test_template_lists_each_table_cell_once_in_catalogue_order():
 
 
 def test_legacy_reports_keep_the_model_tags():
-    from gktagger.document import Document
-    from gktagger.extract import constrained, prepare
-    from gktagger.tagger import Prediction
-
     text = "2015年政府信息公开工作年度报告\n受理申请总数\t7\n"
-    p = prepare(Document(id="x", text=text))
-    tags = np.array(spans_to_tags(len(p.body), [(p.body.index("7"), p.body.index("7") + 1, "t3.new.natural")]))
-    positions, logp = emissions(p.body, tags)
+    view = BodyView.of(text)
+    tags = np.array(spans_to_tags(len(view.text), [(view.text.index("7"), view.text.index("7") + 1, "t3.new.natural")]))
+    positions, logp = emissions(view.text, tags)
     pred = Prediction(tags, np.ones(len(tags), dtype=np.float32), np.zeros(len(tags), dtype=np.float32), positions, logp)
-    assert constrained(p, pred, 2015) is pred
-    assert constrained(p, pred, 2021) is not pred
+    for year, decoded in ((2015, False), (2021, True)):
+        x = Extraction(Document(id="x", text=text), view, pred, PipelineConfig(), year=year)
+        decode(x)
+        assert (x.decoded is not None) == decoded
+
+
+def test_realign_says_which_cells_it_moved():
+    columns = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
+    text = "(六)其他处理\n(七)总计\t767\t35\t\t\t2\t1\t805\n"  # the empty row's blanks folded into its line break
+    view = BodyView.of(text)
+    order = template("2019")
+    start = order.index("t3.other_processing.natural")
+    tabs = [i for i, c in enumerate(text) if c == "\t"]
+    figures = [(m.start(), m.end()) for m in re.finditer(r"\d+", text)]
+    read = [(text.index("\n"),) * 2] * 6 + figures[:2] + [(tabs[2] + 1,) * 2, (tabs[3] + 1,) * 2] + figures[2:]
+    x = Extraction(Document(id="x", text=text), view, None, PipelineConfig())
+    from gktagger.decode import Decoded
+    x.decoded = Decoded("2019", [(s, e, order[start + k]) for k, (s, e) in enumerate(read)], [])
+    realign(x)
+    moved = {c[2]: c[3:] for c in x.decoded.cells if len(c) > 3}
+    assert moved["t3.total.natural"] == ("realign", "row moved +1 in the template")
+    assert len(moved) == 7
 
 
 def test_blank_cells_folded_into_a_line_break_still_take_their_columns():
-    from gktagger.decode import line_end_blanks
-    from gktagger.normalize import normalise
-
     raw = "1.属于国家秘密\t14\t\t\t\t\t\t\n2.其他法律\t3\t\t\t\t\t\t\n"
-    norm = normalise(raw)
-    body = norm.text
+    view = BodyView.of(raw)
+    body = view.text
     assert body == "1.属于国家秘密\t14\n2.其他法律\t3\n"
-    blanks = line_end_blanks(raw, norm, 0, len(body))
+    blanks = view.folded_blanks()
     ends = [i for i, c in enumerate(body) if c == "\n"]
     assert blanks == [ends[0]] * 6 + [ends[1]] * 6
     columns = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
@@ -141,7 +172,7 @@ def test_blank_cells_folded_into_a_line_break_still_take_their_columns():
         logp[:, LABEL_IDS["B-" + f]] = logp[:, LABEL_IDS["I-" + f]] = -1.5 if f.endswith("total") else -2.5
     zeros = np.zeros(len(body), dtype=np.int64)
     for given, column in (((), "total"), (blanks, "natural")):
-        cells = align_cells(body, zeros, positions, logp, order, skip_penalty=1.0, blanks=given)
+        cells = align_cells(body, zeros, positions, logp, order, blanks=given)
         assert [(body[s:e], f) for s, e, f in cells] == [
             ("14", f"t3.denied_secret.{column}"), ("3", f"t3.denied_law.{column}")]
 
@@ -167,23 +198,19 @@ def _leaning(body: str, order: list[str], lean: dict[str, float]) -> tuple[np.nd
     return positions, logp
 
 
-def test_a_row_that_shows_its_blank_cells_leaves_no_column_out(monkeypatch):
+def test_a_row_that_shows_its_blank_cells_leaves_no_column_out():
     """予以公开 258 12 _ _ 1 1 _ (the page leaves the total blank): a model sure that a row's last
     figure is its total does not push the 1s one column right."""
-    import gktagger.decode as decode
-
     body = "(一)予以公开\t258\t12\t\t\t1\t1\t\n"
     positions, logp = _leaning(body, ROW, {"t3.granted.total": -0.5})
     zeros = np.zeros(len(body), dtype=np.int64)
-    columns = lambda: [(body[s:e], f.split(".")[-1]) for s, e, f in align_cells(body, zeros, positions, logp, ROW)]
+    columns = lambda c=DecoderConfig(): [(body[s:e], f.split(".")[-1])
+                                         for s, e, f in align_cells(body, zeros, positions, logp, ROW, c)]
     assert columns() == [("258", "natural"), ("12", "commercial"), ("1", "legal"), ("1", "other_org")]
-    monkeypatch.setattr(decode, "ROW_SKIP_PENALTY", decode.SKIP_PENALTY)
-    assert columns()[-1] == ("1", "total")  # without the rule the model's lean wins
+    assert columns(DecoderConfig(row_skip_penalty=1.0))[-1] == ("1", "total")  # without the rule the model's lean wins
 
 
-def test_a_line_of_cells_starts_at_the_first_column_of_its_row(monkeypatch):
-    import gktagger.decode as decode
-
+def test_a_line_of_cells_starts_at_the_first_column_of_its_row():
     order = [f"t4.{b}.{r}" for b in ("review", "suit_direct") for r in ("upheld", "corrected", "other", "pending", "total")]
     body = "总计\n5\t\t\t2\t7\t\t\t\t\t\n"  # 复议 5 _ _ 2 7, 直接起诉 all blank
     positions, logp = _leaning(body, order, {})
@@ -191,16 +218,14 @@ def test_a_line_of_cells_starts_at_the_first_column_of_its_row(monkeypatch):
     logp[row[body.index("5")], LABEL_IDS["B-t4.review.corrected"]] = -1.0  # the model reads 5 as 纠正
     logp[row[body.index("7")], LABEL_IDS["B-t4.suit_direct.upheld"]] = -1.0
     zeros = np.zeros(len(body), dtype=np.int64)
-    columns = lambda: [(body[s:e], f.split(".", 1)[1]) for s, e, f in align_cells(body, zeros, positions, logp, order)]
+    columns = lambda c=DecoderConfig(): [(body[s:e], f.split(".", 1)[1])
+                                         for s, e, f in align_cells(body, zeros, positions, logp, order, c)]
     assert columns() == [("5", "review.upheld"), ("2", "review.pending"), ("7", "review.total")]
-    monkeypatch.setattr(decode, "_row_openers", lambda starts, *a: [False] * len(starts))
-    assert columns()[0] == ("5", "review.corrected")
+    assert columns(DecoderConfig(opener_penalty=0.0))[0] == ("5", "review.corrected")
 
 
 def test_a_row_read_one_row_late_moves_to_where_the_identities_hold():
     """(六)其他处理 printed empty, (七)总计 767 35 _ _ 2 1 805 read as the end of 其他处理."""
-    from gktagger.realign import realign_rows
-
     columns = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
     order = [f"t3.{row}.{c}" for row in ("other_processing", "total") for c in columns]
     body = "(六)其他处理\t\t\t\t\t\t\t\n(七)总计\t767\t35\t\t\t2\t1\t805\n"
@@ -209,7 +234,7 @@ def test_a_row_read_one_row_late_moves_to_where_the_identities_hold():
     blank = lambda k: (tabs[k] + 1, tabs[k] + 1)
     read = [blank(k) for k in range(6)] + figures[:2] + [blank(9), blank(10)] + figures[2:]
     cells = [(s, e, f) for (s, e), f in zip(read, order)]
-    fixed = {f: body[s:e] for s, e, f in realign_rows(body, cells, order, "2019")}
+    fixed = {f: body[s:e] for s, e, f in realign_rows(body, cells, order, "2019")[0]}
     assert [fixed.get(f"t3.total.{c}") for c in columns] == ["767", "35", "", "", "2", "1", "805"]
     assert "t3.other_processing.total" not in fixed
 
@@ -226,10 +251,8 @@ def test_a_figure_between_cells_of_a_row_is_not_left_out():
         ("44", "natural"), ("3", "commercial")]
 
 
-def test_an_empty_cell_after_a_rows_last_figure_is_not_a_column(monkeypatch):
+def test_an_empty_cell_after_a_rows_last_figure_is_not_a_column():
     """Markdown rows ending ``|  |`` (a column the template lacks): each row still starts at 自然人."""
-    import gktagger.decode as decode
-
     columns = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
     order = [f"t3.denied_{row}.{c}" for row in ("secret", "law", "safety") for c in columns]
     body = ("| 1.属于国家秘密 | 4 | 0 | 0 | 0 | 0 | 0 | 4 |  |\n|---|---|\n"
@@ -237,19 +260,16 @@ def test_an_empty_cell_after_a_rows_last_figure_is_not_a_column(monkeypatch):
             "| 3.危及“三安全一稳定” | 1 | 0 | 0 | 0 | 0 | 0 | 1 |  |\n")
     positions, logp = _leaning(body, order, {})
     zeros = np.zeros(len(body), dtype=np.int64)
-    read = lambda: {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order)}
+    read = lambda c=DecoderConfig(): {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order, c)}
     assert [read().get(f"t3.denied_{row}.{c}") for row in ("secret", "safety") for c in ("natural", "total")] == [
         "4", "4", "1", "1"]
-    every_blank = lambda starts, neighbours, openers, *a: [c and (n or o) for c, n, o in zip(starts, neighbours, openers)]
-    monkeypatch.setattr(decode, "_row_members", every_blank)
-    assert read().get("t3.denied_secret.natural") != "4"  # without the rule the first row slips
+    without = DecoderConfig(trailing_blank_columns=False)
+    assert read(without).get("t3.denied_secret.natural") != "4"  # without the rule the first row slips
 
 
-def test_a_full_row_printed_one_cell_per_line_leaves_no_column_out(monkeypatch):
+def test_a_full_row_printed_one_cell_per_line_leaves_no_column_out():
     """上年结转 16 0 0 0 0 0 16, one cell per line (seeds/003): the second 16 is the row's total,
     however sure the model is that it opens the next row."""
-    import gktagger.decode as decode
-
     columns = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
     order = [f"t3.{row}.{c}" for row in ("carried_over", "granted") for c in columns]
     body = "二、上年结转政府信息公开申请数量\n16\n0\n0\n0\n0\n0\n16\n(一)予以公开\n33\n0\n0\n0\n0\n0\n33\n"
@@ -258,7 +278,6 @@ def test_a_full_row_printed_one_cell_per_line_leaves_no_column_out(monkeypatch):
     logp[list(positions).index(body.index("33")), LABEL_IDS["B-t3.granted.commercial"]] = -0.1
     logp[list(positions).index(body.index("33") + 1), LABEL_IDS["I-t3.granted.commercial"]] = -0.1
     zeros = np.zeros(len(body), dtype=np.int64)
-    read = lambda: {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order)}
+    read = lambda c=DecoderConfig(): {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order, c)}
     assert read()["t3.carried_over.total"] == "16" and read()["t3.granted.natural"] == "33"
-    monkeypatch.setattr(decode, "FULL_ROW", 100)
-    assert read().get("t3.carried_over.total") != "16"
+    assert read(DecoderConfig(full_row=100)).get("t3.carried_over.total") != "16"

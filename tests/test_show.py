@@ -330,3 +330,47 @@ def test_show_extracts_a_document_with_a_model(smoke_model, tmp_path):
     for m in page.marks:
         assert m["text"] == raw[int(m["data-start"]):int(m["data-end"])]
 
+
+
+def test_show_gives_each_span_its_stage_and_the_rows_the_reader_saw():
+    from gktagger.show import render_show
+
+    raw = "三、收到和处理政府信息公开申请情况\n(一)予以公开\t12\t\t3\n行政许可87402\n"
+    fields = {"t3.granted.natural": {"value": 12, "text": "12", "start": raw.index("12"), "end": raw.index("12") + 2,
+                                     "score": 0.9, "by": "realign", "rule": "row moved +1 in the template"},
+              "t2.licensing.prev_items": {"value": 87, "text": "87", "start": raw.index("87"),
+                                          "end": raw.index("87") + 2, "score": 0.5, "by": "split"},
+              "t2.licensing.decisions": {"value": 402, "text": "402", "start": raw.index("402"),
+                                         "end": raw.index("402") + 3, "score": 0.5, "by": "split"}}
+    record = {"id": "x", "source": "x", "status": "ok", "error": None, "format": "2021", "year": 2021,
+              "sections": [], "fields": fields, "checks": [], "mentions": []}
+    html = render_show(record, raw)
+    assert "· by realign (row moved +1 in the template)" in html
+    rows = html[html.index('<details id="rows">'):html.index("</details>")]
+    assert rows.count("<tr>") == 2  # the tab row, and the run holding two fields
+    assert '<td class="blank">_</td>' in rows and ">3<br><small>·</small>" in rows
+    assert "licensing.prev_items licensing.decisions" in rows
+
+
+def test_html_records_index_the_html_source_and_show_highlights_them(corpus):
+    """output.md: for an HTML page the offsets index the decoded HTML source (the file as downloaded)."""
+    from gktagger.extract import Extractor
+    from gktagger.reading import read_path
+    from gktagger.show import for_display, render_show
+
+    pages = [p for p in ann.corpus_files() if p.suffix == ".html"]
+    assert pages
+    docs = [read_path(p) for p in pages]
+    for doc, record in zip(docs, Extractor().extract(docs)):
+        raw = doc.raw
+        assert raw == read_path(doc.source).source_text and "<" in raw
+        assert record["fields"] and record["sections"]
+        for entry in [*record["fields"].values(), *record["mentions"]]:
+            assert raw[entry["start"]:entry["end"]] == entry["text"]
+        for s in record["sections"]:
+            assert raw[s["start"]:s["start"] + len(s["title"])] == s["title"] and s["start"] < s["end"] <= len(raw)
+        shown, text = for_display(record, doc)
+        assert text == doc.text
+        html = render_show(shown, text)
+        assert "not highlighted" not in html
+        assert html.count('<mark id="span-') >= len(record["fields"])

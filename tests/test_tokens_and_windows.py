@@ -47,3 +47,10 @@ def test_windows_cover_every_character_once_when_stitched(length, size, stride):
                 assert stitched[i] == -1, "a character predicted twice"
                 stitched[i] = truth[i]
     assert (stitched == truth).all()
+
+
+def test_overlapping_spans_are_reported_not_dropped_silently():
+    dropped = []
+    tags = spans_to_tags(10, [(0, 4, "requests"), (2, 3, "t3.new.total"), (5, 5, "t3.new.natural")], dropped)
+    assert [LABELS[t] for t in tags[:4]] == ["B-requests", "I-requests", "I-requests", "I-requests"]
+    assert dropped == [(2, 3, "t3.new.total"), (5, 5, "t3.new.natural")]

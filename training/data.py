@@ -47,7 +47,12 @@ def to_example(raw_text: str, doc: AnnotatedDoc) -> Example:
         s, e = norm.from_raw(span.start, span.end)
         projected.append((s, e, span.label))
     start, end = model_region(norm.text, [(s, e) for s, e, _ in projected])
-    tags = spans_to_tags(len(norm.text), projected)[start:end]
+    dropped: list[tuple[int, int, str]] = []
+    tags = spans_to_tags(len(norm.text), projected, dropped)[start:end]
+    if dropped:  # one tag per character: a gold span that cannot be tagged is an annotation error
+        s, e, label = dropped[0]
+        raise ValueError(f"{doc.document}: {len(dropped)} spans overlap others or are empty, first {label} at "
+                         f"normalised [{s}, {e}): fix the annotation")
     return Example(doc.document, norm.text[start:end], tags, start)
 
 

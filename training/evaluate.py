@@ -19,6 +19,8 @@ from sklearn.metrics import precision_recall_fscore_support
 
 from gktagger import annotations as ann
 from gktagger.annotations import AnnotatedDoc
+from gktagger.config import PipelineConfig
+from gktagger.errors import UsageError
 from gktagger.schema import FIELDS, GROUPS
 
 FIELD_GROUPS = [g for g in GROUPS if g != "sections"]
@@ -36,9 +38,12 @@ def gold_items(doc: AnnotatedDoc) -> tuple[set, set]:
     return fields, sections
 
 
-def predicted_items(document: str, record: dict) -> tuple[set, set]:
+def predicted_items(document: str, record: dict, read=None) -> tuple[set, set]:
+    """Items of a record; ``read`` (the Document it was extracted from) maps the section starts of an
+    HTML page from its source back to the reduced text that annotations index."""
     fields = {(document, k, value_key(v.get("value"), v.get("na", False))) for k, v in record["fields"].items()}
-    sections = {(document, s["id"], s["start"]) for s in record["sections"]}
+    at = (lambda i: read.from_source(i, i)[0]) if read is not None else (lambda i: i)
+    sections = {(document, s["id"], at(s["start"])) for s in record["sections"]}
     return fields, sections
 
 
@@ -53,21 +58,23 @@ def prf(gold: set, pred: set) -> dict:
             "support": len(gold)}
 
 
-def score(docs: list[AnnotatedDoc], records: list[dict]) -> dict:
-    """Scores of ``records`` (in the order of ``docs``) against the gold annotations."""
+def score(docs: list[AnnotatedDoc], records: list[dict], read: list | None = None) -> dict:
+    """Scores of ``records`` (in the order of ``docs``, extracted from the documents ``read``) against
+    the gold annotations."""
+    read = read or [None] * len(docs)
     gold_f, gold_s, pred_f, pred_s = set(), set(), set(), set()
-    for doc, record in zip(docs, records):
+    for doc, record, r in zip(docs, records, read):
         gf, gs = gold_items(doc)
-        pf, ps = predicted_items(doc.document, record)
+        pf, ps = predicted_items(doc.document, record, r)
         gold_f |= gf; gold_s |= gs; pred_f |= pf; pred_s |= ps
     by_group = lambda items, g: {i for i in items if FIELDS[i[1]].group == g}
     out = {"fields": prf(gold_f, pred_f), "sections": prf(gold_s, pred_s)}
     for g in FIELD_GROUPS:
         out[g] = prf(by_group(gold_f, g), by_group(pred_f, g))
     per_doc = {}
-    for doc, record in zip(docs, records):
+    for doc, record, r in zip(docs, records, read):
         gf, gs = gold_items(doc)
-        pf, ps = predicted_items(doc.document, record)
+        pf, ps = predicted_items(doc.document, record, r)
         missed, spurious = sorted(k for _, k, _ in gf - pf), sorted(k for _, k, _ in pf - gf)
         per_doc[doc.document] = {"fields": prf(gf, pf), "sections": prf(gs, ps),
                                  "missed_count": len(missed), "spurious_count": len(spurious),
@@ -77,10 +84,9 @@ def score(docs: list[AnnotatedDoc], records: list[dict]) -> dict:
 
 
 def evaluate_model(extractor, docs: list[AnnotatedDoc]) -> dict:
-    from gktagger.document import Document
-
-    texts = [Document(id=d.document, text=ann.document_text(d), source=d.document) for d in docs]
-    return score(docs, extractor.extract(texts))
+    """Scores of ``extractor`` on annotated documents, each read as ``gktagger extract`` reads it."""
+    read = [ann.read_document(d) for d in docs]
+    return score(docs, extractor.extract(read), read)
 
 
 def score_documents(model_dir, documents: list[str], annotation_dirs: list[str]) -> dict:
@@ -106,6 +112,7 @@ def markdown(scores: dict, title: str = "Evaluation") -> str:
 
 def main(argv: list[str] | None = None) -> int:
     from gktagger.extract import Extractor
+    from gktagger.tagger import DEFAULT_MODEL_DIR
 
     p = argparse.ArgumentParser(description="Score a gktagger model on annotated real documents.")
     p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
@@ -114,9 +121,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dev", action="store_true", help="only the model's dev documents (from its gktagger.json)")
     p.add_argument("--out", help="write PREFIX.md and PREFIX.json")
     p.add_argument("--no-template-order", action="store_true",
-                   help="score the model's own tags, without constrained decoding of table cells (ablation)")
+                   help="score the model's own tags, without constrained decoding of table cells "
+                        "(ablation; the same as --set 'disabled=[decode,realign]')")
+    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
+                   help="override a pipeline setting of the model's pipeline.json, e.g. decoder.skip_penalty=2")
     args = p.parse_args(argv)
-    extractor = Extractor(model=args.model, template_order=not args.no_template_order)
+    model_dir = Path(args.model) if args.model else DEFAULT_MODEL_DIR
+    overrides = [*args.set, *(["disabled=[decode,realign]"] if args.no_template_order else [])]
+    try:
+        config = PipelineConfig.load(model_dir).override(overrides)
+    except UsageError as e:
+        p.error(str(e))
+    extractor = Extractor(model=args.model, config=config)
     docs = ann.load_dir(*args.annotations)
     wanted = set(args.documents or [])
     if args.dev:

@@ -27,6 +27,7 @@ from datasets import concatenate_datasets
 from transformers import get_linear_schedule_with_warmup
 
 from gktagger import annotations as ann
+from gktagger.config import PipelineConfig
 from gktagger.extract import Extractor
 from gktagger.tagger import Tagger
 from gktagger.tags import LABELS, OUTSIDE
@@ -88,7 +89,8 @@ def dev_score(model, tokenizer, dev) -> dict | None:
     if not dev:
         return None
     model.eval()
-    scores = evaluate_model(Extractor(Tagger(model, tokenizer)), dev)
+    pipeline = PipelineConfig()  # the pipeline the dev scores are measured with, saved beside the weights
+    scores = evaluate_model(Extractor(Tagger(model, tokenizer, pipeline.windows), config=pipeline), dev)
     model.train()
     return scores
 
@@ -140,6 +142,7 @@ def save(cfg: Config, model, tokenizer, out: Path, scores, step: int, train_docu
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
+    PipelineConfig().save(out)
     from gktagger.onnxmodel import ONNX_FILE, export
 
     export(out, out / ONNX_FILE)  # what extract runs (ONNX Runtime); same logits as the weights

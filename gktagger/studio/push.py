@@ -21,14 +21,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
 from .. import annotations as ann
 from ..document import Document
+from ..extract import Extractor
+from ..tagger import Tagger
 from .server import Studio
-
-if TYPE_CHECKING:
-    from ..tagger import Tagger
 
 STRATEGIES = ("random", "uncertain", "invalid")
 PREDICT_BATCH = 8
@@ -53,17 +50,18 @@ class Candidate:
 
 
 def predict(candidates: list[Candidate], tagger: Tagger) -> None:
-    """Tag every candidate in place: raw spans with scores, and the extracted record."""
-    from ..extract import assemble, prepare, raw_spans
-
+    """Run the whole pipeline on every candidate, in place: its spans in raw offsets, with scores (what
+    ``extract`` reports, decoder included), and the extracted record."""
+    extractor = Extractor(tagger=tagger)
     for b in range(0, len(candidates), PREDICT_BATCH):
         batch = candidates[b:b + PREDICT_BATCH]
-        prepared = [prepare(c.doc) for c in batch]
-        for c, p, pred in zip(batch, prepared, tagger.predict_many([p.body for p in prepared])):
-            spans, _ = raw_spans(p, pred)
+        for c, x in zip(batch, extractor.run([c.doc for c in batch])):
+            if isinstance(x, dict):  # an error record: nothing to pre-annotate
+                c.spans, c.record = [], x
+                continue
             c.spans = [ann.Span(s.start, s.end, c.doc.text[s.start:s.end], s.label, score=float(s.score))
-                       for s in spans]
-            c.record = assemble(p, pred)
+                       for s in x.raw_spans]
+            c.record = x.record()
 
 
 def choose(candidates: list[Candidate], n: int | None, strategy: str, seed: int = 0) -> list[Candidate]:

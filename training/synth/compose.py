@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 
 from gktagger.annotations import AnnotatedDoc, Span, sha256_text
+from gktagger.lexicon import ORDINALS
+from gktagger.schema import SECTIONS
 
 from . import prose, words
 from .builder import Builder
@@ -23,24 +25,23 @@ from .options import SynthOptions
 from .script import add_pinyin, to_fullwidth, to_traditional
 from .tables import CellStyle, legacy_table, table2, table3, table4
 
-ORDINALS = "一二三四五六七八九十"
+
+
+def _wordings(section: str, *picks: int) -> list[str]:
+    """Catalogue wordings of a section's heading (0: its heading, k: its k-th alias), repeats weighting the draw."""
+    words = (SECTIONS[section].heading, *SECTIONS[section].aliases)
+    return [words[k] for k in picks]
+
+
 HEADINGS_NEW = {
-    "overview": ["总体情况"],
-    "proactive": ["主动公开政府信息情况"],
-    "requests": ["收到和处理政府信息公开申请情况"],
-    "appeals": ["政府信息公开行政复议、行政诉讼情况", "因政府信息公开工作被申请行政复议、提起行政诉讼情况",
-                "政府信息公开行政复议、行政诉讼情况"],
-    "problems": ["存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况"],
-    "other": ["其他需要报告的事项"],
+    "overview": _wordings("overview", 0), "proactive": _wordings("proactive", 0),
+    "requests": _wordings("requests", 0), "appeals": _wordings("appeals", 0, 1, 0),
+    "problems": _wordings("problems", 0, 1), "other": _wordings("other", 0),
 }
 HEADINGS_LEGACY = {
-    "overview": ["概述", "概述", "基本情况", "主要工作概述", "基本工作情况"],
-    "proactive": ["主动公开政府信息情况", "主动公开情况"],
-    "requests": ["依申请公开情况", "政府信息依申请公开工作情况", "依申请公开和不予公开情况"],
-    "fees": ["政府信息公开的收费及减免情况", "收费及减免情况", "政府支出和收费情况"],
-    "appeals": ["因政府信息公开申请行政复议、提起行政诉讼的情况"],
-    "problems": ["存在的主要问题和改进措施", "主要问题和改进措施", "政府信息公开工作存在的主要问题及改进情况"],
-    "other": ["其他需要报告的事项", "需要说明的事项"],
+    "overview": _wordings("overview", 1, 1, 2, 3, 4), "proactive": _wordings("proactive", 0, 1),
+    "requests": _wordings("requests", 1, 2, 3), "fees": _wordings("fees", 0, 1, 2),
+    "appeals": _wordings("appeals", 2), "problems": _wordings("problems", 2, 3, 1), "other": _wordings("other", 0, 1),
 }
 APPROX_OK = ("proactive.total", "requests.received")
 GRIDS = {2: table2, 3: table3, 4: table4}

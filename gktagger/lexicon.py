@@ -1,0 +1,54 @@
+"""Every Chinese wording the pipeline and the generator rely on, in one leaf module.
+
+Section headings and field names belong to the field catalogue (``schema.py``);
+what is here is the vocabulary *around* the figures: how a count, an NA cell,
+an approximate figure or a table-4 result is written. The decoder, the value
+parser, the cue stage and ``training/synth`` all import it, so a wording added
+here is both read and generated.
+
+>>> NUMBER.findall("予以公开 1,203 件, 增12, 不适用 | / |")
+['1,203', '增12', '不适用', '/']
+>>> "件" in MEASURE_WORDS, "年" in NOT_A_COUNT
+(True, True)
+"""
+from __future__ import annotations
+
+import re
+
+HANZI = "\u4e00-\u9fff"  # the basic CJK block: what a heading or a sentence is written in
+CJK = rf"\u3400-\u4dbf{HANZI}\uf900-\ufaff\U00020000-\U0003134f"  # with extensions and compatibility forms
+ORDINALS = "一二三四五六七八九十"  # section ordinals: 一、 … 十、
+
+MEASURE_WORDS = frozenset("件条个项次份人家起宗批")  # after a number: a figure in prose, not a table cell
+NOT_A_COUNT = frozenset("年月日%％号")  # after a number: a date, a share or a document number, never a count
+UNITS = ("万元", "亿元", "元", "件", "条", "个", "项", "次", "万")  # longest first where they share a tail
+APPROX_MARKS = ("余", "餘", "多", "近", "约", "約", "超")
+NA_MARKS = ("/", "-", "—", "－", "／", "––", "——", "无", "無", "不适用", "不適用", "--")  # a cell not applicable
+SIGNS = "+-增减"  # a change in table 2 (2019 template): +3, -2, 增3, 减2
+
+# An NA mark as it stands in the normalised text (full-width and traditional forms folded), longest first.
+_NA_NORMALISED = sorted({m for m in NA_MARKS if m.isascii() or m in "—无" or m in ("––", "——", "不适用")},
+                        key=len, reverse=True)
+
+# A value as a table prints it: a signed change, a number with thousands separators, a plain number
+# (decimals allowed), or an NA mark standing alone in its cell.
+NUMBER = re.compile(r"[+\-增减]\d+(?:\.\d+)?"
+                    r"|(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])"
+                    r"|(?<![\d.,])\d+(?:\.\d+)?"
+                    rf"|(?:(?<=[\s|])|^)(?:{'|'.join(map(re.escape, _NA_NORMALISED))})(?=[\s|]|$)")
+
+
+# Table-4 results and blocks as prose names them (``cues.py``): the first result that matches names
+# it (尚未审结 before the result words, 其他 last); the last block named before a figure is its block.
+RESULT_WORDS = (
+    ("pending", "未审结|未结|审理中|未办结"),
+    ("upheld", "维持|驳回"),
+    ("corrected", "纠正|撤销|变更|确认违法"),
+    ("other", "其他|其它|终止|撤诉|撤回"),
+)
+BLOCK_WORDS = (  # longer wordings first
+    ("suit_after_review", "复议后起诉|复议后提起|经复议"),
+    ("suit_direct", "直接起诉|未经复议"),
+    ("suit", "诉讼|起诉"),
+    ("review", "复议"),
+)

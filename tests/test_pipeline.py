@@ -1,0 +1,153 @@
+"""The post-model stage: named stages, switched by configuration, each field saying who made it."""
+import ast
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gktagger.body import BodyView
+from gktagger.config import DEFAULT_MODEL_DIR, PipelineConfig
+from gktagger.document import Document
+from gktagger.errors import ConfigError
+from gktagger.extract import Extractor
+from gktagger.pipeline import STAGES, active_stages, run_stages
+from gktagger.tagger import Prediction
+from gktagger.tags import spans_to_tags
+
+PACKAGE = Path(__file__).resolve().parent.parent / "gktagger"
+
+
+def _prose_appeals():
+    """行政复议 figures the model tagged with the wrong results: the cue stage renames them."""
+    text = "四、行政复议、行政诉讼情况\n收到行政复议申请16件,其中结果维持2件,结果纠正6件。"
+    view = BodyView.of(text)
+    body = view.text
+    wrong = [(body.index("16"), body.index("16") + 2, "t4.review.upheld"),
+             (body.index("2件"), body.index("2件") + 1, "t4.review.total"),
+             (body.rindex("6件"), body.rindex("6件") + 1, "t4.review.upheld")]
+    tags = np.array(spans_to_tags(len(body), wrong))
+    pred = Prediction(tags, np.ones(len(tags)), np.zeros(len(tags)))
+    return Document(id="x", text=text), view, pred
+
+
+def test_a_stage_switched_off_by_configuration_changes_what_it_changed():
+    doc, view, pred = _prose_appeals()
+    on = run_stages(doc, view, pred, PipelineConfig()).record()["fields"]
+    off = run_stages(doc, view, pred, PipelineConfig(disabled=("cues",))).record()["fields"]
+    assert {f: v["value"] for f, v in on.items()} == {"t4.review.total": 16, "t4.review.upheld": 2,
+                                                      "t4.review.corrected": 6}
+    assert {v["by"] for v in on.values()} == {"cue"} and on["t4.review.total"]["rule"] == "clause names total"
+    assert {f: v["value"] for f, v in off.items()} == {"t4.review.upheld": 16, "t4.review.total": 2}
+    assert {v["by"] for v in off.values()} == {"model"}
+
+
+def test_only_optional_stages_can_be_switched_off():
+    assert [s.name for s in active_stages(PipelineConfig(disabled=("decode", "search")))] == [
+        s.name for s in STAGES if s.name not in ("decode", "search")]
+    with pytest.raises(ConfigError, match="cannot switch off stage 'fields'"):
+        active_stages(PipelineConfig(disabled=("fields",)))
+
+
+def test_every_field_and_section_says_which_stage_made_it():
+    record = Extractor().extract([Document(id="x", text=(PACKAGE.parent / "examples" / "district_2019_flattened.txt")
+                                           .read_text(encoding="utf-8"))])[0]
+    stages = {"model", "decoder", "realign", "split", "cue", "search"}
+    assert record["fields"] and all(f["by"] in stages for f in record["fields"].values())
+    assert "decoder" in {f["by"] for f in record["fields"].values()}
+    assert record["sections"] and all(s["by"] in stages for s in record["sections"])
+
+
+def test_a_model_folder_pins_its_pipeline_and_an_older_one_gets_the_defaults(tmp_path):
+    assert PipelineConfig.load(DEFAULT_MODEL_DIR) == PipelineConfig()
+    old = tmp_path / "old"
+    shutil.copytree(DEFAULT_MODEL_DIR, old)
+    (old / "pipeline.json").unlink()
+    assert Extractor(model=str(old)).config == PipelineConfig()
+    tuned = PipelineConfig().override(["decoder.skip_penalty=2", "windows.stride=300"])
+    tuned.save(old)
+    extractor = Extractor(model=str(old), overrides=["disabled=[cues]"])
+    assert extractor.config.decoder.skip_penalty == 2.0 and extractor.config.disabled == ("cues",)
+    assert extractor.tagger.stride == 300
+    (old / "pipeline.json").write_text(json.dumps({"version": 99}))
+    with pytest.raises(ConfigError, match="upgrade gktagger"):
+        PipelineConfig.load(old)
+
+
+@pytest.mark.parametrize("setting", ["decoder.skip_penalty=cheap", "windows.size=1.5", "disabled=cues", "nothing=1"])
+def test_a_wrong_setting_is_one_clear_error(setting):
+    with pytest.raises(ConfigError):
+        PipelineConfig().override([setting])
+
+
+def test_on_error_raise_lets_the_exception_through(monkeypatch):
+    extractor = Extractor(on_error="raise")
+    bad = PipelineConfig(disabled=("nonsense",))
+    extractor.config = bad
+    with pytest.raises(ConfigError):
+        extractor.extract([Document(id="x", text="一、总体情况\n本年度收到申请3件。")])
+    extractor.on_error = "record"
+    record = extractor.extract([Document(id="x", text="一、总体情况\n本年度收到申请3件。")])[0]
+    assert record["status"] == "error" and record["error"].startswith("could not assemble: ConfigError: ")
+
+
+def _imports(path: Path) -> tuple[set[str], list[tuple[int, str]]]:
+    """gktagger modules ``path`` imports (a function's imports too: a cycle through one still binds the
+    modules together), and every import made inside a function."""
+    module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    package = module.rsplit(".", 1)[0] if path.name != "__init__.py" else module
+    top, inner = set(), []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    nested = {id(n) for f in functions for n in ast.walk(f) if isinstance(n, (ast.Import, ast.ImportFrom))}
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        if isinstance(node, ast.ImportFrom):
+            base = package.split(".")[:len(package.split(".")) - node.level + 1] if node.level else []
+            names = [".".join(filter(None, [*base, node.module or ""]))]
+            if node.level and not node.module:
+                names = [".".join([*base, a.name]) for a in node.names]
+        else:
+            names = [a.name for a in node.names]
+        for name in names:
+            if id(node) in nested:
+                inner.append((node.lineno, name))
+            if name.startswith("gktagger") and not _type_checking_only(tree, node):
+                top.add(name)
+    return top, inner
+
+
+def _type_checking_only(tree, node) -> bool:
+    return any(isinstance(n, ast.If) and getattr(n.test, "id", "") == "TYPE_CHECKING" and node in ast.walk(n)
+               for n in ast.walk(tree))
+
+
+def import_graph() -> dict[str, set[str]]:
+    graph = {}
+    for path in PACKAGE.rglob("*.py"):
+        module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
+        graph[module] = _imports(path)[0]
+    modules = set(graph)
+    return {m: {d if d in modules else d.rsplit(".", 1)[0] for d in deps} & modules - {m} for m, deps in graph.items()}
+
+
+def test_the_package_has_no_import_cycle():
+    """``python -c "import sys; sys.path[:0] = ['tests']; from test_pipeline import import_graph; print(import_graph())"``
+    prints the graph."""
+    graph = import_graph()
+    state: dict[str, int] = {}
+
+    def visit(m, path):
+        state[m] = 1
+        for d in sorted(graph[m]):
+            if state.get(d) == 1:
+                pytest.fail("import cycle: " + " → ".join(path[path.index(d):] + [d]))
+            if d not in state:
+                visit(d, path + [d])
+        state[m] = 2
+
+    for m in sorted(graph):
+        if m not in state:
+            visit(m, [m])
