@@ -87,7 +87,7 @@ def bare_forward_seconds(folder: Path, model: Path) -> float:
     import torch
     from transformers import AutoTokenizer, BertForTokenClassification
 
-    from gktagger.extract import prepare
+    from gktagger.body import BodyView
     from gktagger.windows import make_windows
 
     torch.set_num_threads(2)
@@ -95,7 +95,7 @@ def bare_forward_seconds(folder: Path, model: Path) -> float:
     tok = AutoTokenizer.from_pretrained(model)
     windows = []
     for path in sorted(folder.iterdir()):
-        body = prepare(read_path(path)).body
+        body = BodyView.of(read_path(path).text).text
         ids = tok(body, add_special_tokens=False)["input_ids"]
         windows += [[tok.cls_token_id] + ids[s:e] + [tok.sep_token_id] for s, e in make_windows(len(ids), 510, 384)]
     batches = []
