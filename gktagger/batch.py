@@ -22,6 +22,8 @@ class Summary:
     status: Counter = field(default_factory=Counter)
     groups: Counter = field(default_factory=Counter)
     failing: Counter = field(default_factory=Counter)
+    inferred: Counter = field(default_factory=Counter)  # passes whose inputs a split/realign step placed
+    warnings: Counter = field(default_factory=Counter)
     documents: int = 0
     characters: int = 0
     seconds: float = 0.0
@@ -35,13 +37,20 @@ class Summary:
         for c in record.get("checks", []):
             if c["status"] == "fail":
                 self.failing[c["rule"]] += 1
+            elif c["status"] == "warn":
+                self.warnings[c["rule"]] += 1
+            elif c["status"] == "pass" and c.get("basis") == "inferred":
+                self.inferred[c["rule"]] += 1
 
     def table(self) -> str:
         rate = self.documents / self.seconds if self.seconds else 0.0
         lines = [f"documents: {self.documents} in {self.seconds:.1f}s ({rate:.1f} docs/s)",
                  "  " + "  ".join(f"{s}: {self.status.get(s, 0)}" for s in ("ok", "invalid", "error")),
                  "fields found:", *[f"  {g:8s} {n}" for g, n in sorted(self.groups.items())],
-                 "failing checks:", *([f"  {r:28s} {n}" for r, n in self.failing.most_common()] or ["  none"])]
+                 "failing checks:", *([f"  {r:28s} {n}" for r, n in self.failing.most_common()] or ["  none"]),
+                 "passing on inferred values (a split or realign made them hold):",
+                 *([f"  {r:28s} {n}" for r, n in self.inferred.most_common()] or ["  none"]),
+                 "warnings:", *([f"  {r:28s} {n}" for r, n in self.warnings.most_common()] or ["  none"])]
         return "\n".join(lines)
 
 

@@ -1,9 +1,11 @@
 """The ``gktagger`` command line.
 
     gktagger extract INPUT... -o OUT.jsonl|.csv|.parquet [--model DIR] [--workers N] [--resume]
-    gktagger validate IN.jsonl -o OUT.jsonl
+    gktagger validate IN.jsonl -o OUT.jsonl [--max-count N]
+    gktagger text FILE        (the document text as read: what every offset of its record points into)
     gktagger show INPUT [-o doc.html] [--model DIR] | --record OUT.jsonl --id ID
     gktagger report OUT.jsonl [-o report.html] [--with-pages] [--pages DIR]
+    gktagger crosscheck OUT.jsonl... -o CROSS.jsonl [--html PAGE] [--body-column COL]
     gktagger studio config | push INPUT... --project NAME | pull --project NAME   (Label Studio)
 """
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import report, show, studio
+from . import crosscheck, report, show, studio
 
 
 def cmd_extract(args) -> int:
@@ -50,6 +52,9 @@ def cmd_validate(args) -> int:
     from .batch import UsageError
     from .validate import revalidate
 
+    from .identities import plausibility_rules
+
+    rules = plausibility_rules(max_count=args.max_count)
     src = Path(args.input)
     if not src.exists():
         raise UsageError(f"input not found: {src}")
@@ -62,13 +67,32 @@ def cmd_validate(args) -> int:
                 record = json.loads(line)
             except json.JSONDecodeError:
                 raise UsageError(f"{src}: invalid JSON on line {n}") from None
-            out_lines.append(json.dumps(revalidate(record), ensure_ascii=False))
+            out_lines.append(json.dumps(revalidate(record, rules), ensure_ascii=False))
     try:
         Path(args.output).write_text("\n".join(out_lines) + "\n", encoding="utf-8")
     except OSError as e:
         raise UsageError(f"cannot write output {args.output}: {e.strerror or e}") from None
     failing = sum('"status": "invalid"' in l for l in out_lines)
     print(f"{len(out_lines)} records revalidated, {failing} invalid", file=sys.stderr)
+    return 0
+
+
+def cmd_text(args) -> int:
+    """Print exactly the text a record's offsets point into (the decoded source of an HTML page, the
+    text the reader builds for a PDF or Word file), nothing added, so ``raw[start:end] == text`` can
+    be checked."""
+    from .reading import ReadError, read_path
+
+    try:
+        doc = read_path(args.file)
+    except ReadError as e:
+        print(f"gktagger: error: {args.file}: {e}", file=sys.stderr)
+        return 1
+    except IsADirectoryError:
+        print(f"gktagger: error: {args.file} is a directory: text takes one document", file=sys.stderr)
+        return 2
+    sys.stdout.buffer.write(doc.raw.encode("utf-8"))
+    sys.stdout.buffer.flush()
     return 0
 
 
@@ -102,10 +126,17 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="re-run the checks on hand-edited records")
     v.add_argument("input", help="records (JSONL) whose fields were edited")
     v.add_argument("-o", "--output", required=True, help="where to write the revalidated records")
+    v.add_argument("--max-count", type=float, default=1e6,
+                   help="warn on a table 3/4 count above this (default 1e6; table 2 has its own bounds)")
     v.set_defaults(run=cmd_validate)
+
+    t = sub.add_parser("text", help="print the document text as read (the text record offsets index)")
+    t.add_argument("file", help="one document: .txt .md .html .pdf .docx")
+    t.set_defaults(run=cmd_text)
 
     show.add_parser(sub)
     report.add_parser(sub)
+    crosscheck.add_parser(sub)
     studio.add_parser(sub)
     return p
 

@@ -66,6 +66,14 @@ class SplitConfig:
 
 
 @dataclass(frozen=True)
+class FieldConfig:
+    """When a figure is run-together cells rather than one value (``fields.ambiguous_runs``)."""
+    max_cell_digits: int = 7  # a table cell with more digits, printed without separators, is several cells
+    max_prose_digits: int = 8  # the same for a figure of the prose fields (a legacy 本年|累计 run)
+    max_candidates: int = 12  # readings of such a run listed in the record
+
+
+@dataclass(frozen=True)
 class HeadingConfig:
     min_heading: int = 2  # characters: a lone tagged character is not a heading
     min_format_evidence: int = 3  # cells only one template has, before they outweigh the year
@@ -79,6 +87,7 @@ class PipelineConfig:
     decoder: DecoderConfig = field(default_factory=DecoderConfig)
     realign: RealignConfig = field(default_factory=RealignConfig)
     splits: SplitConfig = field(default_factory=SplitConfig)
+    fields: FieldConfig = field(default_factory=FieldConfig)
     headings: HeadingConfig = field(default_factory=HeadingConfig)
     disabled: tuple[str, ...] = ()  # stage names switched off (``gktagger.pipeline.STAGES``)
 

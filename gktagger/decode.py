@@ -44,12 +44,13 @@ import numpy as np
 
 from .config import DecoderConfig
 from .fields import is_prose
-from .lexicon import NA_MARKS, NOT_A_COUNT, NUMBER, SIGNS
+from .lexicon import NA_MARKS, NOT_A_COUNT, NUMBER, PAGE_FOOTER, SIGNS
 from .rows import SEPARATORS, blank_cells, group_rows
 from .schema import FIELDS, SECTIONS, template
 from .tags import LABEL_IDS, OUTSIDE, TagSpan
 
 CELL_EDGES = "\t|\n"
+FIGURE_ENDS = frozenset("0123456789/—无")  # what a neighbouring figure or NA cell ends or starts with
 LINE_BREAK = re.compile("\n")
 ITEM_MARK = re.compile(r"[.．、] ?[^\d\s]")  # "1.属于国家秘密", "2、重复申请", "3. 其他": a row's number, not a cell
 
@@ -58,12 +59,37 @@ _KEEP = {LABEL_IDS[f"{p}-{s}"] for s in SECTIONS for p in "BI"} | {
 
 
 def _delimited(body: str, s: int, e: int) -> bool:
-    """Whether a number sits alone between cell separators (tab, pipe, line break): a whole cell."""
-    while s > 0 and body[s - 1] == " ":
-        s -= 1
-    while e < len(body) and body[e] == " ":
-        e += 1
-    return (s == 0 or body[s - 1] in CELL_EDGES) and (e == len(body) or body[e] in CELL_EDGES)
+    """Whether a number sits alone between cell separators (tab, pipe, line break), or in a line whose
+    figures the page separates by spaces, all of them (:func:`_spaced_row`): a whole cell."""
+    a, b = s, e
+    while a > 0 and body[a - 1] == " ":
+        a -= 1
+    while b < len(body) and body[b] == " ":
+        b += 1
+    if (a == 0 or body[a - 1] in CELL_EDGES) and (b == len(body) or body[b] in CELL_EDGES):
+        return True
+    return _spaced(body, s, e) and _spaced_row(body, body.rfind("\n", 0, s) + 1)
+
+
+def _spaced_row(body: str, line_start: int) -> bool:
+    """Whether every figure of a line, after its label, can be one cell and stands between spaces: a PDF
+    row (``予以公开 1203 17 0 0 41 2 1263``), whose figures are never cut. A line that also runs cells
+    together (``21 10 000225``: spaces fall anywhere in such a flattened body) is not one, nor is a run
+    after a label and a space (``行政许可 11315``)."""
+    end = body.find("\n", line_start)
+    figures = [m.span() for m in NUMBER.finditer(body, line_start, len(body) if end < 0 else end)]
+    return len(figures) > 1 and all(_spaced(body, fs, fe) for fs, fe in figures)
+
+
+def _spaced(body: str, s: int, e: int) -> bool:
+    """Whether a number stands between spaces beside another figure and can be one cell by itself."""
+    before = s - len(body[:s]) + len(body[:s].rstrip(" "))
+    after = e + len(body[e:]) - len(body[e:].lstrip(" "))
+    figure_left = before < s and before > 0 and body[before - 1] in FIGURE_ENDS
+    figure_right = after > e and after < len(body) and body[after] in FIGURE_ENDS
+    left_ok = before < s or s == 0 or body[s - 1] in CELL_EDGES
+    right_ok = after > e or e == len(body) or body[e] in CELL_EDGES
+    return (figure_left or figure_right) and left_ok and right_ok and _cell_ok(body[s:e])
 
 
 def _cuts(body: str, s: int, e: int) -> list[int]:
@@ -85,12 +111,16 @@ def _cell_ok(token: str) -> bool:
 
 
 def numbers(body: str, tags: np.ndarray, with_marks: bool = False) -> list[tuple[int, int]]:
-    """The numbers the decoder may re-tag: not prose figures or dates, nor inside headings or prose tags.
+    """The numbers the decoder may re-tag: not prose figures, dates or page footers, nor inside headings
+    or prose tags.
     The number of the next row (``…0000002.其他…``: its last digit) is cut off, or kept when ``with_marks``
     (the decoder clears those tags too)."""
     out = []
+    footers = [m.span() for m in PAGE_FOOTER.finditer(body)]  # a page footer inside a table is no cell
     for m in NUMBER.finditer(body):
         s, e = m.span()
+        if footers and any(fs <= s < fe for fs, fe in footers):
+            continue
         if is_prose(body, e) or body[e:e + 1] in NOT_A_COUNT or any(int(t) in _KEEP for t in tags[s:e]):
             continue
         if ITEM_MARK.match(body, e) and not with_marks:

@@ -14,7 +14,11 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .lexicon import MEASURE_WORDS, NOT_A_COUNT
+from dataclasses import replace
+from itertools import combinations
+from math import comb
+
+from .lexicon import MEASURE_WORDS, NOT_A_COUNT, WHOLE_FIGURE
 from .schema import FIELDS
 from .tags import TagSpan
 from .values import parse_value
@@ -26,6 +30,31 @@ def is_prose(raw: str, end: int) -> bool:
     while i < len(raw) and raw[i].isspace():
         i += 1
     return i < len(raw) and raw[i] in MEASURE_WORDS
+
+
+def whole_figures(text: str, spans: list[TagSpan]) -> list[TagSpan]:
+    """Field spans that cover part of a figure written as prose (a measure word after it: ``23816件``
+    tagged ``2381``) or of a date (``结转至2024年`` tagged ``202``) widened to the whole figure with its
+    approximation marks; of two spans that become one, the more confident stays. Table runs (no
+    measure word after them) are left to the decoder.
+
+    >>> text = "收到申请23816件,结转至2024年"
+    >>> [(text[s.start:s.end], s.rule) for s in whole_figures(text, [TagSpan(4, 8, "requests.received"),
+    ...                                                               TagSpan(14, 17, "t3.carried_forward.total")])]
+    [('23816', 'whole figure'), ('2024', 'whole figure')]
+    """
+    out: dict[tuple[int, int], TagSpan] = {}
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.label in FIELDS:
+            figure = next((m for m in WHOLE_FIGURE.finditer(text, max(0, span.start - 20), span.end + 20)
+                           if m.start() <= span.start and span.end <= m.end()), None)
+            if figure and figure.span() != (span.start, span.end) and (
+                    is_prose(text, figure.end()) or text[figure.end():figure.end() + 1] in NOT_A_COUNT):
+                span = replace(span, start=figure.start(), end=figure.end(), rule="whole figure")
+        key = (span.start, span.end)
+        if key not in out or span.score > out[key].score:
+            out[key] = span
+    return list(out.values())
 
 
 def field_entry(raw: str, span: TagSpan) -> dict | None:
@@ -48,6 +77,43 @@ def field_entry(raw: str, span: TagSpan) -> dict | None:
     if value.unit:
         entry["unit"] = value.unit
     return entry
+
+
+def run_readings(digits: str, cells: int, limit: int) -> list[list[int]]:
+    """Ways to read a run of digits as ``cells`` numbers (none but 0 starts with 0), most even first.
+
+    >>> run_readings("11315", 3, 4)
+    [[1, 13, 15], [11, 3, 15], [11, 31, 5], [1, 1, 315]]
+    """
+    if comb(len(digits) - 1, cells - 1) > 5_000:  # a run this long is no table row: nothing to list
+        return []
+    out = []
+    for cuts in combinations(range(1, len(digits)), cells - 1):
+        parts = [digits[a:b] for a, b in zip((0, *cuts), (*cuts, len(digits)))]
+        if all(p == "0" or not p.startswith("0") for p in parts):
+            out.append((max(map(len, parts)) - min(map(len, parts)), [int(p) for p in parts]))
+    return [p for _, p in sorted(out, key=lambda c: c[0])[:limit]]
+
+
+def ambiguous_runs(fields: dict[str, dict], max_cell_digits: int, max_prose_digits: int, limit: int) -> list[str]:
+    """Fields whose figure is a run of more digits than one value of its kind holds (``518230417`` as a
+    table-2 count; ``291574310``, a legacy 本年 and 累计 run together): the value is withdrawn
+    (``value: null``), the run's text kept, and its readings as the cells of its template row, or as two
+    figures for a prose field, listed in ``candidates``. Returns the fields changed."""
+    changed = []
+    for fid, entry in fields.items():
+        field, text = FIELDS[fid], entry.get("text", "")
+        bound = max_prose_digits if field.group == "prose" else max_cell_digits
+        if field.kind != "count" or not text.isdigit() or len(text) <= bound:
+            continue
+        row = [f for f in FIELDS.values() if f.table and (f.table, f.row) == (field.table, field.row)]
+        cells = len({f.col for f in row if set(f.formats) & set(field.formats)}) if field.table else 2
+        readings = run_readings(text, min(cells, len(text)), limit)
+        if not field.table:  # 本年 | 累计: a year's figure is at most the running total
+            readings = [r for r in readings if r[0] <= r[-1]]
+        entry.update(value=None, ambiguous=True, candidates=readings)
+        changed.append(fid)
+    return changed
 
 
 def choose_fields(raw: str, spans: Iterable[TagSpan]) -> tuple[dict[str, dict], list[dict]]:

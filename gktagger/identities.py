@@ -122,3 +122,144 @@ def check_tables(values: Mapping[str, float | int | None], fmt: str | None) -> l
         if any(f in values for f in identity.fields):
             out.append(evaluate(identity, values))
     return out
+
+
+# --- which checks a pipeline step decided ---------------------------------------------------------
+
+TABLE_RULES = frozenset(i.rule for i in table_identities("2021") + table_identities("2019"))
+# A step that placed a field by making these identities hold (``splits.py`` picks the digit split,
+# ``realign.py`` the row shift) decided their outcome: a pass on such a field is inferred, not read.
+STEP_IDENTITIES: dict[str, frozenset[str]] = {"split": TABLE_RULES, "realign": TABLE_RULES}
+
+
+# --- plausibility: values no identity covers -------------------------------------------------------
+# ``severity`` is ``fail`` only where the rule is certain; a ``warn`` never makes a record invalid.
+
+@dataclass(frozen=True)
+class CountIsInteger:
+    """Counts (and 本年增/减 changes) are integers; counts are not negative."""
+    rule: str = "plausible.count"
+    severity: str = "fail"
+
+
+@dataclass(frozen=True)
+class CountBound:
+    """A count above ``limit`` in the fields starting with ``prefix`` (the longest prefix applies)."""
+    prefix: str
+    limit: float
+    rule: str = "plausible.count_bound"
+    severity: str = "warn"
+
+
+@dataclass(frozen=True)
+class NotAboveCumulative:
+    """A legacy 本年度 figure is not larger than the 历年累计 figure printed beside it (``cumulative``)."""
+    rule: str = "plausible.cumulative"
+    severity: str = "warn"
+
+
+@dataclass(frozen=True)
+class MaxDecimals:
+    """A decimal field printed with more than ``places`` decimals."""
+    field: str
+    places: int = 2
+    rule: str = "plausible.decimals"
+    severity: str = "warn"
+
+
+@dataclass(frozen=True)
+class TableVsProse:
+    """Table 3's 一 总计 ``factor`` times (and ``margin`` more than) the prose's 收到申请 figure."""
+    table: str = "t3.new.total"
+    prose: str = "requests.received"
+    factor: float = 5.0
+    margin: float = 10.0
+    rule: str = "plausible.t3_vs_prose"
+    severity: str = "warn"
+
+
+@dataclass(frozen=True)
+class YearInRange:
+    """The report year within ``first`` (the 条例 took effect in 2008) and the current year."""
+    first: int = 2008
+    rule: str = "plausible.year"
+    severity: str = "fail"
+
+
+@dataclass(frozen=True)
+class PeriodMatchesTitle:
+    """The statistics period (统计期限, record ``period``) within the title's year (record ``title``)."""
+    rule: str = "plausible.period"
+    severity: str = "warn"
+
+
+T2_BOUNDS = {  # 件/项 per report: generous for a province, absurd for a digit-run misread
+    "t2.regulations.": 1e4, "t2.normative.": 1e5, "t2.fees.": 1e4, "t2.procurement.items": 1e6,
+    "t2.licensing.prev_items": 1e5, "t2.other_services.prev_items": 1e5, "t2.penalty.prev_items": 1e5,
+    "t2.coercion.prev_items": 1e5,
+    "t2.licensing.decisions": 1e8, "t2.other_services.decisions": 1e8, "t2.penalty.decisions": 1e8,
+    "t2.coercion.decisions": 1e8,
+}
+
+
+def plausibility_rules(max_count: float = 1e6, t2_bounds: Mapping[str, float] | None = None) -> list:
+    """The plausibility rules; ``max_count`` bounds table 3/4 cells, ``t2_bounds`` table 2's (by prefix).
+
+    >>> [r.rule for r in plausibility_rules()][:3]
+    ['plausible.count', 'plausible.count_bound', 'plausible.count_bound']
+    """
+    bounds = {"t3.": max_count, "t4.": max_count, "requests.received": max_count,
+              "proactive.total": 10 * max_count, **(T2_BOUNDS if t2_bounds is None else t2_bounds)}
+    return [CountIsInteger(), *[CountBound(p, v) for p, v in bounds.items()], NotAboveCumulative(),
+            MaxDecimals("t2.fees.amount"), TableVsProse(), YearInRange(), PeriodMatchesTitle()]
+
+
+# --- cross-year rules: one body's reports of two consecutive years ---------------------------------
+
+@dataclass(frozen=True)
+class Term:
+    """``sign`` × the value of ``field`` in the report ``year`` (0 = this year, -1 = last year)."""
+    year: int
+    field: str
+    name: str
+    sign: int = 1
+
+
+@dataclass(frozen=True)
+class YearIdentity:
+    """``sum(lhs) == sum(rhs)`` across two consecutive reports; ``formats``: both reports' formats."""
+    rule: str
+    scope: str
+    lhs: tuple[Term, ...]
+    rhs: tuple[Term, ...]
+    formats: tuple[str, ...]
+    severity: str = "fail"
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        return self.lhs + self.rhs
+
+
+def cross_year_identities() -> list[YearIdentity]:
+    """Each year's 上年结转 is last year's 结转下年度 (column by column); 2019's 上一年项目数量 is last
+    year's plus its 本年增/减; 2021's 现行有效件数 moves with 本年制发 and 本年废止. The table-2 rules are
+    ``warn``: items also lapse or are re-counted without a 废止 or a 增/减.
+
+    >>> r = cross_year_identities()[0]; r.rule, r.scope, [t.field for t in r.terms]
+    ('cross.carried', 'natural', ['t3.carried_forward.natural', 't3.carried_over.natural'])
+    """
+    rules = [YearIdentity("cross.carried", col, (Term(-1, f"t3.carried_forward.{col}", "结转下年度"),),
+                          (Term(0, f"t3.carried_over.{col}", "上年结转"),), ("2019", "2021", "legacy"))
+             for col in T3_COLUMNS]
+    for item in ("licensing", "other_services", "penalty", "coercion", "fees"):
+        rules.append(YearIdentity(
+            "cross.prev_items", item,
+            (Term(-1, f"t2.{item}.prev_items", "上一年项目数量"), Term(-1, f"t2.{item}.change", "本年增/减")),
+            (Term(0, f"t2.{item}.prev_items", "上一年项目数量"),), ("2019",), "warn"))
+    for item in ("regulations", "normative"):
+        rules.append(YearIdentity(
+            "cross.in_force", item,
+            (Term(-1, f"t2.{item}.in_force", "现行有效件数"), Term(0, f"t2.{item}.issued", "本年制发件数"),
+             Term(0, f"t2.{item}.repealed", "本年废止件数", -1)),
+            (Term(0, f"t2.{item}.in_force", "现行有效件数"),), ("2021",), "warn"))
+    return rules

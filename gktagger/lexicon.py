@@ -24,7 +24,9 @@ NOT_A_COUNT = frozenset("年月日%％号")  # after a number: a date, a share o
 UNITS = ("万元", "亿元", "元", "件", "条", "个", "项", "次", "万")  # longest first where they share a tail
 APPROX_MARKS = ("余", "餘", "多", "近", "约", "約", "超")
 NA_MARKS = ("/", "-", "—", "－", "／", "––", "——", "无", "無", "不适用", "不適用", "--")  # a cell not applicable
-SIGNS = "+-增减"  # a change in table 2 (2019 template): +3, -2, 增3, 减2
+SIGNS = "+-增减"
+# A figure as prose writes it, whole: digits with separators and decimals, and its approximation marks.
+WHOLE_FIGURE = re.compile(r"(?:约|近|超|逾)?\d[\d,]*(?:\.\d+)?(?:余|多)?")  # a change in table 2 (2019 template): +3, -2, 增3, 减2
 
 # An NA mark as it stands in the normalised text (full-width and traditional forms folded), longest first.
 _NA_NORMALISED = sorted({m for m in NA_MARKS if m.isascii() or m in "—无" or m in ("––", "——", "不适用")},
@@ -37,6 +39,22 @@ NUMBER = re.compile(r"[+\-增减]\d+(?:\.\d+)?"
                     r"|(?<![\d.,])\d+(?:\.\d+)?"
                     rf"|(?:(?<=[\s|])|^)(?:{'|'.join(map(re.escape, _NA_NORMALISED))})(?=[\s|]|$)")
 
+
+# What a section is about, as its first sub-heading or sentence names it when the heading itself is lost.
+TOPIC_WORDS = {
+    "overview": "总体情况|概述|基本情况",
+    "proactive": "主动公开",
+    "requests": "依申请|收到[^。\n]{0,6}申请",
+    "fees": "收费|减免",
+    "appeals": "行政复议|行政诉讼",
+    "problems": "存在的?[^。\n]{0,4}问题|不足|改进",
+    "other": "其他需要报告|其他事项|需要说明",
+}
+SUB_ORDINAL = rf"(?:[(（][{ORDINALS}]{{1,2}}[)）]|\d{{1,2}}[.、．]|[{ORDINALS}]是)"  # (一) 1. 一是
+
+# A page footer a PDF leaves in the text, on a line of its own: — 5 —, - 5 -, 第5页, 第 5 页 共 12 页, 5/12.
+PAGE_FOOTER = re.compile(r"^[ \t]*(?:[—\-－–]+[ \t]*\d{1,4}[ \t]*[—\-－–]+|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?"
+                         r"|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$", re.MULTILINE)
 
 # Table-4 results and blocks as prose names them (``cues.py``): the first result that matches names
 # it (尚未审结 before the result words, 其他 last); the last block named before a figure is its block.

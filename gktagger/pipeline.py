@@ -7,22 +7,24 @@ switched off by name (``PipelineConfig(disabled=("cues",))`` or
 ``--set disabled=[cues]``), which is how an ablation or a test leaves a rule out.
 
 >>> [s.name for s in STAGES]
-['year', 'decode', 'realign', 'spans', 'cues', 'splits', 'headings', 'search', 'fields', 'sections', 'checks', 'source']
+['year', 'decode', 'realign', 'spans', 'figures', 'cues', 'splits', 'headings', 'search', 'fields', 'sections', 'checks', 'source']
 >>> [s.name for s in STAGES if s.optional]
-['decode', 'realign', 'cues', 'splits', 'headings', 'search']
+['decode', 'realign', 'figures', 'cues', 'splits', 'headings', 'search']
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Callable
 
+from . import printed
 from .body import BodyView, RawSpan
 from .config import PipelineConfig
 from .cues import prose_results
 from .decode import Decoded, cell_spans, decode_tables
 from .document import Document
 from .errors import ConfigError
-from .fields import choose_fields
+from .fields import ambiguous_runs, choose_fields, whole_figures
+from .pdftext import add_pages
 from .realign import realign_rows
 from .record import (Record, build_record, build_sections, detect_format, detect_year, missing_headings,
                      settle_headings)
@@ -55,6 +57,7 @@ class Extraction:
         record = build_record(self.doc, format=self.format, year=self.year, sections=self.sections,
                               fields=self.fields, mentions=self.mentions, checks=self.checks)
         record.update(self.extra)
+        add_pages(record, self.doc)  # issue 17: `page` on the spans of a PDF (gktagger/pdftext.py)
         return record
 
 
@@ -109,6 +112,11 @@ def spans(x: Extraction) -> None:
     x.spans = merge_fragments(model + found, x.view.text)
 
 
+def figures(x: Extraction) -> None:
+    """Rewrites ``spans``: a prose figure or a date tagged in part becomes the whole figure (``fields.py``)."""
+    x.spans = whole_figures(x.view.text, x.spans)
+
+
 def cues(x: Extraction) -> None:
     """Rewrites ``spans``: prose appeal/lawsuit figures named by the words before them (``cues.py``)."""
     x.spans = prose_results(x.view.text, x.spans)
@@ -135,6 +143,8 @@ def to_fields(x: Extraction) -> None:
     its cells follow: on a page without tables that is no evidence)."""
     x.raw_spans = [r for r in map(x.view.to_raw, x.spans) if r is not None]
     x.fields, x.mentions = choose_fields(x.view.raw, x.raw_spans)
+    f = x.config.fields
+    ambiguous_runs(x.fields, f.max_cell_digits, f.max_prose_digits, f.max_candidates)
     for f in x.fields.values():
         if f["by"] == "split":
             f["split"] = "inferred"
@@ -148,13 +158,19 @@ def to_sections(x: Extraction) -> None:
 
 
 def checks(x: Extraction) -> None:
-    """Reads ``format``, ``fields`` and ``mentions``; writes ``checks`` (``validate.py``)."""
-    x.checks = validate({"format": x.format, "fields": x.fields, "mentions": x.mentions})
+    """Reads ``format``, ``year``, ``fields`` and ``mentions``; writes what the checks read beside the
+    fields (``printed.py``: ``title`` and ``period`` in ``extra``, a legacy field's ``cumulative``) and
+    ``checks`` (``validate.py``)."""
+    beside = printed.annotate({"format": x.format, "fields": x.fields}, x.view.raw, x.doc.source_text)
+    x.extra.update({k: beside[k] for k in ("title", "period") if k in beside})
+    x.checks = validate({"format": x.format, "year": x.year, "fields": x.fields, "mentions": x.mentions,
+                         **{k: beside[k] for k in ("title", "period") if k in beside}})
 
 
 def to_source(x: Extraction) -> None:
-    """For a page read from HTML, rewrites every offset of ``fields``, ``mentions``, ``sections`` and
-    the checks' ``field@offset`` scopes from the reduced text to the HTML source: the contract's
+    """For a page read from HTML, rewrites every offset of ``fields``, ``mentions``, ``sections``, the
+    record's ``title``/``period`` and a field's ``cumulative`` (``printed.py``) and the checks'
+    ``field@offset`` scopes from the reduced text to the HTML source: the contract's
     "document text as read", so that ``text == raw[start:end]`` on the file as downloaded."""
     doc = x.doc
     if doc.source_offsets is None:
@@ -166,6 +182,11 @@ def to_source(x: Extraction) -> None:
         title_end = doc.to_source(section["start"], section["start"] + len(section["title"]))[1]
         section["start"], section["end"] = doc.source_position(section["start"]), doc.source_position(section["end"])
         section["title"] = doc.raw[section["start"]:title_end]
+    beside = [x.extra.get("title"), x.extra.get("period"), *(f.get("cumulative") for f in x.fields.values())]
+    for entry in beside:  # printed.py's extras (a title taken from <title> has no offsets)
+        if entry and "start" in entry:
+            start, end = doc.to_source(entry["start"], entry["end"])
+            entry.update(start=start, end=end, text=doc.raw[start:end])
     for check in x.checks:
         field_id, at, offset = check["scope"].partition("@")
         if at and offset.isdigit():
@@ -177,6 +198,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("decode", decode, optional=True),
     Stage("realign", realign, optional=True),
     Stage("spans", spans),
+    Stage("figures", figures, optional=True),
     Stage("cues", cues, optional=True),
     Stage("splits", splits, optional=True),
     Stage("headings", headings, optional=True),

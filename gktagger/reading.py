@@ -18,7 +18,7 @@ from .document import Document
 from .errors import ReadError
 from .htmltext import html_to_text
 
-DOCUMENT_SUFFIXES = (".txt", ".md", ".html", ".htm")
+DOCUMENT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".wps")
 RECORD_SUFFIXES = (".jsonl", ".json", ".parquet")
 PARQUET_BATCH_ROWS = 256
 
@@ -207,9 +207,55 @@ def document_from_text(text: str, id: str, source: str = "", encoding: str | Non
 
 
 def read_bytes(data: bytes, id: str, suffix: str = ".txt", source: str = "") -> Document:
-    """Decode and, for HTML, reduce ``data``. Raises ``ReadError`` (empty, binary, undecodable)."""
+    """Decode and, for HTML, reduce ``data``; PDF and Word by their own readers. Raises ``ReadError``
+    (empty, binary, undecodable, damaged)."""
+    office = _read_office(data, id, suffix.lower(), source)
+    if office is not None:
+        return office
     text, encoding = decode(data)
     return document_from_text(text, id=id, source=source, encoding=encoding, suffix=suffix)
+
+
+# PDF and Word (issue 17): dispatch on magic bytes, the suffix only names what a damaged file claimed to be.
+_BASE64_MAGIC = ("JVBERi0", "UEsDB", "0M8R4KGxGuE")  # %PDF-, PK\x03\x04, OLE2 in base64
+
+
+def _read_office(data: bytes, id: str, suffix: str, source: str) -> Document | None:
+    from .docxtext import OLE2_MAGIC, DocxError, is_docx, legacy_format_error, read_docx
+    from .pdftext import PdfError, read_pdf
+
+    try:
+        if data.lstrip()[:5] == b"%PDF-" or (suffix == ".pdf" and b"%PDF-" in data[:1024]):
+            pdf = read_pdf(data)
+            return Document(id=id, text=pdf.text, source=source or id, kind="pdf",
+                            meta={"page_starts": pdf.page_starts})
+        if data.startswith(OLE2_MAGIC):
+            raise ReadError(legacy_format_error(suffix))
+        if is_docx(data):
+            return Document(id=id, text=read_docx(data), source=source or id, kind="docx")
+    except (PdfError, DocxError) as error:
+        raise ReadError(str(error)) from None
+    if suffix in (".pdf", ".docx"):
+        raise ReadError(f"damaged {suffix[1:].upper()} file: not a {suffix} document")
+    if suffix in (".doc", ".wps"):
+        raise ReadError(legacy_format_error(suffix))
+    return None
+
+
+def _base64_document(value: str) -> bytes | None:
+    """The bytes of a base64 PDF/Word column value (optionally a ``data:`` URL), else None."""
+    import base64
+    import binascii
+
+    head = value.lstrip()[:64]
+    if head.startswith("data:") and ";base64," in head:
+        value = value.split(";base64,", 1)[1]
+    if not value.lstrip().startswith(_BASE64_MAGIC):
+        return None
+    try:
+        return base64.b64decode("".join(value.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
 
 
 def read_path(path: str | Path, id: str | None = None) -> Document:
@@ -301,6 +347,9 @@ def _record_document(value, id: str, source: str, text_column: str) -> Document:
             return read_bytes(bytes(value), id=id, source=source)
         if not isinstance(value, str):
             return Document.failed(id, f'column "{text_column}" is not text', source=source)
+        encoded = _base64_document(value)
+        if encoded is not None:
+            return read_bytes(encoded, id=id, source=source)
         text = value.lstrip("\ufeff")
         if "\x00" in text or _control_heavy(text):
             raise ReadError("not text: binary content")

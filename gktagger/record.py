@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Protocol, TypedDict
 
 from .document import Document
-from .lexicon import HANZI, ORDINALS
+from .lexicon import HANZI, ORDINALS, SUB_ORDINAL, TOPIC_WORDS
 from .schema import FIELDS, SECTIONS
 from .tags import TagSpan
 
@@ -44,9 +44,10 @@ class SectionEntry(TypedDict, total=False):
 class Check(TypedDict):
     rule: str
     scope: str
-    status: str  # pass | fail | unknown
+    status: str  # pass | fail | unknown | warn (a plausibility rule that is not certain)
     message: str
     fields: list[str]
+    basis: str  # as_printed | inferred (a field of the check placed by a step that used this rule)
 
 
 class Record(TypedDict):
@@ -199,6 +200,50 @@ def missing_headings(text: str, spans: list[TagSpan], min_heading: int = 2) -> l
         if m:
             found[sid] = TagSpan(m.start(), m.end(), sid, 0.5, "search", "catalogue wording after an ordinal")
             out.append(found[sid])
+    return out + lost_headings(text, found)
+
+
+_ORDINAL_AT = re.compile(rf"([{ORDINALS}])[ \t]*[、.．]")
+
+
+def _ordinal(text: str, at: int) -> int | None:
+    m = _ORDINAL_AT.match(text, at)
+    return ORDINALS.index(m.group(1)) + 1 if m else None
+
+
+@lru_cache(maxsize=None)
+def _topic_line(section_id: str) -> re.Pattern:
+    return re.compile(rf"(?m)^[ \t]*(?:{SUB_ORDINAL}[ \t]*)?[^\n]{{0,12}}?(?:{TOPIC_WORDS[section_id]})")
+
+
+def lost_headings(text: str, found: dict[str, TagSpan]) -> list[TagSpan]:
+    """Sections whose heading line is lost (a PDF dropped ``四、存在的主要问题及改进情况``): where the
+    ordinals of two found neighbours skip numbers (三、 then 五、), each skipped one is the first
+    section between them, in catalogue order, that a line names by its topic (its first sub-heading
+    or sentence); the section starts at that line.
+
+    >>> text = "三、收到和处理政府信息公开申请情况\\n…\\n(一)存在的问题\\n人员不足。\\n五、其他需要报告的事项\\n无。"
+    >>> found = {"requests": TagSpan(0, 5, "requests"), "other": TagSpan(text.index("五"), len(text) - 3, "other")}
+    >>> [(text[h.start:h.end], h.label) for h in lost_headings(text, found)]
+    [('(一)存在的问题', 'problems')]
+    """
+    ids, out = list(SECTIONS), []
+    heads = sorted(found.items(), key=lambda kv: kv[1].start)
+    for (a, ha), (b, hb) in zip(heads, heads[1:]):
+        first, last = _ordinal(text, ha.start), _ordinal(text, hb.start)
+        if first is None or last is None or last - first < 2 or ids.index(b) - ids.index(a) < 2:
+            continue
+        # an ordinal still printed at a line start heads a section the catalogue does not name: not lost
+        skipped = sum(not re.search(rf"(?m)^[ \t]*{ORDINALS[k - 1]}[ \t]*[、.．]", text[ha.end:hb.start])
+                      for k in range(first + 1, last))
+        lo = ha.end
+        for sid in ids[ids.index(a) + 1:ids.index(b)]:
+            m = _topic_line(sid).search(text, lo, hb.start) if skipped else None
+            if m:
+                line_end = text.find("\n", m.start(), hb.start)
+                out.append(TagSpan(m.start(), line_end if line_end > 0 else m.end(), sid, 0.3, "search",
+                                   "topic of a section whose heading is lost"))
+                skipped, lo = skipped - 1, m.end()
     return out
 
 

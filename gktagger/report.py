@@ -134,6 +134,21 @@ def checks_chart(records: list[dict]) -> str:
     return f'<div id="failing-by-rule">{hbar_chart(items, "failing checks by rule", notes=notes)}</div>'
 
 
+def honesty_table(records: list[dict]) -> str:
+    """Per rule: passes read as printed, passes inferred (a split or realign made them hold), warnings."""
+    counts: dict[str, Counter] = {}
+    for r in records:
+        for c in r.get("checks") or []:
+            status = c.get("status")
+            key = "inferred" if status == "pass" and c.get("basis") == "inferred" else status
+            counts.setdefault(c.get("rule"), Counter())[key] += 1
+    rows = "".join(f'<tr><th class="rowhead">{esc(rule)}</th><td>{n.get("pass", 0)}</td><td>{n.get("inferred", 0)}</td>'
+                   f'<td>{n.get("fail", 0)}</td><td>{n.get("warn", 0)}</td><td>{n.get("unknown", 0)}</td></tr>'
+                   for rule, n in sorted(counts.items(), key=lambda kv: str(kv[0])))
+    return ('<table id="checks-by-basis" class="status"><tr><th>rule</th><th>pass as printed</th>'
+            f'<th>pass inferred</th><th>fail</th><th>warn</th><th>unknown</th></tr>{rows}</table>')
+
+
 def slowest(records: list[dict], chars: dict[str, int]) -> str:
     timed = [(r["id"], float(r["seconds"])) for r in records if isinstance(r.get("seconds"), (int, float))]
     if timed:
@@ -185,6 +200,9 @@ def render_report(records: list[dict], source: str, chars: dict[str, int] | None
             f'<div><h2>Documents per report year</h2>{year_chart(records)}</div></div>'
             f'<div class="grid2"><div><h2>Failing checks by rule</h2>{checks_chart(records)}</div>'
             f'<div>{slowest(records, chars)}</div></div>'
+            f'<h2>Checks by rule and basis</h2><p class="muted">A pass is <i>inferred</i> when a field of the check '
+            'was placed by a step that made this very rule hold (a digit split, a row moved); warnings never '
+            f'make a record invalid.</p>{honesty_table(records)}'
             f'<h2>Field coverage</h2>{coverage_tables(Coverage(records))}'
             f'<h2>Documents</h2><p class="muted">{len(links)} of {len(records)} documents link to their '
             f'<code>show</code> page.</p>{documents_table(records, chars, links)}</main>')

@@ -92,6 +92,11 @@ def _failing(record: dict) -> tuple[list[dict], dict[str, list[int]], dict[tuple
     return checks, by_field, by_mention
 
 
+def _page(entry: dict) -> str:
+    """`` · p. 3`` for a span of a PDF (records of PDFs carry ``page``)."""
+    return f" · p. {entry['page']}" if isinstance(entry.get("page"), int) else ""
+
+
 def collect_marks(record: dict, raw: str) -> tuple[list[Mark], list[str]]:
     """Every span of the record that matches the text, and a note for each one that does not."""
     marks, problems = [], []
@@ -108,13 +113,14 @@ def collect_marks(record: dict, raw: str) -> tuple[list[Mark], list[str]]:
     for i, s in enumerate(record.get("sections") or []):
         title = s.get("title") or ""
         add(s.get("start"), (s.get("start") or 0) + len(title), title, f"sec-{i}", "sections",
-            f"{s['id']} · {SECTIONS[s['id']].heading if s['id'] in SECTIONS else '?'}", s["id"], ("heading",))
+            f"{s['id']} · {SECTIONS[s['id']].heading if s['id'] in SECTIONS else '?'}" + _page(s), s["id"], ("heading",))
     for fid, entry in (record.get("fields") or {}).items():
         if fid not in FIELDS:
             problems.append(f"{fid}: not a field ID of the catalogue")
             continue
         extra, notes = field_marks(entry, failing.get(fid))
-        title = f"{fid} = {fmt_value(entry)} · {FIELDS[fid].label}" + "".join(f" · {n}" for n in notes) + _made_by(entry)
+        title = (f"{fid} = {fmt_value(entry)} · {FIELDS[fid].label}" + "".join(f" · {n}" for n in notes)
+                 + _made_by(entry) + _page(entry))
         add(entry.get("start"), entry.get("end"), entry.get("text"), f"span-{fid}", FIELDS[fid].group,
             title, fid, extra)
     for m in record.get("mentions") or []:
@@ -199,9 +205,15 @@ def render_text(raw: str, marks: Iterable[Mark]) -> tuple[str, list[Mark]]:
 
 def _checks_html(record: dict, checks: list[dict]) -> str:
     every = record.get("checks") or []
-    counts = {s: sum(c.get("status") == s for c in every) for s in ("pass", "fail", "unknown")}
-    summary = (f'<p class="muted">{len(every)} checks: {counts["pass"]} pass, {counts["fail"]} fail, '
-               f'{counts["unknown"]} unknown (a value missing or NA)</p>')
+    counts = {s: sum(c.get("status") == s for c in every) for s in ("pass", "fail", "unknown", "warn")}
+    inferred = sum(c.get("status") == "pass" and c.get("basis") == "inferred" for c in every)
+    warns = "".join(f'<li class="warn" data-rule="{esc(c.get("rule"))}"><b>{esc(c.get("rule"))}</b> '
+                    f'[{esc(c.get("scope"))}] <span class="msg">{esc(c.get("message"))}</span></li>'
+                    for c in every if c.get("status") == "warn")
+    summary = (f'<p class="muted" id="check-counts">{len(every)} checks: {counts["pass"]} pass '
+               f'({counts["pass"] - inferred} as printed, {inferred} inferred: a split or realign made them hold), '
+               f'{counts["fail"]} fail, {counts["warn"]} warn, {counts["unknown"]} unknown (a value missing or NA)</p>'
+               + (f'<h3>Warnings ({counts["warn"]})</h3><ol class="warns">{warns}</ol>' if warns else ""))
     if not checks:
         return f'<section id="checks"><h2>Failing checks</h2><p>No failing check.</p>{summary}</section>'
     items = []
@@ -268,6 +280,7 @@ def gold_record(annotation, text: str, record_id: str | None = None) -> dict:
 
     Used to review annotations and to test pages with realistic highlights.
     """
+    from . import printed
     from .annotations import gold_spans
     from .validate import validate
     from .values import parse_value
@@ -288,6 +301,7 @@ def gold_record(annotation, text: str, record_id: str | None = None) -> dict:
     record = {"id": record_id or annotation.document, "source": record_id or annotation.document, "status": "ok",
               "error": None, "format": annotation.format, "year": annotation.year, "sections": annotation.sections(),
               "fields": fields, "checks": [], "mentions": sorted(mentions, key=lambda m: m["start"])}
+    printed.annotate(record, text)
     record["checks"] = validate(record)
     record["status"] = "invalid" if any(c["status"] == "fail" for c in record["checks"]) else "ok"
     return record
@@ -435,7 +449,7 @@ def _extract_one(path: str, model: str | None) -> tuple[dict, str | None, str]:
 
 def add_parser(sub) -> None:
     s = sub.add_parser("show", help="one document as an HTML page: highlights, rebuilt tables, failing checks")
-    s.add_argument("input", nargs="?", help="a document (.txt .md .html .htm) to extract and show")
+    s.add_argument("input", nargs="?", help="a document (.txt .md .html .htm .pdf .docx) to extract and show")
     s.add_argument("-o", "--output", help="page to write (default: a slug of the document id + .html)")
     s.add_argument("--model", help="model directory (default: the model shipped in the package)")
     s.add_argument("--record", metavar="OUT.jsonl", help="show an existing record instead of extracting")

@@ -1,7 +1,11 @@
 """The validator: every rule evaluated on a record's fields, one place, rules as data.
 
-Table identities come from :mod:`gktagger.identities`; the prose rules below
-are soft: they fail only where no reading of the prose fits the tables.
+Table identities and the plausibility rules come from :mod:`gktagger.identities`;
+the prose rules below are soft: they fail only where no reading of the prose
+fits the tables. A check's ``status`` is ``pass``, ``fail``, ``unknown`` (a value
+missing or NA) or ``warn`` (a plausibility rule that is not certain: it never
+makes a record invalid). Its ``basis`` says whether its fields were read as
+printed or placed by a step that made this very rule hold (``inferred``).
 
 >>> rec = {"format": "2021", "fields": {"requests.received": {"value": 5},
 ...        "t3.new.total": {"value": 3}, "t3.carried_over.total": {"value": 2}}}
@@ -10,10 +14,15 @@ are soft: they fail only where no reading of the prose fits the tables.
 """
 from __future__ import annotations
 
+import datetime
+import re
 from dataclasses import dataclass
 
-from .identities import Identity, Outcome, check_tables, evaluate
+from .identities import (STEP_IDENTITIES, CountBound, CountIsInteger, Identity, MaxDecimals, NotAboveCumulative,
+                         Outcome, PeriodMatchesTitle, TableVsProse, YearInRange, check_tables, evaluate,
+                         plausibility_rules)
 from .schema import FIELDS, T4_RESULTS
+from .values import fold
 
 
 @dataclass(frozen=True)
@@ -91,8 +100,161 @@ def _check_mentions(mentions: list[dict], fields: dict) -> list[Outcome]:
 _CHECKERS = {OneOf: _check_one_of, Identity: _check_prose_identity, NonNegative: _check_non_negative}
 
 
-def validate(record: dict) -> list[dict]:
-    """All checks of a record, as the output contract's ``checks`` list."""
+# --- plausibility ---------------------------------------------------------------------------------
+# Each checker returns (fields it looked at, findings); a finding is (scope, message, fields).
+
+def _stated(record: dict):
+    """(field ID, entry, value) of every catalogue field with a number."""
+    for fid, e in (record.get("fields") or {}).items():
+        if fid in FIELDS and not e.get("na") and isinstance(e.get("value"), (int, float)):
+            yield fid, e, e["value"]
+
+
+def _count_is_integer(rule: CountIsInteger, record: dict):
+    looked, found = [], []
+    for fid, _, v in _stated(record):
+        kind = FIELDS[fid].kind
+        if kind == "decimal":
+            continue
+        looked.append(fid)
+        if not float(v).is_integer():
+            found.append((fid, f"{fid} = {v:g}: a {'本年增/减' if kind == 'change' else 'count'} is a whole number", (fid,)))
+        elif kind == "count" and v < 0:
+            found.append((fid, f"{fid} = {v:g}: a count is never negative", (fid,)))
+    return looked, found
+
+
+def _bound_of(fid: str, rules: list) -> CountBound | None:
+    fitting = [r for r in rules if isinstance(r, CountBound) and fid.startswith(r.prefix)]
+    return max(fitting, key=lambda r: len(r.prefix), default=None)
+
+
+def _count_bound(rule: CountBound, record: dict, rules: list):
+    looked, found = [], []
+    for fid, _, v in _stated(record):
+        if FIELDS[fid].kind == "decimal" or _bound_of(fid, rules) is not rule:
+            continue
+        looked.append(fid)
+        if abs(v) > rule.limit:
+            found.append((fid, f"{fid} = {v:g} > {rule.limit:g}: more than any report plausibly counts "
+                               "(digits of neighbouring cells run together?)", (fid,)))
+    return looked, found
+
+
+def _not_above_cumulative(rule: NotAboveCumulative, record: dict):
+    looked, found = [], []
+    for fid, e, v in _stated(record):
+        cum = e.get("cumulative") or {}
+        if not isinstance(cum.get("value"), (int, float)):
+            continue
+        looked.append(fid)
+        if v > cum["value"]:
+            found.append((fid, f"{fid}: 本年度 {e.get('text')} > 历年累计 {cum.get('text')} printed beside it", (fid,)))
+    return looked, found
+
+
+_DECIMALS = re.compile(r"\.(\d+)")
+
+
+def _max_decimals(rule: MaxDecimals, record: dict):
+    e = (record.get("fields") or {}).get(rule.field) or {}
+    if e.get("na") or e.get("value") is None:
+        return [], []
+    m = _DECIMALS.search(fold(str(e.get("text") or e["value"])))
+    places = len(m.group(1)) if m else 0
+    if places <= rule.places:
+        return [rule.field], []
+    return [rule.field], [(rule.field, f"{rule.field} {e.get('text') or e['value']}: {places} decimals, more than "
+                                       f"{rule.places} (万元 to the 100 yuan)", (rule.field,))]
+
+
+def _table_vs_prose(rule: TableVsProse, record: dict):
+    values = _values({k: v for k, v in (record.get("fields") or {}).items() if k in FIELDS})
+    table, prose = values.get(rule.table), values.get(rule.prose)
+    if table is None or prose is None:
+        return [], []
+    if table > rule.factor * prose and table - prose > rule.margin:
+        ratio = f"{table / prose:.0f}×" if prose else "more than"
+        return [rule.table, rule.prose], [(rule.table, f"table 3 一 总计 ({table:g}) is {ratio} the prose's "
+                                                       f"收到申请 ({prose:g})", (rule.table, rule.prose))]
+    return [rule.table, rule.prose], []
+
+
+def _year_in_range(rule: YearInRange, record: dict):
+    year = record.get("year")
+    if not isinstance(year, int):
+        return [], []
+    last = datetime.date.today().year
+    if rule.first <= year <= last:
+        return ["year"], []
+    return ["year"], [("year", f"report year {year} outside {rule.first}–{last}", ())]
+
+
+def _period_matches_title(rule: PeriodMatchesTitle, record: dict):
+    period, title = record.get("period") or {}, record.get("title") or {}
+    years = [y for y in (period.get("from"), period.get("to")) if isinstance(y, int)]
+    if not years or not isinstance(title.get("year"), int):
+        return [], []
+    if all(y == title["year"] for y in years):
+        return ["period"], []
+    return ["period"], [("period", f"统计期限 {period.get('text')} ≠ the title's year {title['year']} "
+                                   f"({title.get('text')})", ())]
+
+
+_PLAUSIBILITY = {CountIsInteger: _count_is_integer, NotAboveCumulative: _not_above_cumulative,
+                 MaxDecimals: _max_decimals, TableVsProse: _table_vs_prose, YearInRange: _year_in_range,
+                 PeriodMatchesTitle: _period_matches_title}
+
+
+def check_plausibility(record: dict, rules: list | None = None) -> list[Outcome]:
+    """One ``fail``/``warn`` per finding; a rule that finds nothing in what it looked at is one ``pass``."""
+    rules = plausibility_rules() if rules is None else rules
+    looked: dict[str, list[str]] = {}
+    out = []
+    for rule in rules:
+        if isinstance(rule, CountBound):
+            seen, found = _count_bound(rule, record, rules)
+        else:
+            seen, found = _PLAUSIBILITY[type(rule)](rule, record)
+        looked.setdefault(rule.rule, []).extend(seen)
+        out += [Outcome(rule.rule, scope, rule.severity, message, tuple(fields)) for scope, message, fields in found]
+    for name, seen in looked.items():
+        if seen and not any(o.rule == name for o in out):
+            out.append(Outcome(name, "all", "pass", f"{len(seen)} checked", ()))
+    return out
+
+
+# --- basis: read as printed, or made to hold ------------------------------------------------------
+
+def provenance(entry: dict) -> str | None:
+    """The pipeline step that placed a field: its ``by`` key, or the older ``"split": "inferred"``.
+
+    >>> provenance({"by": "realign"}), provenance({"split": "inferred"}), provenance({"value": 3})
+    ('realign', 'split', None)
+    """
+    if entry.get("by"):
+        return entry["by"]
+    return "split" if entry.get("split") == "inferred" else None
+
+
+def basis(rule: str, field_ids, fields: dict) -> str:
+    """``inferred`` when a field of the check was placed by a step that used this rule, else ``as_printed``.
+
+    >>> basis("t3.balance", ["t3.new.total"], {"t3.new.total": {"split": "inferred"}})
+    'inferred'
+    >>> basis("prose.requests_received", ["t3.new.total"], {"t3.new.total": {"split": "inferred"}})
+    'as_printed'
+    """
+    for fid in field_ids:
+        step = provenance(fields.get(fid) or {})
+        if step and rule in STEP_IDENTITIES.get(step, ()):
+            return "inferred"
+    return "as_printed"
+
+
+def validate(record: dict, plausibility: list | None = None) -> list[dict]:
+    """All checks of a record, as the output contract's ``checks`` list (``plausibility``: the rules of
+    :func:`gktagger.identities.plausibility_rules`, e.g. with another ``max_count``)."""
     fields = record.get("fields") or {}
     values = _values({k: v for k, v in fields.items() if k in FIELDS})
     outcomes = check_tables(values, record.get("format"))
@@ -101,15 +263,21 @@ def validate(record: dict) -> list[dict]:
         if o is not None:
             outcomes.append(o)
     outcomes += _check_mentions(record.get("mentions") or [], fields)
-    return [{"rule": o.rule, "scope": o.scope, "status": o.status, "message": o.message, "fields": list(o.fields)}
-            for o in outcomes]
+    outcomes += check_plausibility(record, plausibility)
+    return [{"rule": o.rule, "scope": o.scope, "status": o.status, "message": o.message, "fields": list(o.fields),
+             "basis": basis(o.rule, o.fields, fields)} for o in outcomes]
 
 
-def revalidate(record: dict) -> dict:
+def record_status(checks: list[dict]) -> str:
+    """``invalid`` when a check fails (a ``warn`` does not), else ``ok``."""
+    return "invalid" if any(c["status"] == "fail" for c in checks) else "ok"
+
+
+def revalidate(record: dict, plausibility: list | None = None) -> dict:
     """Recompute ``checks`` and ``status`` of a (possibly hand-edited) record; error records stay as they are."""
     if record.get("status") == "error":
         return record
     record = dict(record)
-    record["checks"] = validate(record)
-    record["status"] = "invalid" if any(c["status"] == "fail" for c in record["checks"]) else "ok"
+    record["checks"] = validate(record, plausibility)
+    record["status"] = record_status(record["checks"])
     return record

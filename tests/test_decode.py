@@ -281,3 +281,33 @@ def test_a_full_row_printed_one_cell_per_line_leaves_no_column_out():
     read = lambda c=DecoderConfig(): {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order, c)}
     assert read()["t3.carried_over.total"] == "16" and read()["t3.granted.natural"] == "33"
     assert read(DecoderConfig(full_row=100)).get("t3.carried_over.total") != "16"
+
+
+def test_figures_separated_by_spaces_are_whole_cells():
+    """PDF text: (一)予以公开 1203 17 0 0 41 2 1263. A model that splits 1203 (1 | 203) or tags only part
+    of 1203 and 1263 still gets whole figures: a figure the page delimits is never cut."""
+    text = "(一)予以公开 1203 17 0 0 41 2 1263\n"
+    figures = [(m.start(), m.end()) for m in re.finditer(r"\d+", text)]
+    whole = {text[s:e] for s, e in figures}
+    split = [(figures[0][0], figures[0][0] + 1), (figures[0][0] + 1, figures[0][1])] + figures[1:6]
+    partial = [(figures[0][0], figures[0][0] + 2)] + figures[1:6] + [(figures[6][0], figures[6][0] + 2)]
+    read = {}
+    for name, spans in (("split", split), ("partial", partial)):
+        tags = spans_to_tags(len(text), [(s, e, f) for (s, e), f in zip(spans, ROW)])
+        positions, logp = emissions(text, tags, p=0.5)
+        read[name] = [(text[s:e], f.split(".")[-1]) for s, e, f in
+                      align_cells(text, np.zeros(len(text), dtype=np.int64), positions, logp, ROW)]
+        assert {t for t, _ in read[name]} <= whole, name
+    assert read["partial"] == [("1203", "natural"), ("17", "commercial"), ("0", "research"), ("0", "social"),
+                               ("41", "legal"), ("2", "other_org"), ("1263", "total")]
+    # a run no cell can be is still split, spaces or not; a label's run after a space may hold several
+    from gktagger.decode import _cuts
+    assert _cuts("总计23 0 00 0 023", 2, 4) == [1] and _cuts("行政许可 11315\n", 5, 10) == [1, 2, 3, 4]
+    assert _cuts(text, *figures[0]) == []
+
+
+def test_a_page_footer_inside_a_table_is_no_cell():
+    from gktagger.decode import numbers
+
+    body = "(一)予以公开\t3\n— 5 —\n第 6 页 共 9 页\n- 7 -\n(二)部分公开\t4\n"
+    assert [body[s:e] for s, e in numbers(body, np.zeros(len(body), dtype=np.int64))] == ["3", "4"]

@@ -151,3 +151,51 @@ def test_the_package_has_no_import_cycle():
     for m in sorted(graph):
         if m not in state:
             visit(m, [m])
+
+
+def test_a_prose_figure_tagged_in_part_is_read_whole_and_a_year_is_no_count():
+    text = "一、总体情况\n本年度共收到政府信息公开申请23816件,其中2件结转至2024年办理。"
+    view = BodyView.of(text)
+    body = view.text
+    part = (body.index("23816"), body.index("23816") + 4, "requests.received")  # "2381"
+    year = (body.index("2024"), body.index("2024") + 3, "t3.carried_forward.total")  # "202"
+    tags = np.array(spans_to_tags(len(body), [part, year]))
+    pred = Prediction(tags, np.ones(len(tags)), np.zeros(len(tags)))
+    doc = Document(id="x", text=text)
+    fields = run_stages(doc, view, pred, PipelineConfig()).record()["fields"]
+    assert fields["requests.received"]["value"] == 23816 and fields["requests.received"]["text"] == "23816"
+    assert "t3.carried_forward.total" not in fields  # 2024年 is a date
+    off = run_stages(doc, view, pred, PipelineConfig(disabled=("figures",))).record()["fields"]
+    assert off["requests.received"]["value"] == 2381 and off["t3.carried_forward.total"]["value"] == 202
+
+
+def test_a_run_of_several_cells_no_identity_decides_gets_no_value_but_candidates():
+    text = "二、主动公开政府信息情况\n行政许可518230417\n行政处罚12\n"
+    view = BodyView.of(text)
+    body = view.text
+    run = (body.index("518230417"), body.index("518230417") + 9, "t2.licensing.decisions")
+    small = (body.index("12"), body.index("12") + 2, "t2.penalty.decisions")
+    tags = np.array(spans_to_tags(len(body), [run, small]))
+    pred = Prediction(tags, np.ones(len(tags)), np.zeros(len(tags)))
+    fields = run_stages(Document(id="x", text=text), view, pred, PipelineConfig()).record()["fields"]
+    entry = fields["t2.licensing.decisions"]
+    assert entry["value"] is None and entry["ambiguous"] and entry["text"] == "518230417"
+    assert entry["candidates"][0] == [518, 230, 417] and all(len(c) == 3 for c in entry["candidates"])
+    assert fields["t2.penalty.decisions"]["value"] == 12 and "candidates" not in fields["t2.penalty.decisions"]
+
+
+def test_a_section_whose_heading_is_lost_starts_at_its_first_sub_heading():
+    text = ("一、总体情况\n本年度工作。\n三、收到和处理政府信息公开申请情况\n共收到申请3件。\n四、政府信息公开行政复议、行政诉讼情况\n无。\n"
+            "(一)存在的主要问题\n人员不足。\n六、其他需要报告的事项\n无。\n")
+    view = BodyView.of(text)
+    body = view.text
+    heads = [(body.index(h), body.index(h) + len(h), sid) for h, sid in (
+        ("一、总体情况", "overview"), ("三、收到和处理政府信息公开申请情况", "requests"),
+        ("四、政府信息公开行政复议、行政诉讼情况", "appeals"), ("六、其他需要报告的事项", "other"))]
+    tags = np.array(spans_to_tags(len(body), heads))
+    pred = Prediction(tags, np.ones(len(tags)), np.zeros(len(tags)))
+    sections = run_stages(Document(id="x", text=text), view, pred, PipelineConfig()).record()["sections"]
+    assert [(s["id"], s["title"], s["by"]) for s in sections] == [
+        ("overview", "一、总体情况", "model"), ("requests", "三、收到和处理政府信息公开申请情况", "model"),
+        ("appeals", "四、政府信息公开行政复议、行政诉讼情况", "model"), ("problems", "(一)存在的主要问题", "search"),
+        ("other", "六、其他需要报告的事项", "model")]  # 二 is lost too, but no line names proactive's topic

@@ -203,7 +203,7 @@ def test_iter_directory_recursive_sorted(tmp_path):
     (tmp_path / "b").mkdir()
     (tmp_path / "a" / "z").mkdir(parents=True)
     (tmp_path / ".hidden").mkdir()
-    for rel in ["b/2.txt", "a/z/9.md", "a/1.htm", "a/10.html", "c.txt", "skip.pdf", ".hidden/h.txt"]:
+    for rel in ["b/2.txt", "a/z/9.md", "a/1.htm", "a/10.html", "c.txt", "skip.png", ".hidden/h.txt"]:
         (tmp_path / rel).write_text("<p>x</p>" if "htm" in rel else "x", encoding="utf-8")
     (tmp_path / "d.txt").write_bytes(b"")
     docs = list(iter_documents([str(tmp_path)]))

@@ -1,6 +1,7 @@
 """The synthetic report generator: exact labels, valid identities, every variant produced."""
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -10,6 +11,7 @@ from gktagger.identities import check_tables
 from gktagger.schema import FIELDS, SECTIONS
 from gktagger.values import parse_value
 from training.synth import LAYOUTS, SynthOptions, generate
+from training.synth.options import HELD_OUT_LAYOUTS
 
 TEXT_LAYOUTS = tuple(l for l in LAYOUTS if l != "html")
 
@@ -50,7 +52,7 @@ def test_identities_hold(sample):
 
 def test_every_format_and_layout_appears(sample):
     assert {d.format for _, d in sample} == {"2021", "2019", "legacy"}
-    assert {d.notes.split("layout=")[1].split()[0] for _, d in sample} == set(LAYOUTS)
+    assert {d.notes.split("layout=")[1].split()[0] for _, d in sample} == set(LAYOUTS) - set(HELD_OUT_LAYOUTS)
     layouts = {l: list(generate(3, seed=2, layouts=(l,))) for l in TEXT_LAYOUTS}
     assert all(len(docs) == 3 for docs in layouts.values())
     flat = layouts["flat"][0][0]
@@ -168,3 +170,12 @@ def test_prose_only_reports_state_appeals_and_requests():
                        and s is not suit)
     assert {"requests.received", "proactive.total", "t3.carried_forward.total", "t4.review.upheld",
             "t4.review.pending", "t4.suit.total", "t4.suit.corrected"} <= seen
+
+
+def test_held_out_layouts_are_never_drawn_for_training_but_generate_exactly():
+    assert set(HELD_OUT_LAYOUTS) <= set(LAYOUTS)
+    assert all(SynthOptions().layout_weights.get(l, 0) == 0 for l in HELD_OUT_LAYOUTS)
+    for text, doc in generate(4, seed=9, layouts=HELD_OUT_LAYOUTS):
+        assert doc.spans and all(text[s.start:s.end] == s.text for s in doc.spans)
+        tables = any(FIELDS[s.label].group == "table3" and not s.prose for s in doc.spans if s.label in FIELDS)
+        assert re.search(r"\S \d+ \d+ \d+$", text, re.M) or not tables  # a row's figures after its label

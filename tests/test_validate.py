@@ -23,7 +23,7 @@ def by_rule(checks, rule, scope=None):
 
 def test_a_clean_2021_table_passes_every_identity():
     checks = validate(gold_record("pingtan_zhq_2021.txt.json"))
-    assert {c["status"] for c in checks} == {"pass"}
+    assert {c["status"] for c in checks if not c["rule"].startswith("plausible.")} == {"pass"}
     assert len(by_rule(checks, "t3.balance")) == 7 and len(by_rule(checks, "t3.results")) == 7
     assert len(by_rule(checks, "t3.applicants")) == 25 and len(by_rule(checks, "t4.sum")) == 3
 

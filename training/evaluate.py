@@ -41,7 +41,8 @@ def gold_items(doc: AnnotatedDoc) -> tuple[set, set]:
 def predicted_items(document: str, record: dict, read=None) -> tuple[set, set]:
     """Items of a record; ``read`` (the Document it was extracted from) maps the section starts of an
     HTML page from its source back to the reduced text that annotations index."""
-    fields = {(document, k, value_key(v.get("value"), v.get("na", False))) for k, v in record["fields"].items()}
+    fields = {(document, k, value_key(v.get("value"), v.get("na", False))) for k, v in record["fields"].items()
+              if not v.get("ambiguous")}  # a run the pipeline declined to read is no answer
     at = (lambda i: read.from_source(i, i)[0]) if read is not None else (lambda i: i)
     sections = {(document, s["id"], at(s["start"])) for s in record["sections"]}
     return fields, sections

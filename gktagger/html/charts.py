@@ -8,7 +8,7 @@ True
 """
 from __future__ import annotations
 
-from .page import esc
+from .page import esc, fmt_number
 
 BAR = "#4a78c2"
 
@@ -61,3 +61,39 @@ def heat(share: float) -> str:
     if share <= 0:
         return "#f4f4f6"
     return f"hsl(140, 55%, {92 - 40 * min(1.0, share):.0f}%)"
+
+
+def year_chart(points: list[tuple[int, float | None]], title: str, marked: list[tuple[int, int]] = (),
+               width: int = 230, height: int = 130) -> str:
+    """One figure of one body over the years: dots joined between consecutive years, the value above
+    each dot, a red band over each ``marked`` (year, next year) pair (a failing cross-year check).
+
+    >>> svg = year_chart([(2021, 3), (2022, None), (2023, 5)], "received", marked=[(2022, 2023)])
+    >>> svg.count("<circle"), svg.count('class="marked"')
+    (2, 1)
+    """
+    years = [y for y, _ in points]
+    if not years:
+        return '<p class="muted">none</p>'
+    left, right, top, bottom = 12, 12, 20, 20
+    first, last = min(years), max(years)
+    top_value = max((v for _, v in points if v is not None), default=0) or 1
+    x = lambda y: left + (width - left - right) * ((y - first) / (last - first) if last > first else 0.5)
+    yv = lambda v: top + (height - top - bottom) * (1 - v / top_value)
+    parts = [f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="#999"/>']
+    for a, b in marked:
+        parts.append(f'<rect class="marked" x="{x(a):.1f}" y="{top - 14}" width="{max(6.0, x(b) - x(a)):.1f}" '
+                     f'height="{height - bottom - top + 14}" fill="#d11" fill-opacity="0.15">'
+                     f'<title>{esc(a)}→{esc(b)}: a cross-year check fails</title></rect>')
+    known = {y: v for y, v in points if v is not None}
+    for y in sorted(known):
+        if y + 1 in known:
+            parts.append(f'<line x1="{x(y):.1f}" y1="{yv(known[y]):.1f}" x2="{x(y + 1):.1f}" y2="{yv(known[y + 1]):.1f}" '
+                         f'stroke="{BAR}" stroke-width="1.5"/>')
+    for y, v in points:
+        parts.append(f'<text x="{x(y):.1f}" y="{height - 5}" text-anchor="middle" font-size="10">{esc(y)}</text>')
+        if v is not None:
+            parts.append(f'<circle cx="{x(y):.1f}" cy="{yv(v):.1f}" r="3.5" fill="{BAR}"><title>{esc(y)}: {esc(fmt_number(v))}</title>'
+                         f'</circle><text x="{x(y):.1f}" y="{yv(v) - 6:.1f}" text-anchor="middle" font-size="10">{esc(fmt_number(v))}</text>')
+    return (f'<svg class="chart years" role="img" aria-label="{esc(title)}" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" font-size="11">{"".join(parts)}</svg>')

@@ -24,6 +24,21 @@ def cmd_config(args) -> int:
     return 0
 
 
+def _cross(path: str | None) -> dict[str, int]:
+    """Failing cross-year checks per document id, from ``gktagger crosscheck``'s CROSS.jsonl."""
+    import json
+
+    from .push import cross_failures
+
+    if not path:
+        return {}
+    try:
+        lines = [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
+    except (OSError, ValueError) as e:
+        raise StudioError(f"cannot read --crosscheck {path}: {e}") from None
+    return cross_failures([l for l in lines if isinstance(l, dict)])
+
+
 def cmd_push(args) -> int:
     from ..reading import iter_documents
     from .config import labeling_config
@@ -44,7 +59,8 @@ def cmd_push(args) -> int:
         else:
             docs.append(doc)
     with server_errors(studio.url):
-        result = push(studio, docs, args.project, labeling_config(), tagger, args.sample, args.strategy, args.seed)
+        result = push(studio, docs, args.project, labeling_config(), tagger, args.sample, args.strategy, args.seed,
+                      cross=_cross(args.crosscheck))
     print(f"pushed {len(result.pushed)} document(s) with predictions of {result.model_version} to "
           f"{'new ' if result.created else ''}project "
           f"{args.project!r}: {studio.project_url(result.project_id)}"
@@ -91,6 +107,8 @@ def add_studio_parser(sub) -> None:
     p.add_argument("--strategy", choices=STRATEGIES, default="random",
                    help="which documents: random (seeded), uncertain (lowest mean tag score first), "
                         "invalid (extraction fails a check); default random")
+    p.add_argument("--crosscheck", metavar="CROSS.jsonl",
+                   help="with --strategy invalid: also take documents failing a cross-year check of `gktagger crosscheck`")
     p.add_argument("--seed", type=int, default=0, help="seed of --strategy random (default 0)")
     p.add_argument("--text-column", default="text", help='text column of JSONL/Parquet inputs (default "text")')
     p.add_argument("--id-column", default="id", help='id column of JSONL/Parquet inputs (default "id")')

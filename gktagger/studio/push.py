@@ -11,7 +11,7 @@ Settings > Annotation > Prelabeling).
 
 Sampling picks which documents to send: ``random`` (seeded), ``uncertain`` (lowest mean span score
 first; a document with no span at all counts as 0) or ``invalid`` (only documents whose extraction
-fails a validator check, most failing checks first).
+fails a validator check or, given ``crosscheck`` results, a cross-year check; most failing checks first).
 
 >>> docs = [Candidate(Document(f"d{i}", "x")) for i in range(5)]
 >>> [c.doc.id for c in choose(docs, 2, "random", seed=1)], [c.doc.id for c in choose(docs, 2, "random", seed=2)]
@@ -38,6 +38,7 @@ class Candidate:
     doc: Document
     spans: list[ann.Span] = field(default_factory=list)
     record: dict | None = None
+    cross_failures: int = 0  # failing cross-year checks naming this document (``gktagger crosscheck``)
 
     @property
     def confidence(self) -> float:
@@ -46,7 +47,17 @@ class Candidate:
 
     @property
     def failed_checks(self) -> int:
-        return sum(c["status"] == "fail" for c in (self.record or {}).get("checks", []))
+        return sum(c["status"] == "fail" for c in (self.record or {}).get("checks", [])) + self.cross_failures
+
+
+def cross_failures(lines: list[dict]) -> dict[str, int]:
+    """Document id → how many failing cross-year checks (CROSS.jsonl ``pair`` lines) name it."""
+    out: dict[str, int] = {}
+    for line in lines:
+        if line.get("type") == "pair" and line.get("status") == "fail":
+            for doc_id in line.get("ids") or []:
+                out[doc_id] = out.get(doc_id, 0) + 1
+    return out
 
 
 def predict(candidates: list[Candidate], tagger: Tagger) -> None:
@@ -113,15 +124,17 @@ class PushResult:
 
 
 def push(studio: Studio, docs: list[Document], title: str, label_config: str, tagger: Tagger,
-         sample: int | None = None, strategy: str = "random", seed: int = 0) -> PushResult:
-    """Create or reuse the project, then import the chosen new documents with predictions."""
+         sample: int | None = None, strategy: str = "random", seed: int = 0,
+         cross: dict[str, int] | None = None) -> PushResult:
+    """Create or reuse the project, then import the chosen new documents with predictions (``cross``:
+    :func:`cross_failures` of a crosscheck, counted as failing checks by ``invalid``)."""
     project, created = ensure_project(studio, title, label_config)
     seen = imported_keys(studio, project.id)
     fresh = []
     for doc in docs:
         if (doc.id, doc.sha256) not in seen:
             seen.add((doc.id, doc.sha256))
-            fresh.append(Candidate(doc))
+            fresh.append(Candidate(doc, cross_failures=(cross or {}).get(doc.id, 0)))
     already = len(docs) - len(fresh)
     if strategy == "random":  # the model is needed only for the documents sent
         chosen = choose(fresh, sample, strategy, seed)

@@ -329,8 +329,11 @@ def _signature(r: Report, w: Writer) -> None:
     r.signed = True
 
 
-def compose(rng: random.Random, opts: SynthOptions, fmt: str, layout: str, name: str) -> tuple[str, AnnotatedDoc]:
-    r = Report(rng, opts, fmt, layout)
+def compose(rng: random.Random, opts: SynthOptions, fmt: str, layout: str, name: str,
+            report: Report | None = None, sources: dict | None = None) -> tuple[str, AnnotatedDoc]:
+    """One report; ``report`` (made with the same ``rng``) fixes its choices, e.g. a body's year series;
+    for the html layout, ``sources[name]`` (when given) receives the HTML source."""
+    r = report or Report(rng, opts, fmt, layout)
     b = Builder()
     w = make_writer(layout, b, rng, opts)
     title = r.title()
@@ -357,7 +360,7 @@ def compose(rng: random.Random, opts: SynthOptions, fmt: str, layout: str, name:
         _chrome_after(r, w)
     if layout == "html":
         b.raw("</body></html>\n")
-    return _finish(r, b, name)
+    return _finish(r, b, name, sources)
 
 
 def _transforms(r: Report):
@@ -383,11 +386,13 @@ def _transforms(r: Report):
     return plain, number
 
 
-def _finish(r: Report, b: Builder, name: str) -> tuple[str, AnnotatedDoc]:
+def _finish(r: Report, b: Builder, name: str, sources: dict | None = None) -> tuple[str, AnnotatedDoc]:
     plain, number = _transforms(r)
     text, spans = b.render(plain, number)
     body = (b.offsets["body_start"], b.offsets["body_end"])
     if r.layout == "html":
+        if sources is not None:
+            sources[name] = text
         text, spans, body = _project_html(text, spans, body, name)
     body = _trim(text, *body)
     doc = AnnotatedDoc(name, sha256_text(text), spans, r.fmt, r.year, body, notes="synthetic: " + " ".join(r.notes))

@@ -293,11 +293,38 @@ class HtmlWriter(Writer):
         self.b.raw("</div>\n")
 
 
+class PdfRowWriter(Writer):
+    """Text a naive PDF extractor gives: each table row on one line, its label then its figures
+    separated by single spaces (blank cells vanish), long labels broken over lines with the figures
+    on the last, and page footers (``- 5 -``) falling inside tables."""
+
+    def __init__(self, *a) -> None:
+        super().__init__(*a)
+        self.use_pdf_style()
+        self.footers = True
+
+    def table(self, grid: Grid) -> None:
+        breaks = {self.rng.randrange(1, len(grid))} if len(grid) > 2 and self.rng.random() < 0.5 else set()
+        for k, row in enumerate(grid):
+            if k in breaks:
+                self.page_footer()
+            label = "".join(c.text for c in row if not c.label)
+            if len(label) > 12 and self.rng.random() < 0.5:  # the label wraps: its figures follow its last line
+                cut = self.rng.randint(6, len(label) - 4)
+                label = label[:cut] + "\n" + label[cut:]
+            self.b.text(label)
+            for c in row:
+                if c.label and c.text:
+                    self.b.text(" ")
+                    self.cell(c)
+            self.b.text("\n")
+
+
 _PDF_STYLE = 0.3
 
 
 _WRITERS = {"lines": Writer, "pipes": PipeWriter, "markdown": MarkdownWriter, "tabs": TabWriter,
-            "flat": FlatWriter, "html": HtmlWriter, "minitables": MiniTableWriter}
+            "flat": FlatWriter, "html": HtmlWriter, "minitables": MiniTableWriter, "pdfrows": PdfRowWriter}
 
 
 def make_writer(layout: str, b: Builder, rng: random.Random, opts: SynthOptions) -> Writer:
