@@ -258,8 +258,3 @@ def run_extract_ray(inputs: list[str], out: str, model: str | None = None, addre
         stream.unlink()
     return summary
 
-
-if __name__ == "__main__":  # pragma: no cover - python -m gktagger.rayengine == gktagger extract --engine ray
-    from .cli import main
-
-    sys.exit(main(["extract", "--engine", "ray", *sys.argv[1:]]))
