@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, crosscheck, mlcommands, report, show, studio
+from .errors import UsageError
 
 EXAMPLES = """examples:
   gktagger extract reports/ -o out.jsonl --workers 2          one record per document (JSON Lines)
@@ -57,10 +58,26 @@ def cmd_extract(args) -> int:
 
     if args.quiet:
         quiet_libraries()
-    summary = run_extract(args.inputs, args.output, model=args.model, workers=args.workers,
-                          batch_size=args.batch_size, resume=args.resume, quiet=args.quiet,
-                          text_column=args.text_column, id_column=args.id_column, settings=args.set,
-                          keep_columns=[c for c in (args.keep_columns or "").split(",") if c], long=args.long)
+    # read by Tagger.from_pretrained in every worker process (spawned or Ray, same machine)
+    if args.backend:
+        os.environ["GKTAGGER_BACKEND"] = args.backend
+    if args.int8:
+        os.environ["GKTAGGER_INT8"] = "1"
+    if args.engine == "ray":
+        from .rayengine import run_extract_ray
+
+        summary = run_extract_ray(args.inputs, args.output, model=args.model, address=args.address,
+                                  num_actors=args.num_actors, batch_size=args.batch_size, resume=args.resume,
+                                  quiet=args.quiet, text_column=args.text_column, id_column=args.id_column,
+                                  backend=args.backend, quantize=args.int8,
+                                  settings=args.set)
+    else:
+        if args.address or args.num_actors:
+            raise UsageError("--address and --num-actors need --engine ray")
+        summary = run_extract(args.inputs, args.output, model=args.model, workers=args.workers,
+                              batch_size=args.batch_size, resume=args.resume, quiet=args.quiet,
+                              text_column=args.text_column, id_column=args.id_column, settings=args.set,
+                              keep_columns=[c for c in (args.keep_columns or "").split(",") if c], long=args.long)
     if not args.quiet:
         print(summary.table(), file=sys.stderr)
     if failed(summary.status, args.fail_on):
@@ -176,6 +193,14 @@ def build_parser() -> argparse.ArgumentParser:
                    "output (a \"columns\" key in JSONL, columns in CSV/Parquet)")
     e.add_argument("--long", action="store_true",
                    help="Parquet: one row per document and field instead of one row per document")
+    e.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="local processes (default) or a Ray cluster (pip install 'gktagger[ray]')")
+    e.add_argument("--address", help="Ray cluster: auto (the one on this machine) or HOST:PORT of its head; "
+                   "default: a new local Ray instance")
+    e.add_argument("--num-actors", type=int, help="Ray: model actors, one CPU each (default: half the CPUs)")
+    e.add_argument("--backend", choices=("onnx", "torch"), help="model runtime (default onnx: ONNX Runtime)")
+    e.add_argument("--int8", action="store_true",
+                   help="int8 dynamic quantisation of the model (opt-in: costs F1, see bench/RESULTS.md)")
     e.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="change a pipeline setting of the model's pipeline.json (README: Changing a stage), "
                         "e.g. decoder.skip_penalty=2 or 'disabled=[cues]'")

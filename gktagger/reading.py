@@ -367,6 +367,30 @@ def _json_rows(name: str) -> Iterator[dict]:
             yield r if isinstance(r, dict) else {}
 
 
+def documents_from_bytes(data: bytes, name: str, text_column: str = "text",
+                         id_column: str = "id") -> Iterator[Document]:
+    """The documents of one input file already in memory (a Ray Data ``read_binary_files`` row), with
+    the ids, sources and error records ``iter_documents`` gives for the file ``name``.
+
+    >>> [d.id for d in documents_from_bytes(b'{"id": "a", "text": "x"}\\n{bad', "c.jsonl")]
+    ['a', 'c.jsonl:2']
+    """
+    import io
+
+    suffix = Path(name).suffix.lower()
+    if suffix in (".jsonl", ".json"):
+        yield from _iter_json(name, text_column, id_column, handle=io.BytesIO(data))
+    elif suffix == ".parquet":
+        import pyarrow as pa
+
+        yield from _iter_parquet(name, text_column, id_column, source=pa.BufferReader(data))
+    else:
+        try:
+            yield read_bytes(data, id=name, suffix=suffix, source=name)
+        except ReadError as error:
+            yield Document.failed(name, str(error))
+
+
 def _iter(inputs, text_column, id_column) -> Iterator[Document]:
     for item in inputs:
         name = item if isinstance(item, str) else str(item)
@@ -441,12 +465,13 @@ def _record_id(record: dict, id_column: str, fallback: str) -> str:
     return fallback if value is None or value == "" else str(value)
 
 
-def _iter_json(name: str, text_column: str, id_column: str) -> Iterator[Document]:
-    try:
-        handle = open(name, "rb")
-    except OSError as error:
-        yield Document.failed(name, f"could not read: {error.strerror or error}")
-        return
+def _iter_json(name: str, text_column: str, id_column: str, handle=None) -> Iterator[Document]:
+    if handle is None:
+        try:
+            handle = open(name, "rb")
+        except OSError as error:
+            yield Document.failed(name, f"could not read: {error.strerror or error}")
+            return
     with handle:
         first = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
         handle.seek(0)
@@ -484,11 +509,11 @@ def _json_record(record, fallback: str, text_column: str, id_column: str, where:
     return _record_document(record[text_column], id, fallback, text_column)
 
 
-def _iter_parquet(name: str, text_column: str, id_column: str) -> Iterator[Document]:
+def _iter_parquet(name: str, text_column: str, id_column: str, source=None) -> Iterator[Document]:
     import pyarrow.parquet as pq
 
     try:
-        parquet = pq.ParquetFile(name)
+        parquet = pq.ParquetFile(name if source is None else source)
     except Exception as error:  # pyarrow raises ArrowInvalid/OSError variants for damaged files
         yield Document.failed(name, f"could not read: {str(error).splitlines()[0]}")
         return

@@ -28,6 +28,7 @@ from transformers import get_linear_schedule_with_warmup
 
 from gktagger.config import PipelineConfig
 from gktagger.extract import Extractor
+from gktagger.onnxmodel import ONNX_FILE, export
 from gktagger.tagger import Tagger
 from gktagger.tags import LABELS, OUTSIDE
 from gktagger.tokenizer import build_tokenizer
@@ -147,6 +148,7 @@ def save(cfg: Config, model, tokenizer, out: Path, scores, step: int, train_docu
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     PipelineConfig().save(out)
+    export(out, out / ONNX_FILE)  # what extract runs (ONNX Runtime); same logits as the weights
     digest = hashlib.sha256((out / "model.safetensors").read_bytes()).hexdigest()[:12]
     meta = {"model_version": f"gktagger-{digest}", "step": step, "config": cfg.to_dict(),
             "dev_scores": scores and {k: v for k, v in scores.items() if k != "documents"},
