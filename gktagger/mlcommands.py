@@ -15,8 +15,13 @@ import argparse
 import json
 import shutil
 import sys
+from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
+
+from . import __version__
+from .config import PipelineConfig  # type: ignore[attr-defined]
+from .errors import UsageError
 
 MODEL_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "gktagger.json")
 
@@ -40,7 +45,6 @@ def cmd_passthrough(args) -> int:
 def package(model: Path, out: Path) -> Path:
     """Copy a trained model folder to ``out`` (may be the same folder) with its model card ``README.md``
     and the tokenizer's ``model_max_length`` set to the model's window."""
-    from .errors import UsageError
     from .training.model_card import hf_card
 
     missing = [f for f in MODEL_FILES if not (model / f).is_file()]
@@ -76,9 +80,6 @@ def _version(name: str) -> str | None:
 
 def info(model: str | None = None) -> dict:
     """What runs: package versions, the model folder (version, size, window, dev scores), pipeline settings."""
-    from . import __version__
-    from .errors import UsageError
-
     model_dir = Path(model) if model else Path(__file__).resolve().parent / "model"
     if not (model_dir / "config.json").is_file():
         raise UsageError(f"no gktagger model in {model_dir}")
@@ -100,9 +101,7 @@ def info(model: str | None = None) -> dict:
         "pipeline": {"window": window, "stride": window * 3 // 4, "template_order": True},
     }
     try:  # the named pipeline settings, where this version has them
-        from dataclasses import asdict
 
-        from .config import PipelineConfig  # type: ignore[attr-defined]
 
         out["pipeline"].update(asdict(PipelineConfig()))
     except Exception:  # noqa: BLE001 - older pipelines have only the window settings above
