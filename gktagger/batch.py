@@ -111,6 +111,38 @@ def check_arguments(inputs: list[str], out: str, workers: int = 1, batch_size: i
     return out_path
 
 
+def count_documents(inputs: list[str]) -> int | None:
+    """How many documents the inputs hold, when that is cheap to know (None for a JSON array file)."""
+    from .reading import _walk
+
+    total = 0
+    for item in inputs:
+        path = Path(item)
+        suffix = path.suffix.lower()
+        if path.is_dir():
+            total += len(_walk(str(item)))
+        elif suffix == ".parquet":
+            try:
+                import pyarrow.parquet as pq
+
+                total += pq.ParquetFile(str(item)).metadata.num_rows
+            except Exception:  # noqa: BLE001 - a damaged file is one error record
+                total += 1
+        elif suffix in (".jsonl", ".json"):
+            try:
+                with open(item, "rb") as f:
+                    head = f.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+                    if head.startswith(b"["):
+                        return None
+                    f.seek(0)
+                    total += sum(1 for line in f if line.strip())
+            except OSError:
+                total += 1
+        else:
+            total += 1
+    return total
+
+
 def chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
     batch = []
     for item in items:
@@ -160,7 +192,8 @@ def _safe_lines(records: list[dict], docs: list[Document]) -> list[dict]:
 
 def run_extract(inputs: list[str], out: str, model: str | None = None, workers: int = 1, batch_size: int = 8,
                 resume: bool = False, quiet: bool = False, text_column: str = "text",
-                id_column: str = "id", settings: Sequence[str] = (), limits: Limits = DEFAULT_LIMITS) -> Summary:
+                id_column: str = "id", settings: Sequence[str] = (), limits: Limits = DEFAULT_LIMITS,
+                keep_columns: Sequence[str] = (), long: bool = False) -> Summary:
     out_path = check_arguments(inputs, out, workers, batch_size)
     settings = tuple(settings)
     PipelineConfig.load(model or DEFAULT_MODEL_DIR).override(settings)  # a typo is exit 2, before any work
@@ -174,32 +207,40 @@ def run_extract(inputs: list[str], out: str, model: str | None = None, workers: 
     try:
         done = set(complete_ids(stream)) if resume else set()
         summary = _extract_into(sink, inputs, model, workers, batch_size, done, quiet, text_column, id_column,
-                                limits, out, settings)
+                                limits, out, settings, tuple(keep_columns))
         if out_path.suffix in TABLE_SUFFIXES:
             try:
-                write_table(read_records(stream), out_path)
+                write_table(read_records(stream), out_path, list(keep_columns), long)
             except OSError as e:
                 raise OutputError(f"cannot write {out}: {e.strerror or e}; the records are in {stream}, "
                                   "rerun with --resume to write the table") from None
-            stream.unlink()
+            if out_path.suffix == ".csv":  # a Parquet table keeps its JSONL beside it (report, validate, show)
+                stream.unlink()
     finally:
         sink.close()
     return summary
 
 
 def _extract_into(sink: JsonlSink, inputs, model, workers, batch_size, done, quiet, text_column, id_column,
-                  limits, out, settings) -> Summary:
+                  limits, out, settings, keep_columns=()) -> Summary:
     summary = Summary()
     started = time.time()
-    docs = (d for d in unique_ids(iter_documents(inputs, text_column=text_column, id_column=id_column))
+    docs = (d for d in unique_ids(iter_documents(inputs, text_column=text_column, id_column=id_column,
+                                                 keep_columns=list(keep_columns)))
             if d.id not in done)
     progress = None
     if not quiet:
         from tqdm import tqdm
 
-        progress = tqdm(unit="doc", file=sys.stderr, desc="extract", dynamic_ncols=True)
+        total = count_documents(inputs)
+        # --resume: the documents already done count as done, so the bar and its ETA are the whole job's
+        progress = tqdm(unit="doc", file=sys.stderr, desc="extract", dynamic_ncols=True, total=total,
+                        initial=min(len(done), total) if total is not None else len(done))
     try:
         for batch_docs, records in _ordered_results(chunks(docs, batch_size), model, workers, limits, settings):
+            if keep_columns:  # the chosen input columns ride along in the record (an extra key)
+                for d, r in zip(batch_docs, records):
+                    r["columns"] = {c: d.meta.get("columns", {}).get(c) for c in keep_columns}
             records = _safe_lines(records, batch_docs)
             try:
                 sink.write(records)

@@ -39,7 +39,13 @@ class OutputLocked(Exception):
 
 
 def stream_path(out: Path) -> Path:
-    return out if out.suffix == ".jsonl" else out.with_name(out.name + ".partial.jsonl")
+    """Where records stream: ``OUT.jsonl`` itself; for Parquet the JSON Lines beside it (kept, so
+    ``report``/``validate``/``show`` read the run); for CSV a partial file removed at the end."""
+    if out.suffix == ".jsonl":
+        return out
+    if out.suffix == ".parquet":
+        return out.with_suffix(".jsonl")
+    return out.with_name(out.name + ".partial.jsonl")
 
 
 def record_line(record: dict) -> str:
@@ -187,33 +193,24 @@ def table_row(record: dict) -> dict:
     return row
 
 
-def write_table(records: Iterable[dict], out: Path) -> None:
+def write_table(records: Iterable[dict], out: Path, keep_columns: Iterable[str] = (), long: bool = False) -> None:
     """CSV or Parquet with one column per field ID.
 
-    CSV writes ``NA`` for a cell printed as not applicable; Parquet keeps the
-    columns numeric and lists those cells in ``na_fields``.
+    CSV writes ``NA`` for a cell printed as not applicable; Parquet has a fixed typed schema
+    (:mod:`gktagger.tables`), lists those cells in ``na_fields`` and keeps spans, sections and checks.
     """
-    rows = [table_row(r) for r in records]
-    if out.suffix == ".csv":
-        atomic_write(out, lambda tmp: _write_csv(rows, tmp))
-    else:
-        atomic_write(out, lambda tmp: _write_parquet(rows, tmp))
+    if out.suffix == ".parquet":
+        from .tables import write_parquet
+
+        atomic_write(out, lambda tmp: write_parquet(records, tmp, keep_columns, long))
+        return
+    keep_columns = list(keep_columns)
+    rows = [{**{c: (r.get("columns") or {}).get(c) for c in keep_columns}, **table_row(r)} for r in records]
+    atomic_write(out, lambda tmp: _write_csv(rows, tmp, keep_columns))
 
 
-def _write_csv(rows: list[dict], out: Path) -> None:
+def _write_csv(rows: list[dict], out: Path, keep_columns: list[str]) -> None:
     with open(out, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(table_row({"id": "", "status": ""})))
+        writer = csv.DictWriter(f, fieldnames=[*keep_columns, *table_row({"id": "", "status": ""})])
         writer.writeheader()
         writer.writerows({k: neutralise(_printable(v)) for k, v in row.items()} for row in rows)
-
-
-def _write_parquet(rows: list[dict], out: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    columns = {k: [_printable(r[k]) for r in rows] for k in table_row({"id": "", "status": ""})}
-    # typed columns: numbers as float64; cells printed as NA are null there and listed in na_fields
-    columns["na_fields"] = [[fid for fid in FIELDS if r[fid] == "NA"] for r in rows]
-    for fid in FIELDS:
-        columns[fid] = pa.array([None if v in (None, "NA") else float(v) for v in columns[fid]], pa.float64())
-    pq.write_table(pa.table(columns), out)

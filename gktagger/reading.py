@@ -299,16 +299,96 @@ def read_file_bytes(path: str | Path, max_bytes: int = DEFAULT_LIMITS.max_bytes)
 
 
 def iter_documents(inputs: list[str | Path], text_column: str = "text",
-                   id_column: str = "id") -> Iterator[Document]:
+                   id_column: str = "id", keep_columns: list[str] = ()) -> Iterator[Document]:
     """Documents from files, folders (recursive, sorted), JSONL/JSON and Parquet corpora, in order.
 
     A missing input raises ``FileNotFoundError`` at once (before anything is read); every other
     problem becomes a ``Document.failed(id, reason)`` so one bad page never stops a run.
+    ``keep_columns`` of JSONL/Parquet rows are kept in ``doc.meta["columns"]`` (missing ones None).
     """
     for item in inputs:
         if not Path(item).exists():
             raise FileNotFoundError(f"no such file or directory: {item}")
-    return _iter(inputs, text_column, id_column)
+    if not keep_columns:
+        return _iter(inputs, text_column, id_column)
+    return _with_columns(inputs, text_column, id_column, list(keep_columns))
+
+
+def _with_columns(inputs, text_column: str, id_column: str, keep: list[str]) -> Iterator[Document]:
+    """Documents with their rows' ``keep`` columns: each JSONL/Parquet input is read again for them, row
+    by row in step with its documents (files and folders have none)."""
+    for item in inputs:
+        rows = _column_rows(str(item), keep)
+        for doc in _iter([item], text_column, id_column):
+            values = next(rows, None) if rows is not None else None
+            doc.meta["columns"] = {c: (values or {}).get(c) for c in keep}
+            yield doc
+
+
+def _column_rows(name: str, keep: list[str]) -> Iterator[dict] | None:
+    suffix = Path(name).suffix.lower()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            parquet = pq.ParquetFile(name)
+        except Exception:  # noqa: BLE001 - the document reader reports the damaged file
+            return None
+        present = [c for c in keep if c in parquet.schema_arrow.names]
+        if not present:
+            return iter(lambda: {}, None)
+        return (row for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=present)
+                for row in batch.to_pylist())
+    if suffix in (".jsonl", ".json"):
+        return _json_rows(name)
+    return None
+
+
+def _json_rows(name: str) -> Iterator[dict]:
+    """One dict per document ``_iter_json`` yields (blank lines skipped, bad lines as {})."""
+    with open(name, "rb") as handle:
+        first = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+        handle.seek(0)
+        if first.startswith(b"["):
+            try:
+                records = json.loads(handle.read().decode("utf-8-sig"))
+            except (UnicodeDecodeError, ValueError):
+                records = [{}]
+            for r in records if isinstance(records, list) else [{}]:
+                yield r if isinstance(r, dict) else {}
+            return
+        for line_no, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                r = json.loads(raw.decode("utf-8-sig" if line_no == 1 else "utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                r = {}
+            yield r if isinstance(r, dict) else {}
+
+
+def documents_from_bytes(data: bytes, name: str, text_column: str = "text",
+                         id_column: str = "id") -> Iterator[Document]:
+    """The documents of one input file already in memory (a Ray Data ``read_binary_files`` row), with
+    the ids, sources and error records ``iter_documents`` gives for the file ``name``.
+
+    >>> [d.id for d in documents_from_bytes(b'{"id": "a", "text": "x"}\\n{bad', "c.jsonl")]
+    ['a', 'c.jsonl:2']
+    """
+    import io
+
+    suffix = Path(name).suffix.lower()
+    if suffix in (".jsonl", ".json"):
+        yield from _iter_json(name, text_column, id_column, handle=io.BytesIO(data))
+    elif suffix == ".parquet":
+        import pyarrow as pa
+
+        yield from _iter_parquet(name, text_column, id_column, source=pa.BufferReader(data))
+    else:
+        try:
+            yield read_bytes(data, id=name, suffix=suffix, source=name)
+        except ReadError as error:
+            yield Document.failed(name, str(error))
 
 
 def _iter(inputs, text_column, id_column) -> Iterator[Document]:
@@ -317,7 +397,7 @@ def _iter(inputs, text_column, id_column) -> Iterator[Document]:
         path = Path(item)
         if path.is_dir():
             for file_name in _walk(name):
-                yield _read_file(file_name)
+                yield _read_file(file_name) if file_name.lower().endswith(DOCUMENT_SUFFIXES) else _unsupported(file_name)
         elif path.suffix.lower() in (".jsonl", ".json"):
             yield from _iter_json(name, text_column, id_column)
         elif path.suffix.lower() == ".parquet":
@@ -326,13 +406,20 @@ def _iter(inputs, text_column, id_column) -> Iterator[Document]:
             yield _read_file(name)
 
 
+def _unsupported(name: str) -> Document:
+    """The error record of a file in a folder whose format gktagger does not read (named, never skipped)."""
+    suffix = Path(name).suffix.lower()
+    return Document.failed(name, f"unsupported format {suffix or '(no extension)'}: documents are "
+                                 f"{' '.join(DOCUMENT_SUFFIXES)} files")
+
+
 def _walk(directory: str) -> list[str]:
-    """Document files under ``directory`` (hidden entries skipped), sorted by path components."""
+    """Files under ``directory`` (hidden entries skipped), sorted by path components."""
     found = []
     for root, dirs, files in os.walk(directory):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for file_name in files:
-            if not file_name.startswith(".") and file_name.lower().endswith(DOCUMENT_SUFFIXES):
+            if not file_name.startswith("."):
                 found.append(os.path.join(root, file_name))
     base = len(os.path.join(directory, ""))
     return sorted(found, key=lambda p: Path(p[base:]).parts)
@@ -378,12 +465,13 @@ def _record_id(record: dict, id_column: str, fallback: str) -> str:
     return fallback if value is None or value == "" else str(value)
 
 
-def _iter_json(name: str, text_column: str, id_column: str) -> Iterator[Document]:
-    try:
-        handle = open(name, "rb")
-    except OSError as error:
-        yield Document.failed(name, f"could not read: {error.strerror or error}")
-        return
+def _iter_json(name: str, text_column: str, id_column: str, handle=None) -> Iterator[Document]:
+    if handle is None:
+        try:
+            handle = open(name, "rb")
+        except OSError as error:
+            yield Document.failed(name, f"could not read: {error.strerror or error}")
+            return
     with handle:
         first = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
         handle.seek(0)
@@ -421,11 +509,11 @@ def _json_record(record, fallback: str, text_column: str, id_column: str, where:
     return _record_document(record[text_column], id, fallback, text_column)
 
 
-def _iter_parquet(name: str, text_column: str, id_column: str) -> Iterator[Document]:
+def _iter_parquet(name: str, text_column: str, id_column: str, source=None) -> Iterator[Document]:
     import pyarrow.parquet as pq
 
     try:
-        parquet = pq.ParquetFile(name)
+        parquet = pq.ParquetFile(name if source is None else source)
     except Exception as error:  # pyarrow raises ArrowInvalid/OSError variants for damaged files
         yield Document.failed(name, f"could not read: {str(error).splitlines()[0]}")
         return

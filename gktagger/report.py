@@ -252,7 +252,8 @@ def cmd_report(args) -> int:
             chars[record["id"]] = len(raw)
         elif record.get("status") != "error":
             unreadable.append(problem)
-        if args.with_pages:
+        if args.with_pages and (raw is not None or record.get("status") == "error"):
+            # a page of a text that cannot be read would show nothing to review: not written
             target = pages / page_name(record["id"])
             try:
                 write_page(target, render_show(record, raw, problem))
@@ -268,8 +269,13 @@ def cmd_report(args) -> int:
         write_page(out, render_report(records, args.input, chars, links, notes))
     except OSError as e:
         raise UsageError(f"cannot write {out}: {e.strerror or e}") from None
-    made = f", {len(records)} show pages in {pages}" if args.with_pages else f", {len(links)} show pages linked"
+    written = len(records) - len(unreadable)
+    made = f", {written} show pages in {pages}" if args.with_pages else f", {len(links)} show pages linked"
     print(f"wrote {out}{made}", file=sys.stderr)
+    if args.with_pages and unreadable:
+        print(f"gktagger: error: {len(unreadable)} show page(s) not written: document text unreadable, e.g. "
+              f"{unreadable[0]} (run where extract ran, or pass the corpus's --text-column)", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
-from transformers import AutoTokenizer, BertForTokenClassification
+from typing import TYPE_CHECKING
 
 from .config import DEFAULT_MODEL_DIR, WindowConfig
 from .errors import ModelError
@@ -24,7 +23,12 @@ from .limits import DEFAULT_LIMITS
 from .tags import LABELS, TagSpan, tags_to_spans
 from .windows import make_windows, owner_windows
 
-_BEGIN_IDS = torch.tensor([i for i, l in enumerate(LABELS) if l.startswith("B-")])
+BACKENDS = ("onnx", "torch")
+DEFAULT_BACKEND = "onnx"
+_BEGIN_IDS = [i for i, l in enumerate(LABELS) if l.startswith("B-")]
+
+if TYPE_CHECKING:  # torch and transformers load when a model does: `gktagger --help`, validate… never pay for them
+    from transformers import BertForTokenClassification
 
 
 def value_mask(text: str) -> np.ndarray:
@@ -59,9 +63,24 @@ class Prediction:
         return tags_to_spans(tags.tolist(), self.probs.tolist())
 
 
+def quantized(model: BertForTokenClassification) -> BertForTokenClassification:
+    """The model with int8 weights in its linear layers (activations quantised on the fly)."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao.quantization announces its move to torchao
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
 class Tagger:
-    def __init__(self, model: BertForTokenClassification, tokenizer, windows: WindowConfig = WindowConfig()):
+    def __init__(self, model: BertForTokenClassification, tokenizer, windows: WindowConfig = WindowConfig(),
+                 runner=None):
         self.model = model.eval()
+        # what computes the logits: the model itself, or the same model on another runtime (onnxmodel.py)
+        self.runner = runner or (lambda input_ids, attention_mask:
+                                 self.model(input_ids=input_ids, attention_mask=attention_mask).logits)
         self.tokenizer = tokenizer
         self.batch_size = windows.batch_size
         self.window = min(windows.size, model.config.max_position_embeddings - 2)
@@ -72,15 +91,34 @@ class Tagger:
                              "`python -m training.train`")
 
     @classmethod
-    def from_pretrained(cls, path: str | os.PathLike | None = None, **kwargs) -> "Tagger":
-        """Load a model directory written by ``training.train`` (default: the shipped model)."""
+    def from_pretrained(cls, path: str | os.PathLike | None = None, backend: str | None = None,
+                        quantize: bool | None = None, **kwargs) -> "Tagger":
+        """Load a model directory written by ``training.train`` (default: the shipped model).
+
+        ``backend``: ``"onnx"`` (ONNX Runtime, gktagger/onnxmodel.py) or ``"torch"``; default
+        ``$GKTAGGER_BACKEND``, else onnx. ``quantize``: int8 dynamic quantisation of the linear
+        layers (default ``$GKTAGGER_INT8``; opt-in, see bench/RESULTS.md for what it gains)."""
         path = Path(path) if path else DEFAULT_MODEL_DIR
         if not (path / "config.json").exists():
             raise ModelError(f"no gktagger model in {path}: pass --model DIR or train one with "
                                     "`python -m training.train --config configs/default.yaml`")
+        backend = backend or os.environ.get("GKTAGGER_BACKEND") or DEFAULT_BACKEND
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+        if quantize is None:
+            quantize = os.environ.get("GKTAGGER_INT8", "") not in ("", "0")
+        from transformers import AutoTokenizer, BertForTokenClassification
+
         model = BertForTokenClassification.from_pretrained(path)
+        runner = None
+        if backend == "onnx":
+            from .onnxmodel import OnnxModel
+
+            runner = OnnxModel.load(path, int8=quantize)
+        elif quantize:
+            model = quantized(model)
         tokenizer = AutoTokenizer.from_pretrained(path)
-        return cls(model, tokenizer, **kwargs)
+        return cls(model, tokenizer, runner=runner, **kwargs)
 
     @property
     def name(self) -> str:
@@ -92,16 +130,23 @@ class Tagger:
     def predict(self, text: str) -> Prediction:
         return self.predict_many([text])[0]
 
-    @torch.inference_mode()
     def predict_many(self, texts: list[str]) -> list[Prediction]:
         """Predict several texts, batching their windows together."""
+        import torch
+
+        with torch.inference_mode():
+            return self._predict_many(texts)
+
+    def _predict_many(self, texts: list[str]) -> list[Prediction]:
+        import torch
+
         jobs = []  # (text index, window start, window end)
         windows_of = []
         for t, text in enumerate(texts):
             windows = make_windows(len(text), self.window, self.stride, text=text if self.align_lines else None)
             windows_of.append(windows)
             jobs += [(t, s, e) for s, e in windows]
-        ids_of = [self.tokenizer(text, add_special_tokens=False)["input_ids"] for text in texts]
+        ids_of = [self.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"] for text in texts]
         # per window only (tag, prob, begin) per character is kept, and the full label distribution
         # only for characters of numbers (what constrained decoding needs): 481 floats for every
         # character would be far too much for a huge page
@@ -117,7 +162,7 @@ class Tagger:
                 ids = [self.tokenizer.cls_token_id] + ids_of[t][s:e] + [self.tokenizer.sep_token_id]
                 input_ids[row, :len(ids)] = torch.tensor(ids)
                 mask[row, :len(ids)] = 1
-            logp = torch.log_softmax(self.model(input_ids=input_ids, attention_mask=mask).logits.float(), -1)
+            logp = torch.log_softmax(self.runner(input_ids, mask).float(), -1)
             probs = logp.exp()
             top_p, top_i = probs.max(-1)
             begin = probs[..., _BEGIN_IDS].sum(-1)

@@ -15,7 +15,7 @@ from gktagger.record import detect_format, detect_year
 from gktagger.schema import FIELDS, template
 from gktagger.tagger import Prediction, value_mask
 from gktagger.tags import LABEL_IDS, LABELS, OUTSIDE, spans_to_tags, tags_to_spans
-from training.data import corpus_examples, synthetic_examples
+from gktagger.training.data import corpus_examples, synthetic_examples
 
 ROW = [f"t3.granted.{c}" for c in ("natural", "commercial", "research", "social", "legal", "other_org", "total")]
 
