@@ -448,6 +448,7 @@ def test_report_pages_replace_a_planted_symlink_instead_of_following_it(tmp_path
     monkeypatch.chdir(tmp_path)
     records = jsonl(tmp_path / "out.jsonl", [{"id": "a", "source": "a.txt", "status": "ok", "fields": {},
                                               "checks": [], "sections": [], "mentions": []}])
+    (tmp_path / "a.txt").write_text(SHORT, encoding="utf-8")
     victim = tmp_path / "victim.txt"
     victim.write_text("precious", encoding="utf-8")
     site = tmp_path / "site"
