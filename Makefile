@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-ray setup train clean .venv-ls
+.PHONY: demo test test-fast test-ray setup train clean .venv-ls
 
 setup: $(STAMP)
 
@@ -21,6 +21,10 @@ demo: $(STAMP)
 
 test: $(STAMP) .venv-ls
 	$(PY) -m pytest -q
+
+# The edit loop: no Label Studio server, no browser, no clean-venv wheel install (those stay in `make test`).
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not labelstudio and not browser and not slow"
 
 # The Ray engine's tests start a real two-node Ray cluster on 127.0.0.1 (~3 min); Ray is an extra.
 RAY_STAMP := $(VENV)/.installed-ray

@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from gktagger.pdftext import extract, read_pdf  # noqa: E402
-from training.rendered import render  # noqa: E402
+from gktagger.training.rendered import render  # noqa: E402
 
 
 def timed(fn, datas: list[bytes], repeat: int) -> float:

@@ -27,7 +27,7 @@ from gktagger.html.page import page_name  # noqa: E402
 from gktagger.reading import read_path  # noqa: E402
 from gktagger.show import gold_record  # noqa: E402
 from gktagger.validate import revalidate  # noqa: E402
-from training.synth import SynthOptions, generate  # noqa: E402
+from gktagger.training.synth import SynthOptions, generate  # noqa: E402
 
 # example file -> (seed, format, layout, share of traditional-character documents)
 EXAMPLES = {

@@ -39,6 +39,7 @@ class WindowConfig:
     size: int = 510
     stride: int = 382  # what the shipped model was evaluated with; training cuts its examples every 384
     batch_size: int = 8
+    align_lines: bool = True  # windows start at content-chosen line starts (windows.py): a prepended line moves no value
 
 
 @dataclass(frozen=True)

@@ -229,6 +229,7 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
     row_opener = _row_openers(cell_start, row_neighbour, rows)
     row_member = _row_members(cell_start, row_neighbour, row_opener, slots, rows, config.trailing_blank_columns)
     not_first = np.where(_first_columns(order), 0.0, config.opener_penalty)
+    is_change = np.array([FIELDS[f].kind == "change" for f in order])
     index = {(i, s): k for k, (i, s, _, _) in enumerate(slots)}
     N = len(slots)
     neg = -1e18
@@ -276,6 +277,8 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
             continue
         r = row_of[i]
         score = start + logp[r, begin_ids] - logp[r, OUTSIDE]
+        if body[i] in SIGNS and i + 1 < e and body[i + 1].isdigit():  # +24, 减3: only a change cell is signed
+            score = np.where(is_change, score, neg)
         cuts = set(_cuts(body, s, e))
         for b in range(i + 1, min(e, i + config.max_cell) + 1):
             if b > i + 1:

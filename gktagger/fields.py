@@ -76,6 +76,8 @@ def field_entry(raw: str, span: TagSpan) -> dict | None:
         entry["approx"] = True
     if value.unit:
         entry["unit"] = value.unit
+    if value.warn:
+        entry["warn"] = value.warn
     return entry
 
 

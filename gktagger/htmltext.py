@@ -14,6 +14,8 @@ its layout is a contract:
 - a layout table (one that contains another table, or has at most one cell per
   row, or a cell of more than 1000 chars) is treated like nested divs: its rows
   and cells are blocks;
+- inside ``<pre>`` (outside table cells) a line break ends the line (two in a row make one empty
+  line, as ``<br><br>``) and a tab separates cells, as in a text file;
 - entities are decoded (``&nbsp;`` is whitespace), whitespace runs become one
   space, and lines and cells are stripped.
 
@@ -30,8 +32,11 @@ that caused it.
 from __future__ import annotations
 
 import re
+import time
 from html import unescape
 from html.parser import HTMLParser
+
+from .limits import DEFAULT_LIMITS, Limits
 
 DROPPED = frozenset({"script", "style", "head", "title", "template", "noscript", "iframe", "object", "svg"})
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
@@ -78,22 +83,46 @@ class _Text:
         self.offsets = offsets
 
 
+class HtmlLimitError(ValueError):
+    """A page over a bound of :class:`Limits` (parse time, table cells); the message is one line."""
+
+
 class _TreeBuilder(HTMLParser):
     """A forgiving tree builder that records the source index of every text char and tag."""
 
-    def __init__(self, html: str):
+    def __init__(self, html: str, limits: Limits = DEFAULT_LIMITS):
         super().__init__(convert_charrefs=False)
+        self.limits = limits
+        self.deadline = time.monotonic() + limits.html_parse_seconds
+        self.events = 0
+        self.cells = 0
         self.html = html
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", html)]
         self.root = _Node("#root", 0)
         self.stack: list[_Node] = [self.root]
-        # Open table/tr/td/th only, and open-element counts: keeps deep tag soup from going quadratic.
-        self.structure: list[_Node] = []
-        self.open_counts: dict[str, int] = {}
+        # Where each open tag sits in the stack, and the nearest non-inline element at or below each
+        # stack index: every lookup is O(1), so deep tag soup stays linear (240 KB of nested tables,
+        # unclosed <font>s before thousands of <hr>s or stray end tags took 6-24 s when scanned).
+        self.positions: dict[str, list[int]] = {}
+        self.block_at: list[int] = [0]
+        self.structure: list[_Node] = []  # open table/tr/td/th
 
     def pos(self) -> int:
         line, col = self.getpos()
         return self.line_starts[line - 1] + col
+
+    def _tick(self) -> None:
+        self.events += 1
+        if self.events % 1024 == 0 and time.monotonic() > self.deadline:
+            raise HtmlLimitError(f"HTML parsing took longer than {self.limits.html_parse_seconds:g} s")
+
+    def parse_marked_section(self, i, report=1):
+        """``<![ x]>`` and other malformed marked sections are bogus comments, as in browsers
+        (``html.parser`` raises ``AssertionError`` on them)."""
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            return self.parse_bogus_comment(i, report=0)
 
     # --- structure -------------------------------------------------------------
     def _pop_to(self, index: int) -> None:
@@ -102,10 +131,11 @@ class _TreeBuilder(HTMLParser):
             if node.end is None:
                 node.end = here
             self._closed(node)
-            self.open_counts[node.tag] -= 1
+            self.positions[node.tag].pop()
             if node.tag in STRUCTURE:
                 self.structure.pop()
         del self.stack[index:]
+        del self.block_at[index:]
 
     def _closed(self, node: _Node) -> None:
         if node.tag in CELLS:
@@ -115,22 +145,20 @@ class _TreeBuilder(HTMLParser):
         elif node.tag == "table":
             node.layout = node.has_table or node.max_cells <= 1 or node.cell_chars > LAYOUT_CELL_CHARS
 
+    def _top(self, tags) -> int:
+        """Stack index of the innermost open element among ``tags`` (0, the root, when none is open)."""
+        return max((self.positions[t][-1] for t in tags if self.positions.get(t)), default=0)
+
     def _nearest(self, tag: str) -> _Node | None:
-        for node in reversed(self.structure):
-            if node.tag == tag:
-                return node
-        return None
+        at = self.positions.get(tag)
+        return self.stack[at[-1]] if at else None
 
     def _close_implied(self, tag: str) -> None:
         """Close what a new ``tag`` implicitly ends (unclosed p, li, td, tr, …)."""
         if tag in BLOCK:
-            for i in range(len(self.stack) - 1, 0, -1):
-                t = self.stack[i].tag
-                if t == "p":
-                    self._pop_to(i)
-                    break
-                if t not in INLINE:
-                    break
+            below = self.block_at[-1]  # only inline elements above it
+            if below and self.stack[below].tag == "p":
+                self._pop_to(below)
         scopes = {"li": ({"li"}, {"ul", "ol", "table"}), "dt": ({"dt", "dd"}, {"dl", "table"}),
                   "dd": ({"dt", "dd"}, {"dl", "table"}), "td": (CELLS, {"tr", "table"}),
                   "th": (CELLS, {"tr", "table"}), "tr": ({"tr"}, {"table"}),
@@ -140,27 +168,27 @@ class _TreeBuilder(HTMLParser):
         if tag not in scopes:
             return
         targets, boundary = scopes[tag]
-        if not any(self.open_counts.get(t) for t in targets):
-            return
-        for i in range(len(self.stack) - 1, 0, -1):
-            t = self.stack[i].tag
-            if t in targets:
-                self._pop_to(i)
-                return
-            if t in boundary:
-                return
+        target = self._top(targets)
+        if target and target > self._top(boundary):
+            self._pop_to(target)
 
     def handle_starttag(self, tag, attrs):
+        self._tick()
         self._close_implied(tag)
         node = _Node(tag, self.pos())
         self.stack[-1].children.append(node)
         if tag in VOID:
             return
         if tag == "table":
-            for open_node in self.structure:
-                if open_node.tag == "table":
-                    open_node.has_table = True
+            # only the innermost open table: its ancestors were marked when it opened (linear, not
+            # quadratic, in the nesting depth)
+            outer = self._nearest("table")
+            if outer is not None:
+                outer.has_table = True
         elif tag in CELLS:
+            self.cells += 1
+            if self.cells > self.limits.max_table_cells:
+                raise HtmlLimitError(f"too many table cells: more than {self.limits.max_table_cells:,}")
             row = self._nearest("tr")
             table = self._nearest("table")
             node.table = table
@@ -170,7 +198,8 @@ class _TreeBuilder(HTMLParser):
                 if table is not None:
                     table.max_cells = max(table.max_cells, row.cells_in_row)
         self.stack.append(node)
-        self.open_counts[tag] = self.open_counts.get(tag, 0) + 1
+        self.positions.setdefault(tag, []).append(len(self.stack) - 1)
+        self.block_at.append(self.block_at[-1] if tag in INLINE else len(self.stack) - 1)
         if tag in STRUCTURE:
             self.structure.append(node)
 
@@ -180,15 +209,11 @@ class _TreeBuilder(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag):
-        if not self.open_counts.get(tag):
-            return
-        for i in range(len(self.stack) - 1, 0, -1):
-            t = self.stack[i].tag
-            if t == tag:
-                self._pop_to(i)
-                return
-            if t == "table":
-                return  # a stray end tag must not close what is outside the table
+        self._tick()
+        at = self.positions.get(tag)
+        # a stray end tag must not close what is outside the table
+        if at and (tag == "table" or at[-1] > self._top(("table",))):
+            self._pop_to(at[-1])
 
     # --- text -----------------------------------------------------------------
     def _add_text(self, chars: str, offsets: list[int]) -> None:
@@ -197,6 +222,7 @@ class _TreeBuilder(HTMLParser):
             self.structure[-1].cell_chars += len(chars)
 
     def handle_data(self, data):
+        self._tick()
         start = self.pos()
         self._add_text(data, list(range(start, start + len(data))))
 
@@ -292,11 +318,14 @@ class _Writer:
 
 def _render(root: _Node, out: _Writer) -> None:
     # Iterative walk: badly nested pages (thousands of unclosed <font>) must not hit the recursion limit.
-    stack: list = [(root, False, False)]
+    stack: list = [(root, False, False, False)]
     while stack:
-        node, closing, in_cell = stack.pop()
+        node, closing, in_cell, in_pre = stack.pop()
         if isinstance(node, _Text):
-            out.text(node.chars, node.offsets)
+            if in_pre and not in_cell:
+                _preformatted(node, out)
+            else:
+                out.text(node.chars, node.offsets)
             continue
         tag = node.tag
         data_cell = tag in CELLS and (node.table is None or not node.table.layout)
@@ -317,18 +346,35 @@ def _render(root: _Node, out: _Writer) -> None:
             child_in_cell = True
         elif tag in BLOCK:
             (out.soft_break if in_cell else out.block_break)(node.start)
-        stack.append((node, True, in_cell))
+        stack.append((node, True, in_cell, in_pre))
+        child_in_pre = in_pre or tag == "pre"
         for child in reversed(node.children):
-            stack.append((child, False, child_in_cell))
+            stack.append((child, False, child_in_cell, child_in_pre))
 
 
-def html_to_text(html: str) -> tuple[str, list[int]]:
+def _preformatted(node: _Text, out: _Writer) -> None:
+    """Text inside ``<pre>``: its line breaks end lines and its tabs separate cells, as in a text file."""
+    start = 0
+    for i, ch in enumerate(node.chars):
+        if ch in "\n\t":
+            out.text(node.chars[start:i], node.offsets[start:i])
+            (out.hard_break if ch == "\n" else out.tab)(node.offsets[i])
+            start = i + 1
+    out.text(node.chars[start:], node.offsets[start:])
+
+
+def html_to_text(html: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str, list[int]]:
     """Reduce ``html`` to text; return ``(text, offsets)`` with ``html[offsets[i]]`` producing ``text[i]``.
+    Raises ``HtmlLimitError`` past the parse time or table cells of ``limits``.
 
     >>> html_to_text("<tr><td>a</td><td rowspan=2>b</td></tr><tr><td>c</td></tr>")[0]
     'a\\tb\\nc'
+    >>> html_to_text("<p>1</p><![ x]><p>2</p>")[0]
+    '1\\n2'
+    >>> html_to_text("<pre>一、总体情况\\n予以公开\\t3\\t4\\n</pre>")[0]
+    '一、总体情况\\n予以公开\\t3\\t4'
     """
-    builder = _TreeBuilder(html)
+    builder = _TreeBuilder(html, limits)
     builder.feed(html)
     builder.close()
     out = _Writer()

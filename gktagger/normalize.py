@@ -16,9 +16,12 @@ Operations:
 - full-width and compatibility forms fold to one character each (``１２３`` → ``123``,
   ``（`` → ``(``, ``，`` → ``,``, ``⽣`` → ``生``); CJK punctuation such as 、。《》 stays;
 - whitespace: a run containing a line break becomes one ``\\n``; otherwise each tab stays a tab
-  (tabs separate table cells) and a run without tabs becomes one space. NBSP, ideographic space,
-  zero-width characters and ``\\r`` count as whitespace;
-- lost characters: a run of ``�``, or of ``?`` between two hanzi, becomes one ``�``.
+  (tabs separate table cells) and a run without tabs becomes one space. NBSP, ideographic space
+  and ``\\r`` count as whitespace;
+- lost characters: a run of ``�`` or of lone surrogates (a broken JSONL text), or of ``?`` between
+  two hanzi, becomes one ``�``;
+- invisible characters (zero-width space/joiners, soft hyphen, bidi marks and embeddings) fold to
+  nothing, so ``8\u200b1`` reads ``81``.
 
 >>> n = normalise("根據(jù)　１２３件，\\r\\n（一）")
 >>> n.text
@@ -43,14 +46,15 @@ LOST = "\ufffd"
 _CJK = CJK
 _LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _SPACES = " \t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000\x1f"
-_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+# zero-width chars, soft hyphen, bidi marks/embeddings/isolates: invisible, fold to nothing
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069"
 _PINYIN_LETTERS = "a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ\u0300-\u036f"
 
 _SPECIAL_RE = re.compile(
     rf"(?P<ws>[{_LINE_BREAKS}{_SPACES}{_ZERO_WIDTH}]+)"
     rf"|(?<=[{_CJK}])(?P<pinyin>[(（][ ]?[{_PINYIN_LETTERS}][{_PINYIN_LETTERS}1-5' ]{{0,40}}[)）])"
     rf"|(?<=[{_CJK}])(?P<qmarks>[?{LOST}]+)(?=[{_CJK}])"
-    rf"|(?P<lost>{LOST}+)"
+    rf"|(?P<lost>[{LOST}\ud800-\udfff]+)"
 )
 _HAS_LINE_BREAK = re.compile(f"[{_LINE_BREAKS}]")
 _HAS_SPACE = re.compile(f"[{_SPACES}]")

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
 from .document import Document
 from .errors import ReadError
-from .htmltext import html_to_text
+from .htmltext import HtmlLimitError, html_to_text
+from .limits import DEFAULT_LIMITS, too_large
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".wps")
 RECORD_SUFFIXES = (".jsonl", ".json", ".parquet")
@@ -196,8 +198,14 @@ def document_from_text(text: str, id: str, source: str = "", encoding: str | Non
     suffix = suffix.lower()
     if not text.strip():
         raise ReadError("empty document")
+    problem = too_large(len(text))
+    if problem:
+        raise ReadError(problem)
     if suffix in (".html", ".htm") or looks_like_html(text):
-        reduced, offsets = html_to_text(text)
+        try:
+            reduced, offsets = html_to_text(text)
+        except HtmlLimitError as error:
+            raise ReadError(str(error)) from None
         if not reduced.strip():
             raise ReadError("empty document")
         return Document(id=id, text=reduced, source=source or id, encoding=encoding, kind="html",
@@ -264,21 +272,99 @@ def read_path(path: str | Path, id: str | None = None) -> Document:
     Raises ``FileNotFoundError`` for a missing path and ``ReadError`` for unreadable content.
     """
     name = path if isinstance(path, str) else str(path)
-    data = Path(path).read_bytes()
+    data = read_file_bytes(path)
     return read_bytes(data, id=name if id is None else id, suffix=Path(path).suffix, source=name)
 
 
+def read_file_bytes(path: str | Path, max_bytes: int = DEFAULT_LIMITS.max_bytes) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; a FIFO, device (``/dev/zero``) or larger
+    file raises ``ReadError`` without blocking or reading it. A symlink to a regular file is followed.
+
+    >>> read_file_bytes("/dev/zero")
+    Traceback (most recent call last):
+    ...
+    gktagger.errors.ReadError: not a regular file
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError("not a regular file")
+        if info.st_size > max_bytes:
+            raise ReadError(f"file too large: {info.st_size:,} bytes > {max_bytes:,}")
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ReadError(f"file too large: more than {max_bytes:,} bytes")
+    return data
+
+
 def iter_documents(inputs: list[str | Path], text_column: str = "text",
-                   id_column: str = "id") -> Iterator[Document]:
+                   id_column: str = "id", keep_columns: list[str] = ()) -> Iterator[Document]:
     """Documents from files, folders (recursive, sorted), JSONL/JSON and Parquet corpora, in order.
 
     A missing input raises ``FileNotFoundError`` at once (before anything is read); every other
     problem becomes a ``Document.failed(id, reason)`` so one bad page never stops a run.
+    ``keep_columns`` of JSONL/Parquet rows are kept in ``doc.meta["columns"]`` (missing ones None).
     """
     for item in inputs:
         if not Path(item).exists():
             raise FileNotFoundError(f"no such file or directory: {item}")
-    return _iter(inputs, text_column, id_column)
+    if not keep_columns:
+        return _iter(inputs, text_column, id_column)
+    return _with_columns(inputs, text_column, id_column, list(keep_columns))
+
+
+def _with_columns(inputs, text_column: str, id_column: str, keep: list[str]) -> Iterator[Document]:
+    """Documents with their rows' ``keep`` columns: each JSONL/Parquet input is read again for them, row
+    by row in step with its documents (files and folders have none)."""
+    for item in inputs:
+        rows = _column_rows(str(item), keep)
+        for doc in _iter([item], text_column, id_column):
+            values = next(rows, None) if rows is not None else None
+            doc.meta["columns"] = {c: (values or {}).get(c) for c in keep}
+            yield doc
+
+
+def _column_rows(name: str, keep: list[str]) -> Iterator[dict] | None:
+    suffix = Path(name).suffix.lower()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            parquet = pq.ParquetFile(name)
+        except Exception:  # noqa: BLE001 - the document reader reports the damaged file
+            return None
+        present = [c for c in keep if c in parquet.schema_arrow.names]
+        if not present:
+            return iter(lambda: {}, None)
+        return (row for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=present)
+                for row in batch.to_pylist())
+    if suffix in (".jsonl", ".json"):
+        return _json_rows(name)
+    return None
+
+
+def _json_rows(name: str) -> Iterator[dict]:
+    """One dict per document ``_iter_json`` yields (blank lines skipped, bad lines as {})."""
+    with open(name, "rb") as handle:
+        first = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+        handle.seek(0)
+        if first.startswith(b"["):
+            try:
+                records = json.loads(handle.read().decode("utf-8-sig"))
+            except (UnicodeDecodeError, ValueError):
+                records = [{}]
+            for r in records if isinstance(records, list) else [{}]:
+                yield r if isinstance(r, dict) else {}
+            return
+        for line_no, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                r = json.loads(raw.decode("utf-8-sig" if line_no == 1 else "utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                r = {}
+            yield r if isinstance(r, dict) else {}
 
 
 def documents_from_bytes(data: bytes, name: str, text_column: str = "text",
@@ -311,7 +397,7 @@ def _iter(inputs, text_column, id_column) -> Iterator[Document]:
         path = Path(item)
         if path.is_dir():
             for file_name in _walk(name):
-                yield _read_file(file_name)
+                yield _read_file(file_name) if file_name.lower().endswith(DOCUMENT_SUFFIXES) else _unsupported(file_name)
         elif path.suffix.lower() in (".jsonl", ".json"):
             yield from _iter_json(name, text_column, id_column)
         elif path.suffix.lower() == ".parquet":
@@ -320,13 +406,20 @@ def _iter(inputs, text_column, id_column) -> Iterator[Document]:
             yield _read_file(name)
 
 
+def _unsupported(name: str) -> Document:
+    """The error record of a file in a folder whose format gktagger does not read (named, never skipped)."""
+    suffix = Path(name).suffix.lower()
+    return Document.failed(name, f"unsupported format {suffix or '(no extension)'}: documents are "
+                                 f"{' '.join(DOCUMENT_SUFFIXES)} files")
+
+
 def _walk(directory: str) -> list[str]:
-    """Document files under ``directory`` (hidden entries skipped), sorted by path components."""
+    """Files under ``directory`` (hidden entries skipped), sorted by path components."""
     found = []
     for root, dirs, files in os.walk(directory):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for file_name in files:
-            if not file_name.startswith(".") and file_name.lower().endswith(DOCUMENT_SUFFIXES):
+            if not file_name.startswith("."):
                 found.append(os.path.join(root, file_name))
     base = len(os.path.join(directory, ""))
     return sorted(found, key=lambda p: Path(p[base:]).parts)
@@ -339,6 +432,13 @@ def _read_file(name: str) -> Document:
         return Document.failed(name, str(error))
     except OSError as error:
         return Document.failed(name, f"could not read: {error.strerror or error}")
+    except Exception as error:  # noqa: BLE001 - a parser bug on one page must not stop the run
+        return Document.failed(name, f"could not read: {type(error).__name__}: {_first_line(error)}")
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0][:300] if lines else ""
 
 
 def _record_document(value, id: str, source: str, text_column: str) -> Document:
@@ -350,12 +450,14 @@ def _record_document(value, id: str, source: str, text_column: str) -> Document:
         encoded = _base64_document(value)
         if encoded is not None:
             return read_bytes(encoded, id=id, source=source)
-        text = value.lstrip("\ufeff")
+        text = value  # a leading BOM stays: offsets point into the text exactly as given
         if "\x00" in text or _control_heavy(text):
             raise ReadError("not text: binary content")
         return document_from_text(text, id=id, source=source)
     except ReadError as error:
         return Document.failed(id, str(error), source=source)
+    except Exception as error:  # noqa: BLE001 - a parser bug on one record must not stop the run
+        return Document.failed(id, f"could not read: {type(error).__name__}: {_first_line(error)}", source=source)
 
 
 def _record_id(record: dict, id_column: str, fallback: str) -> str:

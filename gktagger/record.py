@@ -145,10 +145,14 @@ def _heading_pattern(section_id: str) -> re.Pattern:
 _MID_SENTENCE = re.compile(rf"[{HANZI},，、:：]")
 
 
+SUB_HEADING_REACH = 40  # characters back from a tagged sub-heading to its section's heading
+
+
 def settle_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
     """Heading spans moved to their ordinal (:func:`heading_start`), named by the catalogue wording
-    that follows the ordinal where one section's wording does, and dropped where they start inside
-    a sentence without an ordinal (a report's headings open a line or follow its ordinal).
+    that follows the ordinal where one section's wording does, moved back to the section's heading
+    when they fall on a sub-heading just after it, and dropped where they start inside a sentence
+    without an ordinal (a report's headings open a line or follow its ordinal).
 
     >>> text = "编制而成。二、主动公开政府信息情况"
     >>> [(text[h.start:h.end], h.label) for h in settle_headings(text, [TagSpan(1, 4, "requests"), TagSpan(7, 12, "problems")])]
@@ -161,6 +165,10 @@ def settle_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
             continue
         start = heading_start(text, h.start, h.end)
         named = [sid for sid in SECTIONS if _heading_pattern(sid).match(text, start)]
+        if not named:  # a sub-heading (（一）主动公开…的数量) tagged: its section's heading just before it
+            before = [m for m in _heading_pattern(h.label).finditer(text, max(0, start - SUB_HEADING_REACH), start)]
+            if before:
+                start, named = before[-1].start(), [h.label]
         if len(named) == 1:
             out.append(TagSpan(start, max(h.end, start + 1), named[0], h.score, h.by, h.rule))
         elif named or start == 0 or not _MID_SENTENCE.match(text, start - 1):

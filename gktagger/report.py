@@ -227,8 +227,12 @@ def load_records(path: str) -> list[dict]:
 def cmd_report(args) -> int:
     from .batch import UsageError
     from .show import iter_texts, render_show
+    from .outputs import suffix_duplicates
+    from .sources import source_roots, write_page
 
     records = load_records(args.input)
+    ids = list(suffix_duplicates(str(r["id"]) for r in records))
+    records = [r if r["id"] == i else {**r, "id": i} for r, i in zip(records, ids)]
     out = Path(args.output or Path(args.input).with_suffix(".html"))
     pages = Path(args.pages) if args.pages else out.parent
     if out.resolve() == Path(args.input).resolve() or out.suffix.lower() not in (".html", ".htm"):
@@ -242,15 +246,17 @@ def cmd_report(args) -> int:
     chars: dict[str, int] = {}
     unreadable = []
     need_texts = args.with_pages or not any("seconds" in r for r in records)
-    for record, raw, problem in (iter_texts(records, args.text_column) if need_texts else ()):
+    roots = source_roots(args.input, args.source_root)
+    for record, raw, problem in (iter_texts(records, args.text_column, roots) if need_texts else ()):
         if raw is not None:
             chars[record["id"]] = len(raw)
         elif record.get("status") != "error":
             unreadable.append(problem)
-        if args.with_pages:
+        if args.with_pages and (raw is not None or record.get("status") == "error"):
+            # a page of a text that cannot be read would show nothing to review: not written
             target = pages / page_name(record["id"])
             try:
-                target.write_text(render_show(record, raw, problem), encoding="utf-8")
+                write_page(target, render_show(record, raw, problem))
             except OSError as e:
                 raise UsageError(f"cannot write {target}: {e.strerror or e}") from None
     links = {}
@@ -260,11 +266,16 @@ def cmd_report(args) -> int:
             links[r["id"]] = quote(Path(_relative(target, out.parent)).as_posix())
     notes = [f"{len(unreadable)} document texts unreadable, e.g. {unreadable[0]}"] if unreadable else []
     try:
-        out.write_text(render_report(records, args.input, chars, links, notes), encoding="utf-8")
+        write_page(out, render_report(records, args.input, chars, links, notes))
     except OSError as e:
         raise UsageError(f"cannot write {out}: {e.strerror or e}") from None
-    made = f", {len(records)} show pages in {pages}" if args.with_pages else f", {len(links)} show pages linked"
+    written = len(records) - len(unreadable)
+    made = f", {written} show pages in {pages}" if args.with_pages else f", {len(links)} show pages linked"
     print(f"wrote {out}{made}", file=sys.stderr)
+    if args.with_pages and unreadable:
+        print(f"gktagger: error: {len(unreadable)} show page(s) not written: document text unreadable, e.g. "
+              f"{unreadable[0]} (run where extract ran, or pass the corpus's --text-column)", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -281,4 +292,7 @@ def add_parser(sub) -> None:
     r.add_argument("--pages", metavar="DIR", help="folder of the per-document show pages (default: the report's folder)")
     r.add_argument("--with-pages", action="store_true", help="also write a show page per document into the pages folder")
     r.add_argument("--text-column", default="text", help='text column when records came from a JSONL/Parquet corpus')
+    r.add_argument("--source-root", action="append", metavar="DIR",
+                   help="a folder records' sources may be read from (besides the records' folder and the "
+                        "current folder); repeatable")
     r.set_defaults(run=cmd_report)

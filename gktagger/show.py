@@ -314,7 +314,7 @@ _CORPUS_ROW = re.compile(r"(.+):(\d+)")
 
 def _corpus_of(source: str) -> str | None:
     """``corpus.jsonl`` for a record read from line/row ``corpus.jsonl:12`` (None for a plain file)."""
-    if Path(source).is_file():
+    if Path(source).exists():
         return None
     m = _CORPUS_ROW.fullmatch(source)
     if m and Path(m.group(1)).is_file() and m.group(1).lower().endswith((".jsonl", ".json", ".parquet")):
@@ -347,14 +347,25 @@ def for_display(record: dict, doc) -> tuple[dict, str]:
     return record, doc.text
 
 
-def iter_texts(records: list[dict], text_column: str = "text") -> Iterator[tuple[dict, str | None, str]]:
-    """``(record, text, problem)`` for each record, reading each corpus file once; text None when unreadable."""
+def iter_texts(records: list[dict], text_column: str = "text",
+               roots: list[Path] | None = None) -> Iterator[tuple[dict, str | None, str]]:
+    """``(record, text, problem)`` for each record, reading each corpus file once; text None when unreadable
+    or not allowed (:func:`gktagger.sources.unavailable`; ``roots`` default to the current folder)."""
     from .reading import ReadError, iter_documents, read_path
+    from .sources import unavailable
 
+    roots = roots if roots is not None else [Path.cwd().resolve()]
     by_corpus: dict[str, list[dict]] = {}
     for r in records:
         source = r.get("source") or r.get("id") or ""
+        if not isinstance(source, str) or not source or "\x00" in source:
+            yield r, None, "source unavailable: the record names none"
+            continue
         corpus = _corpus_of(source)
+        problem = unavailable(corpus or source, roots)
+        if problem:
+            yield r, None, problem
+            continue
         if corpus:
             by_corpus.setdefault(corpus, []).append(r)
             continue
@@ -364,6 +375,8 @@ def iter_texts(records: list[dict], text_column: str = "text") -> Iterator[tuple
             yield r, None, f"source {source} not found: run from the folder where `gktagger extract` ran"
         except (ReadError, OSError) as e:
             yield r, None, f"source {source} unreadable: {e}"
+        except Exception as e:  # noqa: BLE001 - one odd source must not stop the pages
+            yield r, None, f"source {source} unreadable: {type(e).__name__}"
     for corpus, wanted in by_corpus.items():
         waiting = {}
         for r in wanted:
@@ -414,14 +427,18 @@ def cmd_show(args) -> int:
     if args.id and not args.record:
         raise UsageError("--id selects a record: use it with --record OUT.jsonl")
     if args.record:
+        from .sources import source_roots
+
         record = find_record(args.record, args.id)
-        record, raw, problem = next(iter_texts([record], args.text_column))
+        record, raw, problem = next(iter_texts([record], args.text_column, source_roots(args.record, args.source_root)))
     else:
         record, raw, problem = _extract_one(args.input, args.model)
-    out = Path(args.output or page_name(record["id"]))
+    out = Path(args.output or page_name(str(record.get("id"))))
     try:
+        from .sources import write_page
+
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(render_show(record, raw, problem), encoding="utf-8")
+        write_page(out, render_show(record, raw, problem))
     except OSError as e:
         raise UsageError(f"cannot write {out}: {e.strerror or e}") from None
     print(f"wrote {out}" + (f" ({problem})" if problem else ""), file=sys.stderr)
@@ -455,4 +472,7 @@ def add_parser(sub) -> None:
     s.add_argument("--record", metavar="OUT.jsonl", help="show an existing record instead of extracting")
     s.add_argument("--id", help="the record's id in --record (needed when it holds several)")
     s.add_argument("--text-column", default="text", help='text column when the record came from a JSONL/Parquet corpus')
+    s.add_argument("--source-root", action="append", metavar="DIR",
+                   help="a folder the record's source may be read from (besides the records' folder and the "
+                        "current folder); repeatable")
     s.set_defaults(run=cmd_show)

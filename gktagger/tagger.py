@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from .config import DEFAULT_MODEL_DIR, WindowConfig
 from .errors import ModelError
 from .lexicon import NUMBER
+from .limits import DEFAULT_LIMITS
 from .tags import LABELS, TagSpan, tags_to_spans
 from .windows import make_windows, owner_windows
 
@@ -33,8 +34,15 @@ if TYPE_CHECKING:  # torch and transformers load when a model does: `gktagger --
 def value_mask(text: str) -> np.ndarray:
     """Which characters belong to a value the decoder may re-tag (the tagger keeps their full distributions)."""
     mask = np.zeros(len(text), dtype=bool)
+    budget = DEFAULT_LIMITS.max_value_chars
     for m in NUMBER.finditer(text):
-        mask[m.start():m.end()] = True
+        # the decoder costs ~7 KB per character of a value: runs longer than any cell, and values past
+        # the budget (hostile pages), are left to the model's own tags (bounds.py reports the long runs)
+        if m.end() - m.start() <= DEFAULT_LIMITS.max_digit_run:
+            budget -= m.end() - m.start()
+            if budget < 0:
+                break
+            mask[m.start():m.end()] = True
     return mask
 
 
@@ -77,6 +85,7 @@ class Tagger:
         self.batch_size = windows.batch_size
         self.window = min(windows.size, model.config.max_position_embeddings - 2)
         self.stride = min(windows.stride, self.window)
+        self.align_lines = windows.align_lines
         if [model.config.id2label.get(i) for i in range(len(LABELS))] != LABELS:
             raise ModelError("the model's label set differs from gktagger.schema: retrain it with "
                              "`python -m training.train`")
@@ -134,10 +143,10 @@ class Tagger:
         jobs = []  # (text index, window start, window end)
         windows_of = []
         for t, text in enumerate(texts):
-            windows = make_windows(len(text), self.window, self.stride)
+            windows = make_windows(len(text), self.window, self.stride, text=text if self.align_lines else None)
             windows_of.append(windows)
             jobs += [(t, s, e) for s, e in windows]
-        ids_of = [self.tokenizer(text, add_special_tokens=False)["input_ids"] for text in texts]
+        ids_of = [self.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"] for text in texts]
         # per window only (tag, prob, begin) per character is kept, and the full label distribution
         # only for characters of numbers (what constrained decoding needs): 481 floats for every
         # character would be far too much for a huge page

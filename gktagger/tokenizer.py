@@ -31,8 +31,12 @@ def common_characters() -> set[str]:
     return chars
 
 
-def build_tokenizer(extra_chars: Iterable[str] = ()) -> PreTrainedTokenizerFast:
-    """A fast tokenizer over the common inventory plus ``extra_chars`` (corpus and generated text)."""
+def build_tokenizer(extra_chars: Iterable[str] = (), model_max_length: int = 510) -> PreTrainedTokenizerFast:
+    """A fast tokenizer over the common inventory plus ``extra_chars`` (corpus and generated text).
+
+    ``model_max_length`` is the model's window (its position embeddings less [CLS] and [SEP]), so
+    ``transformers.pipeline(..., stride=N)`` splits a long page into windows the model can read;
+    gktagger's own tagger windows the text itself (:mod:`gktagger.windows`)."""
     chars = sorted(common_characters() | {c for text in extra_chars for c in text})
     vocab = {t: i for i, t in enumerate(SPECIAL_TOKENS)}
     for c in chars:
@@ -43,12 +47,12 @@ def build_tokenizer(extra_chars: Iterable[str] = ()) -> PreTrainedTokenizerFast:
         single="[CLS] $A [SEP]", special_tokens=[("[CLS]", vocab["[CLS]"]), ("[SEP]", vocab["[SEP]"])])
     return PreTrainedTokenizerFast(tokenizer_object=core, unk_token="[UNK]", pad_token="[PAD]",
                                    cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]",
-                                   model_max_length=1_000_000_000)
+                                   model_max_length=model_max_length)
 
 
 def char_ids(tokenizer: PreTrainedTokenizerFast, text: str) -> list[int]:
     """Token ids of ``text``, one per character, without special tokens."""
-    ids = tokenizer(text, add_special_tokens=False)["input_ids"]
+    ids = tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"]
     if len(ids) != len(text):
         raise ValueError("tokenizer is not character-level: load a gktagger model's tokenizer")
     return ids

@@ -18,6 +18,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from .bounds import warn_checks
 from .identities import (STEP_IDENTITIES, CountBound, CountIsInteger, Identity, MaxDecimals, NotAboveCumulative,
                          Outcome, PeriodMatchesTitle, TableVsProse, YearInRange, check_tables, evaluate,
                          plausibility_rules)
@@ -265,7 +266,8 @@ def validate(record: dict, plausibility: list | None = None) -> list[dict]:
     outcomes += _check_mentions(record.get("mentions") or [], fields)
     outcomes += check_plausibility(record, plausibility)
     return [{"rule": o.rule, "scope": o.scope, "status": o.status, "message": o.message, "fields": list(o.fields),
-             "basis": basis(o.rule, o.fields, fields)} for o in outcomes]
+             "basis": basis(o.rule, o.fields, fields)} for o in outcomes] + \
+        [{**c, "basis": "as_printed"} for c in warn_checks(record)]
 
 
 def record_status(checks: list[dict]) -> str:
@@ -281,3 +283,77 @@ def revalidate(record: dict, plausibility: list | None = None) -> dict:
     record["checks"] = validate(record, plausibility)
     record["status"] = record_status(record["checks"])
     return record
+
+
+def _number_ok(value) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)
+                             and value == value and value not in (float("inf"), float("-inf")))
+
+
+def shape_problem(record) -> str | None:
+    """Why a (hand-edited) record cannot be revalidated, in one line; None when it can.
+
+    >>> shape_problem({"id": "a", "fields": {"t3.new.natural": {"value": "3"}}})
+    't3.new.natural: value must be a number or null, not str'
+    >>> shape_problem({"id": "a", "fields": [], "checks": []})
+    'fields must be an object, not list'
+    >>> shape_problem({"id": "a", "fields": {}, "mentions": [{"field": "x", "value": 1}]}) is None
+    False
+    """
+    if not isinstance(record, dict):
+        return f"a record must be a JSON object, not {type(record).__name__}"
+    fields = record.get("fields", {})
+    if not isinstance(fields, dict):
+        return f"fields must be an object, not {type(fields).__name__}"
+    entries = [(fid, e) for fid, e in fields.items()]
+    mentions = record.get("mentions") or []
+    if not isinstance(mentions, list):
+        return f"mentions must be a list, not {type(mentions).__name__}"
+    entries += [(f"mention {i + 1}", m) for i, m in enumerate(mentions)]
+    for name, entry in entries:
+        if not isinstance(entry, dict):
+            return f"{name}: must be an object, not {type(entry).__name__}"
+        if not _number_ok(entry.get("value")):
+            return f"{name}: value must be a number or null, not {type(entry.get('value')).__name__}"
+        for key in ("start", "end"):
+            if key in entry and (not isinstance(entry[key], int) or isinstance(entry[key], bool)):
+                return f"{name}: {key} must be an integer"
+        if name.startswith("mention") and not isinstance(entry.get("start"), int):
+            return f"{name}: start must be an integer"
+        if name.startswith("mention") and not isinstance(entry.get("field"), str):
+            return f"{name}: field must be a field ID"
+    return None
+
+
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def revalidate_lines(lines, source: str, plausibility: list | None = None):
+    """``(record, problem)`` per non-empty line: the revalidated record, or an error record and why.
+    A bad line never stops the others."""
+    import json
+
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line, parse_constant=_no_constants)
+        except ValueError as e:
+            why = f"line {n}: invalid JSON ({str(e).splitlines()[0][:80]})"
+            yield {"id": f"{source}:{n}", "source": f"{source}:{n}", "status": "error", "error": why,
+                   "format": "unknown", "year": None, "sections": [], "fields": {}, "checks": [], "mentions": []}, why
+            continue
+        problem = shape_problem(record)
+        if problem is None:
+            try:
+                yield revalidate(record, plausibility), None
+                continue
+            except Exception as e:  # noqa: BLE001 - one odd record must not stop the others
+                problem = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+        why = f"line {n}: {problem}"
+        if isinstance(record, dict):
+            yield {**record, "status": "error", "error": why}, why
+        else:
+            yield {"id": f"{source}:{n}", "source": f"{source}:{n}", "status": "error", "error": why,
+                   "format": "unknown", "year": None, "sections": [], "fields": {}, "checks": [], "mentions": []}, why

@@ -8,15 +8,20 @@ True
 -375
 >>> parse_value("/").na
 True
+>>> parse_value("1.0").value, parse_value("1.0").warn
+(1, 'count 1.0 read as 1')
+>>> parse_value("9" * 40) is None  # longer than any cell (Limits.max_digit_run)
+True
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from .lexicon import APPROX_MARKS, NA_MARKS, UNITS
+from .limits import DEFAULT_LIMITS
 
 NA_TOKENS = set(NA_MARKS)
 _NUMBER = re.compile(r"([+\-]?)(\d[\d,]*(?:\.\d+)?)")
@@ -29,11 +34,21 @@ class Value:
     na: bool = False
     approx: bool = False
     unit: str | None = None
+    warn: str | None = field(default=None, repr=False)  # read, but not as printed (``1.0`` in a count cell)
+
+
+# zero-width space/joiners, word joiner, BOM, soft hyphen, Mongolian vowel separator, bidi controls
+INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\u180e\u061c\u202a-\u202e\u2066-\u2069]")
 
 
 def fold(text: str) -> str:
-    """Full-width digits, signs and separators to ASCII (NFKC), without touching CJK."""
-    return unicodedata.normalize("NFKC", text).replace("，", ",")
+    """Full-width digits, signs and separators to ASCII (NFKC), without touching CJK; invisible
+    characters dropped (``8\u200b1`` is 81, as the page shows it).
+
+    >>> fold("８\u200b１，０")
+    '81,0'
+    """
+    return INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).replace("，", ",")
 
 
 def parse_value(text: str, kind: str = "count") -> Value | None:
@@ -48,6 +63,8 @@ def parse_value(text: str, kind: str = "count") -> Value | None:
         hanzi = _hanzi_number(s)
         return None if hanzi is None else Value(-hanzi if negative else hanzi, approx=approx)
     digits = m.group(2).replace(",", "")
+    if len(digits.partition(".")[0]) > DEFAULT_LIMITS.max_digit_run:
+        return None  # no cell of the catalogue: bounds.py reports the run as a digits.overlong mention
     unit_match = _UNIT.search(s)
     unit = unit_match.group(1) if unit_match else None
     try:
@@ -56,6 +73,8 @@ def parse_value(text: str, kind: str = "count") -> Value | None:
         return None
     if negative:
         number = -number
+    if kind == "count" and "." in digits and number == number.to_integral_value():
+        return Value(int(number), approx=approx, unit=unit, warn=f"count {m.group(2)} read as {int(number)}")
     if kind == "decimal" or "." in digits:
         return Value(float(number), approx=approx, unit=unit)
     return Value(int(number), approx=approx, unit=unit)

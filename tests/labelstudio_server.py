@@ -52,6 +52,10 @@ def server_env(data_dir: Path) -> dict[str, str]:
         "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
         "SENTRY_DSN": "", "FRONTEND_SENTRY_DSN": "",
         "LABEL_STUDIO_COLLECT_ANALYTICS": "false", "LATEST_VERSION_CHECK": "false",
+        # the ML backend (`gktagger studio backend`) listens on 127.0.0.1 too: Label Studio 1.23 refuses
+        # ML backends (ML_BLOCK_LOCAL_IP) and webhooks (SSRF_PROTECTION_ENABLED) on local addresses
+        # unless these are off, and the backend's annotation webhook drives retraining
+        "ML_BLOCK_LOCAL_IP": "false", "SSRF_PROTECTION_ENABLED": "false",
     })
     return env
 

@@ -8,8 +8,8 @@ from gktagger import printed
 from gktagger.cli import main as cli
 from gktagger.crosscheck import body_name, crosscheck, find_bodies
 from gktagger.show import gold_record
-from training.gold_records import gold_records
-from training.synth.series import series
+from gktagger.training.gold_records import gold_records
+from gktagger.training.synth.series import series
 
 YEARS = range(2021, 2026)
 

@@ -6,8 +6,8 @@ from gktagger.crosscheck import crosscheck, find_bodies
 from gktagger.crosspage import render_crosscheck
 from gktagger.show import gold_record
 from test_browser import EXTERNAL_IN_DOM, browser, outside  # noqa: F401 - browser is a fixture
-from training.gold_records import gold_records
-from training.synth.series import series
+from gktagger.training.gold_records import gold_records
+from gktagger.training.synth.series import series
 
 pytestmark = pytest.mark.browser
 

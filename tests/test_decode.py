@@ -15,7 +15,7 @@ from gktagger.record import detect_format, detect_year
 from gktagger.schema import FIELDS, template
 from gktagger.tagger import Prediction, value_mask
 from gktagger.tags import LABEL_IDS, LABELS, OUTSIDE, spans_to_tags, tags_to_spans
-from training.data import corpus_examples, synthetic_examples
+from gktagger.training.data import corpus_examples, synthetic_examples
 
 ROW = [f"t3.granted.{c}" for c in ("natural", "commercial", "research", "social", "legal", "other_org", "total")]
 
@@ -311,3 +311,26 @@ def test_a_page_footer_inside_a_table_is_no_cell():
 
     body = "(一)予以公开\t3\n— 5 —\n第 6 页 共 9 页\n- 7 -\n(二)部分公开\t4\n"
     assert [body[s:e] for s, e in numbers(body, np.zeros(len(body), dtype=np.int64))] == ["3", "4"]
+
+
+def test_a_signed_figure_is_a_change_cell_in_a_run_of_table_2():
+    """2019 table 2 run together with its signed change: 行政处罚58+2497 = 58 | +24 | 97."""
+    order = [f"t2.{i}.{m}" for i in ("licensing", "penalty") for m in ("prev_items", "change", "decisions")]
+    body = "行政许可\t0\t0\t3\n行政处罚58+2497\n"
+    positions, logp = _leaning(body, order, {})  # a model that knows the rows, not the columns
+    read = lambda: [(body[s:e], f.split(".")[-1]) for s, e, f in
+                    align_cells(body, np.zeros(len(body), dtype=np.int64), positions, logp, order)][3:]
+    (prev, _), (change, field), (_, last) = read()
+    assert (prev, field, last) == ("58", "change", "decisions") and change.startswith("+")  # not 5 | 8 | +2497
+    row = {int(p): k for k, p in enumerate(positions)}
+    logp[row[body.index("97")], LABEL_IDS["B-t2.penalty.decisions"]] = -1.5  # the model sees a cell start at 9
+    assert read() == [("58", "prev_items"), ("+24", "change"), ("97", "decisions")]
+
+
+def test_table_4_printed_as_one_line_of_15_figures():
+    order = [f for f in template("2021") if f.startswith("t4.")]
+    body = "四、政府信息公开行政复议、行政诉讼情况\n14 2 5 1 22 4 1 0 0 5 2 0 1 0 3\n"
+    positions, logp = _leaning(body, order, {})  # the model knows it is table 4, not which cell is which
+    cells = align_cells(body, np.zeros(len(body), dtype=np.int64), positions, logp, order)
+    assert [body[s:e] for s, e, _ in cells] == "14 2 5 1 22 4 1 0 0 5 2 0 1 0 3".split()
+    assert [f for _, _, f in cells] == order

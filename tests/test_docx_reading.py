@@ -11,7 +11,7 @@ import pytest
 from gktagger import annotations as ann
 from gktagger.docxtext import DocxError, DocxLimits, read_docx
 from gktagger.reading import ReadError, read_bytes
-from training.synth.render import html_report, html_to_docx, rendered_gold
+from gktagger.training.synth.render import html_report, html_to_docx, rendered_gold
 
 REPORTS = [(2026, 1), (2026, 4)]  # a 2019 and a 2021 report, both with tables 2-4
 

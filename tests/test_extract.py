@@ -9,8 +9,8 @@ from gktagger.pipeline import run_stages
 from gktagger.reading import read_path
 from gktagger.record import detect_year
 from gktagger.tagger import Prediction
-from training.data import to_example
-from training.evaluate import score
+from gktagger.training.data import to_example
+from gktagger.training.evaluate import score
 
 DOCS = ann.load_dir(ann.REPO_ROOT / "data" / "annotations" / "corpus")
 

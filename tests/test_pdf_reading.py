@@ -23,7 +23,7 @@ from gktagger import annotations as ann
 from gktagger.cli import main as cli
 from gktagger.pdftext import SCANNED, PdfError, PdfLimits, pages_of, read_pdf
 from gktagger.reading import iter_documents, read_path
-from training.synth import render
+from gktagger.training.synth import render
 
 pytestmark = pytest.mark.browser
 
@@ -198,7 +198,7 @@ def test_time_limit(pdfs):
 
 
 def test_text_command_round_trips_offsets(pdfs, extractor, tmp_path, capfdbinary):
-    from training.synth.render import html_to_docx
+    from gktagger.training.synth.render import html_to_docx
 
     docx_path = tmp_path / "report.docx"
     source, _, _ = render.html_report(*TABLE3_REPORT)
@@ -217,7 +217,7 @@ def test_text_command_round_trips_offsets(pdfs, extractor, tmp_path, capfdbinary
 
 def test_mixed_folder_gives_every_document_a_record(pdfs, tmp_path):
     from gktagger.batch import run_extract
-    from training.synth.render import html_to_docx
+    from gktagger.training.synth.render import html_to_docx
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -249,7 +249,7 @@ def test_pdf_and_word_bytes_in_jsonl_and_parquet_columns(pdfs, tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from training.synth.render import html_to_docx
+    from gktagger.training.synth.render import html_to_docx
 
     pdf = pdfs["table3"][0].read_bytes()
     word = html_to_docx(render.html_report(*TABLE3_REPORT)[0])

@@ -199,3 +199,13 @@ def test_a_section_whose_heading_is_lost_starts_at_its_first_sub_heading():
         ("overview", "一、总体情况", "model"), ("requests", "三、收到和处理政府信息公开申请情况", "model"),
         ("appeals", "四、政府信息公开行政复议、行政诉讼情况", "model"), ("problems", "(一)存在的主要问题", "search"),
         ("other", "六、其他需要报告的事项", "model")]  # 二 is lost too, but no line names proactive's topic
+
+
+def test_a_heading_tagged_on_its_first_sub_heading_moves_back_to_the_section_heading():
+    from gktagger.record import settle_headings
+    from gktagger.tags import TagSpan
+
+    text = "不断提高服务水平。二、主动公开政府信息情况（一）主动公开政府信息的数量本年度……"
+    sub = text.index("主动公开政府信息的数量")
+    settled = settle_headings(text, [TagSpan(sub, sub + 8, "proactive")])
+    assert [(text[h.start:h.start + 6], h.label) for h in settled] == [("二、主动公开", "proactive")]

@@ -208,8 +208,9 @@ def test_iter_directory_recursive_sorted(tmp_path):
     (tmp_path / "d.txt").write_bytes(b"")
     docs = list(iter_documents([str(tmp_path)]))
     assert [d.id[len(str(tmp_path)) + 1:] for d in docs] == [
-        "a/1.htm", "a/10.html", "a/z/9.md", "b/2.txt", "c.txt", "d.txt"]
-    assert [d.error for d in docs] == [None] * 5 + ["empty document"]
+        "a/1.htm", "a/10.html", "a/z/9.md", "b/2.txt", "c.txt", "d.txt", "skip.png"]
+    assert [d.error for d in docs[:6]] == [None] * 5 + ["empty document"]
+    assert docs[6].error.startswith("unsupported format .png: documents are .txt")  # a record, not silence
     assert [d.kind for d in docs[:3]] == ["html", "html", "markdown"]
 
 

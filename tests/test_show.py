@@ -256,7 +256,8 @@ def test_report_with_pages_writes_and_links_a_show_page_per_document(corpus, tmp
     records = tmp_path / "gold.jsonl"
     gold_jsonl(corpus, records, NAMES)
     out = tmp_path / "site" / "report.html"
-    assert cli(["report", str(records), "-o", str(out), "--with-pages"]) == 0
+    # the sources are in the shared corpus: outside the records' folder and the current folder (issue 16)
+    assert cli(["report", str(records), "-o", str(out), "--with-pages", "--source-root", str(corpus)]) == 0
     html = out.read_text(encoding="utf-8")
     links = re.findall(r'<td class="id"><a href="([^"]+)"', html)
     assert len(links) == len(NAMES)
@@ -272,6 +273,9 @@ def test_show_from_a_record_reads_the_text_from_its_source(corpus, tmp_path):
     gold_jsonl(corpus, records, NAMES)
     out = tmp_path / "one.html"
     assert cli(["show", "--record", str(records), "--id", "reports/pingtan_zhq_2019.txt", "-o", str(out)]) == 0
+    assert "unavailable" in out.read_text(encoding="utf-8")  # the corpus is no allowed source root by default
+    assert cli(["show", "--record", str(records), "--id", "reports/pingtan_zhq_2019.txt", "-o", str(out),
+                "--source-root", str(corpus)]) == 0
     page = Page(out.read_text(encoding="utf-8"))
     assert len(page.marks) > 150 and page.cells["t3.new.total"]["href"] == "#span-t3.new.total"
 

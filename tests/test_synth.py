@@ -10,8 +10,8 @@ from gktagger.annotations import gold_values, sha256_text
 from gktagger.identities import check_tables
 from gktagger.schema import FIELDS, SECTIONS
 from gktagger.values import parse_value
-from training.synth import LAYOUTS, SynthOptions, generate
-from training.synth.options import HELD_OUT_LAYOUTS
+from gktagger.training.synth import LAYOUTS, SynthOptions, generate
+from gktagger.training.synth.options import HELD_OUT_LAYOUTS
 
 TEXT_LAYOUTS = tuple(l for l in LAYOUTS if l != "html")
 

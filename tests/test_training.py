@@ -11,9 +11,9 @@ from gktagger.normalize import normalise
 from gktagger.reading import read_path
 from gktagger.tagger import Tagger
 from gktagger.tags import tags_to_spans
-from training.config import load_config
-from training.data import to_example
-from training.model_init import new_model
+from gktagger.training.config import load_config
+from gktagger.training.data import to_example
+from gktagger.training.model_init import new_model
 from gktagger.tokenizer import build_tokenizer
 
 ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
@@ -32,7 +32,7 @@ def test_labels_project_exactly_onto_the_model_text(corpus, doc):
 
 
 def test_synthetic_labels_project_exactly():
-    from training.synth import generate
+    from gktagger.training.synth import generate
 
     for text, doc in generate(40, seed=5):
         example = to_example(text, doc)
@@ -97,7 +97,7 @@ def test_shipped_model_loads_predicts_and_round_trips(corpus, tmp_path):
 def test_leave_one_source_out_holds_the_family_out_and_rescores_the_same(corpus, tmp_path):
     """A fold never trains on its held-out family, and its training-time scores are the ones the
     evaluation pipeline gives (``--rescore``)."""
-    from training.loso import main as loso
+    from gktagger.training.loso import main as loso
 
     smoke = str(ann.REPO_ROOT / "configs" / "smoke.yaml")
     assert loso(["--config", smoke, "--families", "html", "--out", str(tmp_path)]) == 0

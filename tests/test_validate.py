@@ -131,8 +131,11 @@ def test_validate_command_on_hand_edited_records(tmp_path):
     assert revalidate(records[1]) == records[1]
 
 
-def test_validate_command_bad_input_exits_2(tmp_path, capsys):
+def test_validate_command_bad_line_is_one_error_record(tmp_path, capsys):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": 1}\n{oops\n', encoding="utf-8")
-    assert cli(["validate", str(bad), "-o", str(tmp_path / "o.jsonl")]) == 2
-    assert "invalid JSON on line 2" in capsys.readouterr().err
+    assert cli(["validate", str(bad), "-o", str(tmp_path / "o.jsonl")]) == 1
+    assert "line 2: invalid JSON" in capsys.readouterr().err
+    out = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["status"] for r in out] == ["ok", "error"]
+    assert cli(["validate", str(tmp_path / "missing.jsonl"), "-o", str(tmp_path / "o.jsonl")]) == 2

@@ -50,7 +50,7 @@ def esc(text) -> str:
 def page_name(record_id: str) -> str:
     """The file name of a document's ``show`` page: a readable slug of its id plus a short hash."""
     slug = re.sub(r"[^A-Za-z0-9_]+", "-", record_id).strip("-")[-80:] or "document"
-    return f"{slug}-{hashlib.sha1(record_id.encode('utf-8')).hexdigest()[:6]}.html"
+    return f"{slug}-{hashlib.sha1(record_id.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}.html"
 
 
 def fmt_number(value) -> str:

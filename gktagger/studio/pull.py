@@ -70,12 +70,63 @@ def corpus_name(document: str, sha256: str) -> str | None:
     return None
 
 
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def task_problem(task) -> str | None:
+    """Why an exported task cannot be read (one line, naming the task), or None.
+
+    >>> task_problem({"id": 3, "data": {"id": 7, "sha256": "0" * 64, "text": "abc"}})
+    'task 3: data.id must be a string, not int'
+    >>> task_problem({"id": 4, "data": {"id": "a", "sha256": "0" * 64, "text": "abc"}, "annotations": [
+    ...     {"result": [{"type": "labels", "value": {"start": -1, "end": 2, "labels": ["x"]}}]}]})
+    'task 4: span [-1, 2) must satisfy 0 <= start < end <= 3 (the text length), as integers'
+    """
+    if not isinstance(task, dict):
+        return f"a task must be a JSON object, not {type(task).__name__}"
+    name = f"task {task.get('id')}"
+    data = task.get("data")
+    if not isinstance(data, dict):
+        return f"{name}: data must be an object"
+    for key in ("id", "sha256", "text"):
+        if key not in data:
+            return f"{name}: data.{key} is missing"
+        if not isinstance(data[key], str):
+            return f"{name}: data.{key} must be a string, not {type(data[key]).__name__}"
+    if not re.fullmatch(r"[0-9a-f]{64}", data["sha256"]):
+        return f"{name}: data.sha256 is not a sha256 hex digest"
+    annotations = task.get("annotations", [])
+    if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
+        return f"{name}: annotations must be a list of objects"
+    n = len(data["text"])
+    for a in annotations:
+        result = a.get("result", [])
+        if not isinstance(result, list):
+            return f"{name}: an annotation's result must be a list"
+        for r in result:
+            if not isinstance(r, dict) or r.get("type") != "labels":
+                continue
+            v = r.get("value")
+            if not isinstance(v, dict) or not isinstance(v.get("labels", []), list):
+                return f"{name}: a labels result has no value with a list of labels"
+            start, end = v.get("start"), v.get("end")
+            if not (_is_int(start) and _is_int(end) and 0 <= start < end <= n):
+                return f"{name}: span [{start!r}, {end!r}) must satisfy 0 <= start < end <= {n} (the text length), as integers"
+    return None
+
+
 def to_annotation(task: dict) -> tuple[ann.AnnotatedDoc | None, list[str]]:
     """The task's latest annotation as an :class:`AnnotatedDoc` (None if it has none), and its problems."""
+    problem = task_problem(task)
+    if problem:
+        return None, [problem]
     try:
         doc = ann.from_label_studio_task(task)
     except ValueError:
         return None, []
+    except (KeyError, TypeError, AttributeError) as e:
+        return None, [f"task {task.get('id')}: malformed task ({type(e).__name__}: {e})"]
     text = task["data"].get("text", "")
     problems = [f"task {task.get('id')}: {p}" for p in doc.check(text)]
     if problems:
@@ -122,7 +173,9 @@ def pull(studio: Studio, title: str, out_dir: str | Path) -> PullResult:
     tasks = export_tasks(studio, project.id)
     result = PullResult(project.id)
     docs: dict[str, tuple[int, ann.AnnotatedDoc]] = {}
-    for task in sorted(tasks, key=lambda t: t["id"]):
+    if not isinstance(tasks, list):
+        raise ValueError(f"the export of project {title!r} is not a list of tasks")
+    for task in sorted(tasks, key=lambda t: str(t.get("id")) if isinstance(t, dict) else ""):
         doc, problems = to_annotation(task)
         result.problems += problems
         if doc is None:
@@ -130,9 +183,9 @@ def pull(studio: Studio, title: str, out_dir: str | Path) -> PullResult:
             continue
         name = annotation_file_name(doc)
         if name in docs:
-            result.problems.append(f"task {task['id']}: {doc.document}: task {docs[name][0]} annotates the same "
+            result.problems.append(f"task {task.get('id')}: {doc.document}: task {docs[name][0]} annotates the same "
                                    "document (same sha256); kept this later task: delete one in Label Studio")
-        docs[name] = (task["id"], doc)
+        docs[name] = (task.get("id"), doc)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for name, (_, doc) in sorted(docs.items()):

@@ -1,17 +1,19 @@
 """``studio push``: documents → Label Studio tasks pre-annotated with the model's tags.
 
 One task per document (a long document stays one task): ``data`` holds the raw text as read
-(every offset indexes it), the document id and sha256, and the model's format/year guess; the
-model's raw spans are the task's prediction (``model_version`` = the model's name, a ``score`` per
-span, the prediction's score = its lowest span score). A document whose id and sha256 are already
+(every offset indexes it), the document id and sha256, and the pipeline's format/year; the task's
+prediction is the full pipeline's record as spans (:mod:`gktagger.studio.predictions`: the same
+fields, mentions and headings ``gktagger extract`` writes, each with its score; ``model_version`` =
+the model's name, the prediction's score = the mean field score). A document whose id and sha256 are already
 in the project is not imported again. Label Studio pre-annotates with the predictions of the
 project's ``model_version`` only, so a push makes its model the project's: tasks pushed earlier
 by another model then show no pre-annotations unless that model is chosen again (project
 Settings > Annotation > Prelabeling).
 
-Sampling picks which documents to send: ``random`` (seeded), ``uncertain`` (lowest mean span score
-first; a document with no span at all counts as 0) or ``invalid`` (only documents whose extraction
-fails a validator check or, given ``crosscheck`` results, a cross-year check; most failing checks first).
+Sampling picks which documents to send: ``random`` (seeded), ``uncertain`` (lowest mean field score
+of the extracted record first; a record with no field counts as 0) or ``invalid`` (only documents whose
+extraction fails a validator check or, given ``crosscheck`` results, a cross-year check; most failing
+checks first).
 
 >>> docs = [Candidate(Document(f"d{i}", "x")) for i in range(5)]
 >>> [c.doc.id for c in choose(docs, 2, "random", seed=1)], [c.doc.id for c in choose(docs, 2, "random", seed=2)]
@@ -21,20 +23,23 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
 from .. import annotations as ann
 from ..document import Document
-from ..extract import Extractor
-from ..tagger import Tagger
+from .predictions import Predicted, field_confidence, predict_documents, to_prediction
 from .server import Studio
 
+if TYPE_CHECKING:
+    from ..extract import Extractor
+
 STRATEGIES = ("random", "uncertain", "invalid")
-PREDICT_BATCH = 8
 IMPORT_BATCH = 100
 
 
 @dataclass
 class Candidate:
-    """A document and, once predicted, the model's spans (raw offsets) and record."""
+    """A document and, once predicted, the pipeline's record and its spans (raw offsets)."""
     doc: Document
     spans: list[ann.Span] = field(default_factory=list)
     record: dict | None = None
@@ -42,8 +47,8 @@ class Candidate:
 
     @property
     def confidence(self) -> float:
-        """Mean span score; 0 when the model tagged nothing (it is surely missing something)."""
-        return sum(s.score for s in self.spans) / len(self.spans) if self.spans else 0.0
+        """Mean field score of the record; 0 when it has no field (it is surely missing something)."""
+        return field_confidence(self.record or {})
 
     @property
     def failed_checks(self) -> int:
@@ -60,19 +65,10 @@ def cross_failures(lines: list[dict]) -> dict[str, int]:
     return out
 
 
-def predict(candidates: list[Candidate], tagger: Tagger) -> None:
-    """Run the whole pipeline on every candidate, in place: its spans in raw offsets, with scores (what
-    ``extract`` reports, decoder included), and the extracted record."""
-    extractor = Extractor(tagger=tagger)
-    for b in range(0, len(candidates), PREDICT_BATCH):
-        batch = candidates[b:b + PREDICT_BATCH]
-        for c, x in zip(batch, extractor.run([c.doc for c in batch])):
-            if isinstance(x, dict):  # an error record: nothing to pre-annotate
-                c.spans, c.record = [], x
-                continue
-            c.spans = [ann.Span(s.start, s.end, c.doc.text[s.start:s.end], s.label, score=float(s.score))
-                       for s in x.raw_spans]
-            c.record = x.record()
+def predict(candidates: list[Candidate], extractor: Extractor) -> None:
+    """Run the whole pipeline over every candidate, in place: its record and the record's spans."""
+    for c, p in zip(candidates, predict_documents(extractor, [c.doc for c in candidates])):
+        c.record, c.spans = p.record, p.spans
 
 
 def choose(candidates: list[Candidate], n: int | None, strategy: str, seed: int = 0) -> list[Candidate]:
@@ -93,7 +89,10 @@ def choose(candidates: list[Candidate], n: int | None, strategy: str, seed: int 
 def to_task(c: Candidate, model_version: str) -> dict:
     record = c.record or {}
     doc = ann.AnnotatedDoc(c.doc.id, c.doc.sha256, c.spans, record.get("format") or "unknown", record.get("year"))
-    return ann.to_label_studio_task(doc, c.doc.text, as_prediction=True, model_version=model_version)
+    task = ann.to_label_studio_task(doc, c.doc.text, model_version=model_version)
+    del task["annotations"]
+    task["predictions"] = [to_prediction(Predicted(c.doc, record, c.spans), model_version)]
+    return task
 
 
 def ensure_project(studio: Studio, title: str, label_config: str) -> tuple[object, bool]:
@@ -123,7 +122,7 @@ class PushResult:
     model_version: str
 
 
-def push(studio: Studio, docs: list[Document], title: str, label_config: str, tagger: Tagger,
+def push(studio: Studio, docs: list[Document], title: str, label_config: str, extractor: Extractor,
          sample: int | None = None, strategy: str = "random", seed: int = 0,
          cross: dict[str, int] | None = None) -> PushResult:
     """Create or reuse the project, then import the chosen new documents with predictions (``cross``:
@@ -138,11 +137,11 @@ def push(studio: Studio, docs: list[Document], title: str, label_config: str, ta
     already = len(docs) - len(fresh)
     if strategy == "random":  # the model is needed only for the documents sent
         chosen = choose(fresh, sample, strategy, seed)
-        predict(chosen, tagger)
+        predict(chosen, extractor)
     else:
-        predict(fresh, tagger)
+        predict(fresh, extractor)
         chosen = choose(fresh, sample, strategy, seed)
-    model_version = tagger.name
+    model_version = extractor.tagger.name
     tasks = [to_task(c, model_version) for c in chosen]
     for b in range(0, len(tasks), IMPORT_BATCH):
         studio.client.projects.import_tasks(project.id, request=tasks[b:b + IMPORT_BATCH])

@@ -18,6 +18,7 @@ from gktagger.normalize import normalise
 from gktagger.repeats import find_body
 from gktagger.tags import OUTSIDE, spans_to_tags
 from gktagger.windows import make_windows
+from gktagger.training.config import RecipeError
 
 
 @dataclass
@@ -59,19 +60,64 @@ def to_example(raw_text: str, doc: AnnotatedDoc) -> Example:
 def corpus_examples(annotation_dirs: list[str | Path], include: set[str] | None = None,
                     exclude: set[str] = frozenset()) -> list[Example]:
     """Examples of annotated real documents (texts from the shared corpus, or carried by the annotation)."""
+    docs = [d for d in ann.load_dir(*annotation_dirs)
+            if d.document not in exclude and (include is None or d.document in include)]
+    return examples_of(docs)
+
+
+def examples_of(docs: Iterable[AnnotatedDoc]) -> list[Example]:
     out = []
-    for doc in ann.load_dir(*annotation_dirs):
-        if doc.document in exclude or (include is not None and doc.document not in include):
-            continue
+    for doc in docs:
         raw = ann.document_text(doc)
         if ann.sha256_text(raw) != doc.sha256:
-            raise ValueError(f"{doc.document} changed since it was annotated (sha256 differs): re-annotate it")
+            raise RecipeError(f"{doc.document} changed since it was annotated (sha256 differs): re-annotate it")
         out.append(to_example(raw, doc))
     return out
 
 
+@dataclass
+class RealDocuments:
+    """The annotated real documents of a recipe: to train on, to select checkpoints on, and left out."""
+    train: list[AnnotatedDoc]
+    dev: list[AnnotatedDoc]
+    held_copies: list[str]  # training documents left out because their text is a dev/excluded document's
+
+
+def split_documents(annotation_dirs: Iterable[str | Path], dev_documents: Iterable[str] = (),
+                    exclude_documents: Iterable[str] = ()) -> RealDocuments:
+    """Load the annotation folders and hold the dev and excluded documents out **by the sha256 of their
+    text**: the same page pulled again under another name is held out too.
+
+    Every folder must exist and hold annotations, every named dev/excluded document must be in them, and
+    something must be left to train on; otherwise a :class:`RecipeError` says which.
+    """
+    dirs = [Path(d) for d in annotation_dirs]
+    docs: list[AnnotatedDoc] = []
+    for d in dirs:
+        if not d.is_dir():
+            raise RecipeError(f"annotation folder not found: {d} (check data.annotations or --annotations)")
+        found = ann.load_dir(d)
+        if not found:
+            raise RecipeError(f"no annotations (*.json) in {d} (check data.annotations or --annotations)")
+        docs += found
+    names = {d.document for d in docs}
+    dev_names, held_names = set(dev_documents), set(dev_documents) | set(exclude_documents)
+    missing = sorted(held_names - names)
+    if dirs and missing:
+        raise RecipeError(f"{len(missing)} dev/excluded document(s) in none of the annotation folders, e.g. "
+                          f"{missing[0]} (check data.dev_documents / data.exclude_documents)")
+    held_sha = {d.sha256 for d in docs if d.document in held_names}
+    dev = sorted({d.document: d for d in docs if d.document in dev_names}.values(), key=lambda d: d.document)
+    train = [d for d in docs if d.sha256 not in held_sha]
+    copies = sorted(d.document for d in docs if d.sha256 in held_sha and d.document not in held_names)
+    if dirs and not train:
+        raise RecipeError(f"0 documents to train on in {', '.join(map(str, dirs))}: all of them are dev or "
+                          "excluded documents")
+    return RealDocuments(train, dev, copies)
+
+
 def synthetic_examples(n: int, seed: int, formats: Iterable[str] = ("2021", "2019", "legacy")) -> list[Example]:
-    from training.synth import generate
+    from gktagger.training.synth import generate
 
     return [to_example(text, doc) for text, doc in generate(n, seed, formats=tuple(formats))]
 
@@ -82,7 +128,7 @@ def build_dataset(examples: list[Example], tokenizer, size: int, stride: int, re
     rng = random.Random(seed)
     rows = {"input_ids": [], "labels": [], "document": []}
     for ex in examples:
-        ids = tokenizer(ex.text, add_special_tokens=False)["input_ids"]
+        ids = tokenizer(ex.text, add_special_tokens=False, verbose=False)["input_ids"]
         for r in range(repeat):
             # shift the window grid on repeats so each character is seen in several contexts
             shift = rng.randrange(stride) if r else 0

@@ -5,7 +5,7 @@ import torch
 from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
 from gktagger.tags import LABELS
-from training.config import ModelConfig
+from gktagger.training.config import ModelConfig
 
 
 def label_maps() -> tuple[dict[int, str], dict[str, int]]:
