@@ -67,6 +67,7 @@ class Cluster:
     def __init__(self, cpus: tuple[int, int] = (2, 2), object_store_mb: int = 100, temp_dir: str | None = None):
         self.cpus = cpus
         self.object_store = str(object_store_mb * 2**20)
+        self.own_temp = temp_dir is None
         self.temp = Path(temp_dir or tempfile.mkdtemp(prefix="gkray"))
         self.nodes: list[Node] = []
         self.address = ""
@@ -82,8 +83,11 @@ class Cluster:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def start(self, timeout: float = 120) -> None:
+    def start(self, timeout: float = 240) -> None:
         os.environ.pop("RAY_ADDRESS", None)
+        # a test cluster on 127.0.0.1 without token auth, whatever ~/.ray/auth_token a local ray.init()
+        # left behind (nodes, and every client started from this process, inherit the variable)
+        os.environ["RAY_AUTH_MODE"] = "disabled"
         port = free_ports(1)[0]
         self.address = f"127.0.0.1:{port}"
         common = ["--node-ip-address", "127.0.0.1", "--object-store-memory", self.object_store,
@@ -128,6 +132,12 @@ class Cluster:
         for node in reversed(self.nodes):
             node.stop()
         self.nodes = []
+        if self.own_temp:
+            import shutil
+
+            shutil.rmtree(self.temp, ignore_errors=True)
+            for log in self.temp.parent.glob(f"{self.temp.name}-*.log"):
+                log.unlink()
 
 
 if __name__ == "__main__":

@@ -28,7 +28,9 @@ CORPUS_HTML = "reports/pingtan_zhq_2024_table.html"
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     pytest.importorskip("ray", reason="pip install -e '.[ray]' (make test-ray does)")
-    with Cluster(cpus=(2, 2), temp_dir=str(tmp_path_factory.mktemp("ray", numbered=True))) as c:
+    # its own temp dir, not under pytest's: /tmp/pytest-of-USER is shared by every pytest run on the
+    # machine, and a concurrent run prunes old numbered dirs (a live cluster's sockets and logs)
+    with Cluster(cpus=(2, 2)) as c:
         yield c
 
 
