@@ -28,10 +28,14 @@ MODEL_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_
 
 def passthrough(command: str, argv: list[str]) -> int:
     """``gktagger train|evaluate ARGS``: the training module's own parser gets every argument."""
-    if command == "train":
-        from .training.train import main
-    else:
-        from .training.evaluate import main
+    try:
+        if command == "train":
+            from .training.train import main
+        else:
+            from .training.evaluate import main
+    except ImportError as e:
+        raise UsageError(f"gktagger {command} needs the training extra ({e.name} is missing): "
+                         "pip install 'gktagger[train]'") from None
     return main(argv)
 
 
