@@ -19,7 +19,6 @@ from gktagger.annotations import REPO_ROOT
 from gktagger.cli import main as cli
 from gktagger.document import Document
 from gktagger.limits import Limits
-from gktagger.outputs import read_records
 
 EXAMPLE = REPO_ROOT / "examples" / "county_2021_cells_per_line.txt"
 CELL = 3869  # the table-3 cell "1" of 予以公开/总计 in EXAMPLE
