@@ -13,12 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from .document import Document
+from .extract import Extractor
+from .reading import ReadError, document_from_text, read_path
 
 
 @lru_cache(maxsize=4)
 def _extractor(model: str | None):
-    from .extract import Extractor
-
     return Extractor(model=model)
 
 
@@ -28,15 +28,11 @@ def _model_key(model: str | os.PathLike | None) -> str | None:
 
 def extract_text(text: str, id: str = "text", model: str | os.PathLike | None = None) -> dict:
     """The record of one report given as text (plain, markdown or HTML source)."""
-    from .reading import document_from_text
-
     return _extractor(_model_key(model)).extract([document_from_text(text, id=id)])[0]
 
 
 def extract_file(path: str | os.PathLike, model: str | os.PathLike | None = None) -> dict:
     """The record of one report file (``.txt .md .html .htm``); an unreadable file gives an error record."""
-    from .reading import ReadError, read_path
-
     try:
         doc = read_path(path)
     except ReadError as e:

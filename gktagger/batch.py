@@ -15,12 +15,21 @@ from .document import Document
 from .errors import GktaggerError, UsageError
 from .guard import failed, reason
 from .limits import DEFAULT_LIMITS, Limits
-from .outputs import (SUFFIXES, TABLE_SUFFIXES, JsonlSink, OutputLocked, complete_ids, read_records, record_line,
-                      stream_path, suffix_duplicates, write_table)
+from .outputs import (
+    SUFFIXES,
+    TABLE_SUFFIXES,
+    JsonlSink,
+    OutputLocked,
+    complete_ids,
+    read_records,
+    record_line,
+    stream_path,
+    suffix_duplicates,
+    write_table,
+)
 from .pool import ordered_results
-from .reading import DOCUMENT_SUFFIXES, iter_documents
+from .reading import DOCUMENT_SUFFIXES, _walk, iter_documents
 from .schema import FIELDS
-
 
 MAX_WORKERS = 64
 MAX_BATCH_SIZE = 1024
@@ -113,8 +122,6 @@ def check_arguments(inputs: list[str], out: str, workers: int = 1, batch_size: i
 
 def count_documents(inputs: list[str]) -> int | None:
     """How many documents the inputs hold, when that is cheap to know (None for a JSON array file)."""
-    from .reading import _walk
-
     total = 0
     for item in inputs:
         path = Path(item)

@@ -27,7 +27,7 @@ SHOWN_DIGITS = 40
 def overlong_runs(text: str, limits: Limits = DEFAULT_LIMITS) -> list[tuple[int, int]]:
     """``(start, end)`` of each digit run (ASCII or full-width, thousands separators inside) longer
     than ``limits.max_digit_run``."""
-    pattern = re.compile(rf"[0-9０-９](?:[0-9０-９,，]*[0-9０-９])?")
+    pattern = re.compile(r"[0-9０-９](?:[0-9０-９,，]*[0-9０-９])?")
     return [m.span() for m in pattern.finditer(text)
             if sum(c.isdigit() for c in m.group()) > limits.max_digit_run]
 

@@ -17,7 +17,15 @@ import sys
 from pathlib import Path
 
 from . import __version__, crosscheck, mlcommands, report, show, studio
+from .batch import OutputError, run_extract
 from .errors import UsageError
+from .identities import plausibility_rules
+from .outputs import atomic_write, record_line
+from .pool import PoolError
+from .rayengine import run_extract_ray
+from .reading import ReadError, read_path
+from .schema import FIELDS
+from .validate import revalidate_lines
 
 EXAMPLES = """examples:
   gktagger extract reports/ -o out.jsonl --workers 2          one record per document (JSON Lines)
@@ -54,8 +62,6 @@ def failed(statuses: dict, fail_on: str | None) -> bool:
 
 
 def cmd_extract(args) -> int:
-    from .batch import run_extract
-
     if args.quiet:
         quiet_libraries()
     # read by Tagger.from_pretrained in every worker process (spawned or Ray, same machine)
@@ -64,7 +70,6 @@ def cmd_extract(args) -> int:
     if args.int8:
         os.environ["GKTAGGER_INT8"] = "1"
     if args.engine == "ray":
-        from .rayengine import run_extract_ray
 
         summary = run_extract_ray(args.inputs, args.output, model=args.model, address=args.address,
                                   num_actors=args.num_actors, batch_size=args.batch_size, resume=args.resume,
@@ -90,8 +95,6 @@ def cmd_extract(args) -> int:
 
 def record_problem(record) -> str | None:
     """Why a (hand-edited) record cannot be revalidated, or None."""
-    from .schema import FIELDS
-
     if not isinstance(record, dict):
         return "not a JSON object"
     fields = record.get("fields", {})
@@ -109,12 +112,6 @@ def record_problem(record) -> str | None:
 
 
 def cmd_validate(args) -> int:
-    from .batch import UsageError
-    from .outputs import atomic_write, record_line
-    from .validate import revalidate_lines
-
-    from .identities import plausibility_rules
-
     rules = plausibility_rules(max_count=args.max_count)
     src = Path(args.input)
     if not src.is_file():
@@ -156,7 +153,6 @@ def cmd_text(args) -> int:
     """Print exactly the text a record's offsets point into (the decoded source of an HTML page, the
     text the reader builds for a PDF or Word file), nothing added, so ``raw[start:end] == text`` can
     be checked."""
-    from .reading import ReadError, read_path
 
     try:
         doc = read_path(args.file)
@@ -228,9 +224,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .batch import OutputError, UsageError
-    from .pool import PoolError
-
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] and argv[0] in mlcommands.PASSTHROUGH:  # options go to the training module's parser
         return mlcommands.passthrough(argv[0], argv[1:])

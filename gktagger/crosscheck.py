@@ -27,8 +27,14 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
 
+from . import printed
+from .crosspage import render_crosscheck
+from .errors import UsageError
 from .identities import STEP_IDENTITIES, YearIdentity, cross_year_identities
+from .report import load_records
 from .schema import T3_ROWS
+from .show import _corpus_of, iter_texts
+from .validate import provenance
 
 # a zone's 管委会 and a county's 人民政府 report as the zone or county itself (平潭综合实验区管委会 = 平潭综合实验区)
 SAME_BODY_SUFFIXES = ("管理委员会", "管委会", "人民政府")
@@ -106,8 +112,6 @@ def evaluate_pair(rule: YearIdentity, last: dict, this: dict) -> dict | None:
 
 def _inferred_inputs(result: dict, last: dict, this: dict) -> list:
     """Fields of the pair that a split or a realign move placed (their values are the step's reading)."""
-    from .validate import provenance
-
     by_year = {last["year"]: last, this["year"]: this}
     out = []
     for y, f in result["fields"]:
@@ -212,8 +216,6 @@ def _corpus_rows(path: str, column: str) -> dict[str, object]:
 def find_bodies(records: list[dict], body_column: str | None = None, text_column: str = "text") -> dict[str, str | None]:
     """Each record's body: ``body_column`` of the record or its corpus row, else its title (read from the
     record, or from its text when the record has none)."""
-    from . import printed
-    from .show import _corpus_of, iter_texts
 
     bodies: dict[str, str | None] = {}
     if body_column:
@@ -258,9 +260,6 @@ def summary(lines: list[dict]) -> str:
 
 
 def cmd_crosscheck(args) -> int:
-    from .errors import UsageError
-    from .report import load_records
-
     records = [r for path in args.inputs for r in load_records(path)]
     out = Path(args.output)
     if out.suffix.lower() != ".jsonl":
@@ -272,7 +271,6 @@ def cmd_crosscheck(args) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text("".join(json.dumps(l, ensure_ascii=False) + "\n" for l in lines), encoding="utf-8")
         if args.html:
-            from .crosspage import render_crosscheck
 
             Path(args.html).parent.mkdir(parents=True, exist_ok=True)
             Path(args.html).write_text(render_crosscheck(lines, ", ".join(args.inputs)), encoding="utf-8")

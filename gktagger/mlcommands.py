@@ -15,18 +15,27 @@ import argparse
 import json
 import shutil
 import sys
+from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
+
+from . import __version__
+from .config import PipelineConfig  # type: ignore[attr-defined]
+from .errors import UsageError
 
 MODEL_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "gktagger.json")
 
 
 def passthrough(command: str, argv: list[str]) -> int:
     """``gktagger train|evaluate ARGS``: the training module's own parser gets every argument."""
-    if command == "train":
-        from .training.train import main
-    else:
-        from .training.evaluate import main
+    try:
+        if command == "train":
+            from .training.train import main
+        else:
+            from .training.evaluate import main
+    except ImportError as e:
+        raise UsageError(f"gktagger {command} needs the training extra ({e.name} is missing): "
+                         "pip install 'gktagger[train]'") from None
     return main(argv)
 
 
@@ -40,7 +49,6 @@ def cmd_passthrough(args) -> int:
 def package(model: Path, out: Path) -> Path:
     """Copy a trained model folder to ``out`` (may be the same folder) with its model card ``README.md``
     and the tokenizer's ``model_max_length`` set to the model's window."""
-    from .errors import UsageError
     from .training.model_card import hf_card
 
     missing = [f for f in MODEL_FILES if not (model / f).is_file()]
@@ -76,9 +84,6 @@ def _version(name: str) -> str | None:
 
 def info(model: str | None = None) -> dict:
     """What runs: package versions, the model folder (version, size, window, dev scores), pipeline settings."""
-    from . import __version__
-    from .errors import UsageError
-
     model_dir = Path(model) if model else Path(__file__).resolve().parent / "model"
     if not (model_dir / "config.json").is_file():
         raise UsageError(f"no gktagger model in {model_dir}")
@@ -100,9 +105,7 @@ def info(model: str | None = None) -> dict:
         "pipeline": {"window": window, "stride": window * 3 // 4, "template_order": True},
     }
     try:  # the named pipeline settings, where this version has them
-        from dataclasses import asdict
 
-        from .config import PipelineConfig  # type: ignore[attr-defined]
 
         out["pipeline"].update(asdict(PipelineConfig()))
     except Exception:  # noqa: BLE001 - older pipelines have only the window settings above

@@ -19,6 +19,8 @@ import hashlib
 import io
 import json
 import sys
+import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -43,8 +45,6 @@ class _Logits(torch.nn.Module):
 
 def export(model_dir: Path, target=None) -> bytes:
     """The model of ``model_dir`` as ONNX bytes (batch and length dynamic); also written to ``target``."""
-    import warnings
-
     from transformers import BertForTokenClassification
 
     model = BertForTokenClassification.from_pretrained(model_dir).eval()
@@ -64,8 +64,6 @@ def export(model_dir: Path, target=None) -> bytes:
 
 
 def _quantised(data: bytes) -> bytes:
-    import tempfile
-
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -77,7 +75,6 @@ def _quantised(data: bytes) -> bytes:
 
 class OnnxModel:
     """Callable like the PyTorch model's forward, returning the logits as a torch tensor."""
-
     def __init__(self, data: bytes, threads: int | None = None):
         import onnxruntime as ort
 

@@ -25,10 +25,12 @@ costs one bounded, one-line error and never the batch.
 from __future__ import annotations
 
 import bisect
+import io
 import json
 import logging
 import os
 import re
+import resource
 import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
@@ -411,8 +413,6 @@ def check_bytes(data: bytes, limits: PdfLimits = DEFAULT_LIMITS) -> None:
 
 def extract(data: bytes, limits: PdfLimits = DEFAULT_LIMITS) -> PdfText:
     """Read a PDF in this process (no time or memory bound: see :func:`read_pdf`). Raises ``PdfError``."""
-    import io
-
     import pdfplumber
     from pdfminer.pdftypes import resolve1
 
@@ -481,8 +481,6 @@ def read_pdf(data: bytes, limits: PdfLimits = DEFAULT_LIMITS) -> PdfText:
 
 def _worker(limits_json: str) -> None:
     """The child process: PDF bytes on stdin, one JSON object on stdout."""
-    import resource
-
     limits = PdfLimits(**json.loads(limits_json))
     resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory, limits.max_memory))
     data = sys.stdin.buffer.read()

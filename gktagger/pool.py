@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import resource
 import signal
 import time
 from collections import deque
@@ -24,7 +25,8 @@ from multiprocessing.connection import wait
 from typing import Iterable, Iterator
 
 from .document import Document
-from .guard import failed
+from .extract import Extractor
+from .guard import extract_guarded, failed, reason
 from .limits import DEFAULT_LIMITS, Limits
 
 MAX_START_FAILURES = 3
@@ -38,7 +40,6 @@ def _worker_main(conn, model: str | None, threads: int, limits: Limits, settings
     """A worker: load the model once, then extract the batches it is sent until told to stop."""
     try:
         if limits.worker_memory_bytes:
-            import resource
 
             soft, hard = resource.getrlimit(resource.RLIMIT_AS)
             cap = limits.worker_memory_bytes if hard == resource.RLIM_INFINITY else min(hard, limits.worker_memory_bytes)
@@ -46,10 +47,8 @@ def _worker_main(conn, model: str | None, threads: int, limits: Limits, settings
         import torch
         from transformers.utils import logging as hf_logging
 
-        from .extract import Extractor
 
         hf_logging.disable_progress_bar()  # one bar per (re)started worker would bury the run's own output
-        from .guard import extract_guarded, reason
 
         torch.set_num_threads(threads)
         extractor = Extractor(model=model, overrides=settings)
@@ -108,7 +107,6 @@ def _signal_name(exitcode: int | None) -> str:
 
 class WorkerPool:
     """``workers`` processes with the model loaded; see the module doc."""
-
     def __init__(self, workers: int, model: str | None = None, limits: Limits = DEFAULT_LIMITS,
                  threads: int | None = None, settings: tuple[str, ...] = ()):
         self.size = workers

@@ -25,15 +25,22 @@ document: ``id``, ``status``, ``characters`` and ``record`` (the record as JSON 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
-import sys
 import time
-from dataclasses import asdict, fields as dataclass_fields
+from dataclasses import asdict
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import Iterable
 
+from .batch import Summary, check_arguments
+from .config import DEFAULT_MODEL_DIR, PipelineConfig
 from .document import Document
+from .errors import UsageError
+from .extract import Extractor
+from .outputs import TABLE_SUFFIXES, JsonlSink, complete_ids, read_records, stream_path, write_table
+from .reading import ReadError, _record_document, _walk, documents_from_bytes, read_bytes
 
 INSTALL_HINT = "the Ray engine needs Ray: pip install 'gktagger[ray]'"
 READ_CPUS = 0.5
@@ -42,8 +49,6 @@ DOCUMENT_COLUMNS = [f.name for f in dataclass_fields(Document)]
 
 def require_ray():
     """Import Ray, or raise ``UsageError`` naming the extra to install."""
-    from .errors import UsageError
-
     try:
         import ray
         import ray.data  # noqa: F401
@@ -76,8 +81,6 @@ def row_document(row: dict) -> Document:
 def file_documents(row: dict, names: dict[str, str], text_column: str, id_column: str,
                    skip: frozenset = frozenset()) -> list[dict]:
     """The document rows of one ``read_binary_files`` row, named by the input path as the user gave it."""
-    from .reading import documents_from_bytes
-
     name = names.get(os.path.abspath(row["path"]), row["path"])
     return [document_row(d) for d in documents_from_bytes(row["bytes"], name, text_column, id_column)
             if d.id not in skip]
@@ -87,7 +90,6 @@ def user_documents(batch, text_column: str = "text", id_column: str = "id"):
     """Rows of a user's Dataset (text, or bytes as read_binary_files gives) → document rows."""
     import pyarrow as pa
 
-    from .reading import ReadError, _record_document, read_bytes
 
     out = []
     for n, row in enumerate(batch.to_pylist()):
@@ -109,12 +111,10 @@ def user_documents(batch, text_column: str = "text", id_column: str = "id"):
 
 class ExtractActor:
     """One Ray actor: loads the model once, then extracts batches of document rows."""
-
     def __init__(self, model: str | None, threads: int = 1, backend: str | None = None, quantize: bool = False,
                  settings: tuple[str, ...] = ()):
         import torch
 
-        from .extract import Extractor
 
         torch.set_num_threads(threads)
         # what Tagger.from_pretrained reads; the Extractor loads the model folder's pipeline.json itself
@@ -168,8 +168,6 @@ def extract_dataset(ds, model: str | None = None, num_actors: int = 2, batch_siz
 
 def input_files(inputs: Iterable[str]) -> list[str]:
     """Every file a local run reads, in the same order and spelled the same way (its ids)."""
-    from .reading import _walk
-
     files = []
     for item in inputs:
         files += _walk(item) if Path(item).is_dir() else [item]
@@ -178,8 +176,6 @@ def input_files(inputs: Iterable[str]) -> list[str]:
 
 def check_address(address: str | None) -> None:
     """A HOST:PORT that nothing answers on is a usage error at once (Ray would retry for a minute)."""
-    from .errors import UsageError
-
     if address in (None, "auto", "local") or address.startswith(("ray://", "anyscale://")):
         return
     host, _, port = address.rpartition(":")
@@ -192,8 +188,6 @@ def check_address(address: str | None) -> None:
 
 
 def connect(ray, address: str | None, quiet: bool) -> None:
-    from .errors import UsageError
-
     check_address(address)
     if ray.is_initialized():
         return
@@ -210,11 +204,6 @@ def run_extract_ray(inputs: list[str], out: str, model: str | None = None, addre
                     quiet: bool = False, text_column: str = "text", id_column: str = "id",
                     backend: str | None = None, quantize: bool = False, settings: tuple[str, ...] = ()):
     """``gktagger extract --engine ray``: same outputs, summary and resume as ``batch.run_extract``."""
-    from .batch import Summary, check_arguments
-    from .outputs import TABLE_SUFFIXES, JsonlSink, complete_ids, read_records, stream_path, write_table
-
-    from .config import DEFAULT_MODEL_DIR, PipelineConfig
-
     ray = require_ray()
     out_path = check_arguments(inputs, out)
     PipelineConfig.load(model or DEFAULT_MODEL_DIR).override(settings)  # a typo is exit 2, before any work
@@ -223,7 +212,6 @@ def run_extract_ray(inputs: list[str], out: str, model: str | None = None, addre
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True  # records in input order, as a local run writes
     if quiet:
-        import logging
 
         logging.getLogger("ray.data").setLevel(logging.ERROR)
     context.enable_progress_bars = not quiet

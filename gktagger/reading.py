@@ -8,6 +8,9 @@
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import io
 import json
 import os
 import stat
@@ -16,9 +19,11 @@ from pathlib import Path
 from typing import Iterator
 
 from .document import Document
+from .docxtext import OLE2_MAGIC, DocxError, is_docx, legacy_format_error, read_docx
 from .errors import ReadError
 from .htmltext import HtmlLimitError, html_to_text
 from .limits import DEFAULT_LIMITS, too_large
+from .pdftext import PdfError, read_pdf
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".wps")
 RECORD_SUFFIXES = (".jsonl", ".json", ".parquet")
@@ -229,9 +234,6 @@ _BASE64_MAGIC = ("JVBERi0", "UEsDB", "0M8R4KGxGuE")  # %PDF-, PK\x03\x04, OLE2 i
 
 
 def _read_office(data: bytes, id: str, suffix: str, source: str) -> Document | None:
-    from .docxtext import OLE2_MAGIC, DocxError, is_docx, legacy_format_error, read_docx
-    from .pdftext import PdfError, read_pdf
-
     try:
         if data.lstrip()[:5] == b"%PDF-" or (suffix == ".pdf" and b"%PDF-" in data[:1024]):
             pdf = read_pdf(data)
@@ -252,9 +254,6 @@ def _read_office(data: bytes, id: str, suffix: str, source: str) -> Document | N
 
 def _base64_document(value: str) -> bytes | None:
     """The bytes of a base64 PDF/Word column value (optionally a ``data:`` URL), else None."""
-    import base64
-    import binascii
-
     head = value.lstrip()[:64]
     if head.startswith("data:") and ";base64," in head:
         value = value.split(";base64,", 1)[1]
@@ -375,7 +374,6 @@ def documents_from_bytes(data: bytes, name: str, text_column: str = "text",
     >>> [d.id for d in documents_from_bytes(b'{"id": "a", "text": "x"}\\n{bad', "c.jsonl")]
     ['a', 'c.jsonl:2']
     """
-    import io
 
     suffix = Path(name).suffix.lower()
     if suffix in (".jsonl", ".json"):

@@ -11,14 +11,19 @@ True
 """
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
+from .batch import UsageError
 from .html.charts import hbar_chart, heat, vbar_chart
 from .html.page import esc, page, page_name
+from .outputs import read_records, suffix_duplicates
 from .schema import FIELDS, SECTIONS, T2_CELLS, T3_COLUMNS, T3_ROWS, T4_BLOCKS, T4_RESULTS
+from .show import iter_texts, render_show
+from .sources import source_roots, write_page
 
 STATUSES = ("ok", "invalid", "error")
 FORMAT_ORDER = ("2021", "2019", "legacy", "unknown")
@@ -70,7 +75,6 @@ def year_chart(records: list[dict]) -> str:
 
 class Coverage:
     """How many documents state each field, out of the documents whose format has it."""
-
     def __init__(self, records: list[dict]):
         done = [r for r in records if r.get("status") != "error"]
         self.stated = Counter(f for r in done for f in (r.get("fields") or {}))
@@ -210,9 +214,6 @@ def render_report(records: list[dict], source: str, chars: dict[str, int] | None
 
 
 def load_records(path: str) -> list[dict]:
-    from .batch import UsageError
-    from .outputs import read_records
-
     if not Path(path).is_file():
         raise UsageError(f"records file not found: {path}")
     try:
@@ -225,11 +226,6 @@ def load_records(path: str) -> list[dict]:
 
 
 def cmd_report(args) -> int:
-    from .batch import UsageError
-    from .show import iter_texts, render_show
-    from .outputs import suffix_duplicates
-    from .sources import source_roots, write_page
-
     records = load_records(args.input)
     ids = list(suffix_duplicates(str(r["id"]) for r in records))
     records = [r if r["id"] == i else {**r, "id": i} for r, i in zip(records, ids)]
@@ -280,8 +276,6 @@ def cmd_report(args) -> int:
 
 
 def _relative(target: Path, start: Path) -> str:
-    import os
-
     return os.path.relpath(target.resolve(), start.resolve())
 
 

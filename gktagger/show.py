@@ -23,11 +23,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from . import printed
+from .annotations import gold_spans
+from .batch import UsageError
 from .body import BodyView
+from .extract import Extractor
 from .html.page import esc, fmt_value, legend, page, page_name
 from .html.tables import Cells, field_marks, other_fields, table2, table3, table4
+from .outputs import read_records
+from .reading import DOCUMENT_SUFFIXES, ReadError, iter_documents, read_path
 from .rows import printed_rows
 from .schema import FIELDS, GROUPS, SECTIONS
+from .sources import source_roots, unavailable, write_page
+from .validate import validate
+from .values import parse_value
 
 SHOW_CSS = """
 .layout { display:grid; grid-template-columns: 210px minmax(0, 1fr) minmax(0, 640px); gap:0; min-height:100vh; }
@@ -280,10 +289,6 @@ def gold_record(annotation, text: str, record_id: str | None = None) -> dict:
 
     Used to review annotations and to test pages with realistic highlights.
     """
-    from . import printed
-    from .annotations import gold_spans
-    from .validate import validate
-    from .values import parse_value
 
     def entry(span) -> dict:
         v = parse_value(span.text, FIELDS[span.label].kind)
@@ -351,8 +356,6 @@ def iter_texts(records: list[dict], text_column: str = "text",
                roots: list[Path] | None = None) -> Iterator[tuple[dict, str | None, str]]:
     """``(record, text, problem)`` for each record, reading each corpus file once; text None when unreadable
     or not allowed (:func:`gktagger.sources.unavailable`; ``roots`` default to the current folder)."""
-    from .reading import ReadError, iter_documents, read_path
-    from .sources import unavailable
 
     roots = roots if roots is not None else [Path.cwd().resolve()]
     by_corpus: dict[str, list[dict]] = {}
@@ -391,9 +394,6 @@ def iter_texts(records: list[dict], text_column: str = "text",
 
 def find_record(path: str, record_id: str | None) -> dict:
     """The record with ``record_id`` in a JSONL file (the only record when no id is given)."""
-    from .batch import UsageError
-    from .outputs import read_records
-
     if not Path(path).is_file():
         raise UsageError(f"records file not found: {path}")
     count, first_ids, only = 0, [], None
@@ -418,8 +418,6 @@ def find_record(path: str, record_id: str | None) -> dict:
 
 
 def cmd_show(args) -> int:
-    from .batch import UsageError
-
     if args.input and args.record:
         raise UsageError("give a document (gktagger show INPUT) or a record (--record OUT.jsonl --id ID), not both")
     if not args.input and not args.record:
@@ -427,7 +425,6 @@ def cmd_show(args) -> int:
     if args.id and not args.record:
         raise UsageError("--id selects a record: use it with --record OUT.jsonl")
     if args.record:
-        from .sources import source_roots
 
         record = find_record(args.record, args.id)
         record, raw, problem = next(iter_texts([record], args.text_column, source_roots(args.record, args.source_root)))
@@ -435,7 +432,6 @@ def cmd_show(args) -> int:
         record, raw, problem = _extract_one(args.input, args.model)
     out = Path(args.output or page_name(str(record.get("id"))))
     try:
-        from .sources import write_page
 
         out.parent.mkdir(parents=True, exist_ok=True)
         write_page(out, render_show(record, raw, problem))
@@ -446,10 +442,6 @@ def cmd_show(args) -> int:
 
 
 def _extract_one(path: str, model: str | None) -> tuple[dict, str | None, str]:
-    from .batch import UsageError
-    from .extract import Extractor
-    from .reading import DOCUMENT_SUFFIXES, ReadError, read_path
-
     p = Path(path)
     if not p.exists():
         raise UsageError(f"input not found: {path}")

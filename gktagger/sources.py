@@ -19,6 +19,7 @@ import stat
 from pathlib import Path
 
 from .limits import DEFAULT_LIMITS, Limits
+from .outputs import atomic_write
 
 
 def source_roots(records_file: str | Path, extra: list[str] | None = None) -> list[Path]:
@@ -56,6 +57,5 @@ def unavailable(source: str, roots: list[Path], limits: Limits = DEFAULT_LIMITS)
 def write_page(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file renamed over it: a symlink planted at
     ``path`` is replaced, never followed."""
-    from .outputs import atomic_write
 
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", errors="backslashreplace"))

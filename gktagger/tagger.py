@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from typing import TYPE_CHECKING
 
 from .config import DEFAULT_MODEL_DIR, WindowConfig
 from .errors import ModelError
@@ -65,8 +66,6 @@ class Prediction:
 
 def quantized(model: BertForTokenClassification) -> BertForTokenClassification:
     """The model with int8 weights in its linear layers (activations quantised on the fly)."""
-    import warnings
-
     import torch
 
     with warnings.catch_warnings():

@@ -15,13 +15,26 @@ printed or placed by a step that made this very rule hold (``inferred``).
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from dataclasses import dataclass
 
 from .bounds import warn_checks
-from .identities import (STEP_IDENTITIES, CountBound, CountIsInteger, Identity, MaxDecimals, NotAboveCumulative,
-                         Outcome, PeriodMatchesTitle, TableVsProse, YearInRange, check_tables, evaluate,
-                         plausibility_rules)
+from .identities import (
+    STEP_IDENTITIES,
+    CountBound,
+    CountIsInteger,
+    Identity,
+    MaxDecimals,
+    NotAboveCumulative,
+    Outcome,
+    PeriodMatchesTitle,
+    TableVsProse,
+    YearInRange,
+    check_tables,
+    evaluate,
+    plausibility_rules,
+)
 from .schema import FIELDS, T4_RESULTS
 from .values import fold
 
@@ -332,7 +345,6 @@ def _no_constants(name: str):
 def revalidate_lines(lines, source: str, plausibility: list | None = None):
     """``(record, problem)`` per non-empty line: the revalidated record, or an error record and why.
     A bad line never stops the others."""
-    import json
 
     for n, line in enumerate(lines, 1):
         if not line.strip():

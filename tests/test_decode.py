@@ -138,7 +138,6 @@ def test_legacy_reports_keep_the_model_tags():
 
 
 def test_realign_says_which_cells_it_moved():
-    columns = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
     text = "(六)其他处理\n(七)总计\t767\t35\t\t\t2\t1\t805\n"  # the empty row's blanks folded into its line break
     view = BodyView.of(text)
     order = template("2019")

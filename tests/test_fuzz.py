@@ -8,7 +8,6 @@ import os
 import random
 import time
 
-import pytest
 
 from gktagger.document import Document
 from gktagger.outputs import record_line

@@ -4,6 +4,7 @@ The pipeline runs the model shipped in the package (the batches spawn real worke
 """
 import json
 import os
+import random
 import resource
 import signal
 import subprocess
@@ -18,7 +19,6 @@ from gktagger.annotations import REPO_ROOT
 from gktagger.cli import main as cli
 from gktagger.document import Document
 from gktagger.limits import Limits
-from gktagger.outputs import read_records
 
 EXAMPLE = REPO_ROOT / "examples" / "county_2021_cells_per_line.txt"
 CELL = 3869  # the table-3 cell "1" of 予以公开/总计 in EXAMPLE
@@ -244,7 +244,9 @@ def test_a_document_that_kills_its_worker_twice_gets_an_error_record():
 def test_a_document_over_the_wall_clock_limit_gets_an_error_record():
     from gktagger.pool import ordered_results
 
-    big = EXAMPLE.read_text(encoding="utf-8") * 40  # ~250k characters: several seconds of model time
+    rng = random.Random(16)  # ~300k characters that do not repeat (a repeated body is read once)
+    big = "\n".join("".join(rng.choice("政府信息公开申请予以部分不属于") for _ in range(30)) + str(rng.randint(0, 9999))
+                    for _ in range(10_000))
     docs = [Document("small", SHORT), Document("big", big), Document("after", SHORT)]
     limits = Limits(document_seconds=1.0)
     records = [r for _, rs in ordered_results(([d] for d in docs), None, 1, limits) for r in rs]
@@ -445,6 +447,7 @@ def test_report_pages_replace_a_planted_symlink_instead_of_following_it(tmp_path
     monkeypatch.chdir(tmp_path)
     records = jsonl(tmp_path / "out.jsonl", [{"id": "a", "source": "a.txt", "status": "ok", "fields": {},
                                               "checks": [], "sections": [], "mentions": []}])
+    (tmp_path / "a.txt").write_text(SHORT, encoding="utf-8")
     victim = tmp_path / "victim.txt"
     victim.write_text("precious", encoding="utf-8")
     site = tmp_path / "site"

@@ -1,7 +1,6 @@
 """The wheel carries the contract, the annotation guidelines and the training configs."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

@@ -95,7 +95,7 @@ def test_on_error_raise_lets_the_exception_through(monkeypatch):
 def _imports(path: Path) -> tuple[set[str], list[tuple[int, str]]]:
     """gktagger modules ``path`` imports (a function's imports too: a cycle through one still binds the
     modules together), and every import made inside a function."""
-    module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
     package = module.rsplit(".", 1)[0] if path.name != "__init__.py" else module
     top, inner = set(), []
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -209,3 +209,50 @@ def test_a_heading_tagged_on_its_first_sub_heading_moves_back_to_the_section_hea
     sub = text.index("主动公开政府信息的数量")
     settled = settle_headings(text, [TagSpan(sub, sub + 8, "proactive")])
     assert [(text[h.start:h.start + 6], h.label) for h in settled] == [("二、主动公开", "proactive")]
+
+
+# Imported inside a function on purpose: optional extras, or heavy libraries that `gktagger --help`,
+# `validate` and `report` must not pay for (torch and what imports it, Ray, Arrow, servers).
+HEAVY = {"torch", "transformers", "onnxruntime", "ray", "pyarrow", "pandas", "polars", "pdfplumber", "pdfminer",
+         "docx", "fastapi", "uvicorn", "label_studio_sdk", "httpx", "datasets", "sklearn"}
+LAZY = HEAVY | {"opencc", "charset_normalizer", "tqdm", "jinja2", "pypdf", "safetensors", "tokenizers", "lxml"}
+
+
+def heavy_modules(graph: dict[str, set[str]]) -> set[str]:
+    """gktagger modules that import a heavy or optional library at module level, directly or through others."""
+    heavy = set()
+    for path in PACKAGE.rglob("*.py"):
+        module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+        names = {a.name for n in top if isinstance(n, ast.Import) for a in n.names} | {
+            n.module or "" for n in top if isinstance(n, ast.ImportFrom) and not n.level}
+        if any(name.split(".")[0] in HEAVY for name in names):
+            heavy.add(module)
+    lazy_edges = {".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__"):
+                  {name for _, name in _imports(p)[1]} for p in PACKAGE.rglob("*.py")}
+    changed = True
+    while changed:
+        changed = False
+        for m, deps in graph.items():
+            if m not in heavy and (deps - lazy_edges.get(m, set())) & heavy:
+                heavy.add(m)
+                changed = True
+    return heavy
+
+
+def test_imports_inside_functions_are_only_for_heavy_or_optional_modules():
+    graph = import_graph()
+    heavy = heavy_modules(graph)
+    wrong = []
+    for path in PACKAGE.rglob("*.py"):
+        if path == PACKAGE / "__init__.py":
+            continue  # its module __getattr__ (PEP 562) is the lazy public API: `import gktagger` stays light
+        for line, name in _imports(path)[1]:
+            root = name.split(".")[0]
+            module = name if name in graph else name.rsplit(".", 1)[0]  # from .pkg import module / name
+            if root == "gktagger" and module not in heavy:
+                wrong.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {name} inside a function")
+            elif root not in ("gktagger", *LAZY):
+                wrong.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {name} inside a function")
+    assert not wrong, "\n".join(wrong)

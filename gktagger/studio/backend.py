@@ -32,8 +32,13 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from gktagger.training.config import load_config
+
 from ..document import Document
+from ..extract import Extractor
 from .predictions import predict_documents, to_prediction
+from .pull import pull, safe_name
+from .server import connect, server_errors
 
 log = logging.getLogger("gktagger.studio.backend")
 
@@ -42,7 +47,6 @@ TRAIN_EVENTS = ("ANNOTATION_CREATED", "ANNOTATION_UPDATED", "START_TRAINING")
 
 class GktaggerBackend:
     """Label Studio ML backend over the full gktagger pipeline (``LabelStudioMLBase`` conventions)."""
-
     def __init__(self, model: str | None = None, retrainer: "Retrainer | None" = None):
         self._lock = threading.Lock()
         self.model_dir = model
@@ -53,8 +57,6 @@ class GktaggerBackend:
 
     def load(self, model: str | None) -> None:
         """Serve the model in ``model`` (None: the shipped one) from the next prediction on."""
-        from ..extract import Extractor
-
         extractor = Extractor(model=model)
         with self._lock:
             self.extractor, self.model_dir = extractor, model
@@ -157,9 +159,6 @@ class Retrainer:
             job.seconds = round(time.time() - job.started, 1)
 
     def _retrain(self, job: Job) -> None:
-        from .pull import pull, safe_name
-        from .server import connect, server_errors
-
         job.status = "pulling"
         studio = connect(self.url, self.token)
         pulled = self.work_dir / "annotations" / safe_name(job.project)
@@ -183,7 +182,5 @@ class Retrainer:
 
     def base_annotations(self) -> list[str]:
         """The recipe's own annotation folders (absolute, so the pulled folder can be added to them)."""
-        from gktagger.training.config import load_config
-
         cfg = load_config(self.config, self.overrides)
         return [str(Path(a).resolve()) for a in cfg.data.annotations]

@@ -12,25 +12,27 @@ fit its document (one line per problem), after writing the others.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 
-from .push import STRATEGIES
-from .server import DEFAULT_URL, StudioError
+from ..extract import Extractor  # torch takes seconds to import: not before the server is known to answer
+from ..reading import iter_documents
+from ..training.config import RecipeError, config_path
+from .backend import GktaggerBackend, Retrainer
+from .config import labeling_config
+from .pull import pull
+from .push import STRATEGIES, cross_failures, push
+from .server import DEFAULT_URL, StudioError, connect, server_errors, url_and_token
 
 
 def cmd_config(args) -> int:
-    from .config import labeling_config
-
     sys.stdout.write(labeling_config())
     return 0
 
 
 def _cross(path: str | None) -> dict[str, int]:
     """Failing cross-year checks per document id, from ``gktagger crosscheck``'s CROSS.jsonl."""
-    import json
-
-    from .push import cross_failures
-
     if not path:
         return {}
     try:
@@ -41,16 +43,10 @@ def _cross(path: str | None) -> dict[str, int]:
 
 
 def cmd_push(args) -> int:
-    from ..reading import iter_documents
-    from .config import labeling_config
-    from .push import push
-    from .server import connect, server_errors
-
     if args.sample is not None and args.sample < 1:
         raise StudioError(f"--sample must be at least 1, not {args.sample}")
     documents = iter_documents(args.inputs, text_column=args.text_column, id_column=args.id_column)
     studio = connect(args.url, args.token)
-    from ..extract import Extractor  # torch takes seconds to import: not before the server is known to answer
 
     extractor = Extractor(model=args.model)
     docs = []
@@ -70,9 +66,6 @@ def cmd_push(args) -> int:
 
 
 def cmd_pull(args) -> int:
-    from .pull import pull
-    from .server import connect, server_errors
-
     studio = connect(args.url, args.token)
     with server_errors(studio.url):
         try:
@@ -93,18 +86,14 @@ def cmd_pull(args) -> int:
 
 
 def cmd_backend(args) -> int:
-    from pathlib import Path
-
     try:
         from .app import serve
     except ImportError as e:
         raise StudioError(f"the ML backend needs the studio extra ({e.name} is missing): "
                           "pip install 'gktagger[studio]'") from None
-    from .backend import GktaggerBackend, Retrainer
 
     retrainer = None
     if not args.no_train:
-        from ..training.config import RecipeError, config_path
 
         try:
             config = config_path(args.train_config)
@@ -112,7 +101,6 @@ def cmd_backend(args) -> int:
             raise StudioError(f"{e}: pass --train-config or --no-train") from None
         url, token = args.url, args.token
         try:
-            from .server import url_and_token
 
             url, token = url_and_token(url, token)
         except StudioError as e:

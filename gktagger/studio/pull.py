@@ -29,6 +29,7 @@ from pathlib import Path
 
 from .. import annotations as ann
 from ..fields import is_prose
+from ..reading import read_path
 from .server import Studio
 
 EXPORT_PREFIX = "ls-export-"
@@ -56,8 +57,6 @@ def annotation_file_name(doc: ann.AnnotatedDoc) -> str:
 
 def corpus_name(document: str, sha256: str) -> str | None:
     """``document``'s name under the shared corpus if it is a corpus file with this sha256, else None."""
-    from ..reading import read_path
-
     root = ann.corpus_root().resolve()
     path = Path(document)
     for candidate in ([path] if path.is_absolute() else [path, root / path]):

@@ -96,7 +96,10 @@ class Studio:
 
 def connect(url: str | None = None, token: str | None = None) -> Studio:
     """A client whose URL and token the server has accepted (one authenticated request)."""
-    from label_studio_sdk import LabelStudio
+    try:
+        from label_studio_sdk import LabelStudio
+    except ImportError:
+        raise StudioError("Label Studio commands need the studio extra: pip install 'gktagger[studio]'") from None
 
     url, token = url_and_token(url, token)
     with server_errors(url):

@@ -17,8 +17,9 @@ from gktagger.annotations import AnnotatedDoc
 from gktagger.normalize import normalise
 from gktagger.repeats import find_body
 from gktagger.tags import OUTSIDE, spans_to_tags
-from gktagger.windows import make_windows
 from gktagger.training.config import RecipeError
+from gktagger.training.synth import generate
+from gktagger.windows import make_windows
 
 
 @dataclass
@@ -117,8 +118,6 @@ def split_documents(annotation_dirs: Iterable[str | Path], dev_documents: Iterab
 
 
 def synthetic_examples(n: int, seed: int, formats: Iterable[str] = ("2021", "2019", "legacy")) -> list[Example]:
-    from gktagger.training.synth import generate
-
     return [to_example(text, doc) for text, doc in generate(n, seed, formats=tuple(formats))]
 
 

@@ -21,7 +21,9 @@ from gktagger import annotations as ann
 from gktagger.annotations import AnnotatedDoc
 from gktagger.config import PipelineConfig
 from gktagger.errors import UsageError
+from gktagger.extract import Extractor
 from gktagger.schema import FIELDS, GROUPS
+from gktagger.tagger import DEFAULT_MODEL_DIR
 from gktagger.training.config import RecipeError
 
 FIELD_GROUPS = [g for g in GROUPS if g != "sections"]
@@ -93,8 +95,6 @@ def evaluate_model(extractor, docs: list[AnnotatedDoc]) -> dict:
 
 def score_documents(model_dir, documents: list[str], annotation_dirs: list[str]) -> dict:
     """Scores of the model in ``model_dir`` on the named annotated documents, with the current pipeline."""
-    from gktagger.extract import Extractor
-
     wanted = set(documents)
     docs = [d for d in ann.load_dir(*(ann.REPO_ROOT / a for a in annotation_dirs)) if d.document in wanted]
     return evaluate_model(Extractor(model=str(model_dir)), docs)
@@ -119,7 +119,6 @@ def documents_to_score(args) -> list[AnnotatedDoc]:
     docs = split_documents(args.annotations).train
     wanted = set(args.documents or [])
     if args.dev:
-        from gktagger.tagger import DEFAULT_MODEL_DIR
 
         meta_path = Path(args.model or DEFAULT_MODEL_DIR) / "gktagger.json"
         if not meta_path.is_file():
@@ -136,9 +135,6 @@ def documents_to_score(args) -> list[AnnotatedDoc]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from gktagger.extract import Extractor
-    from gktagger.tagger import DEFAULT_MODEL_DIR
-
     p = argparse.ArgumentParser(prog="gktagger evaluate", description="Score a gktagger model on annotated real documents.")
     p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
     p.add_argument("--annotations", nargs="+", default=[str(ann.REPO_ROOT / "data/annotations/corpus")])

@@ -13,6 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 from gktagger import annotations as ann
+from gktagger import printed
+from gktagger.reading import read_path
 from gktagger.show import gold_record
 
 ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
@@ -21,8 +23,6 @@ ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
 def gold_records(folder: Path = ANNOTATIONS) -> list[dict]:
     """Gold records of every annotation; an HTML page whose text lost its title gets its source's
     ``<title>`` (as extraction does)."""
-    from gktagger import printed
-    from gktagger.reading import read_path
 
     out = []
     for path in sorted(folder.glob("*.json")):

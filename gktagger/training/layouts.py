@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from gktagger.document import Document
+from gktagger.extract import Extractor
 
 from .evaluate import markdown, score
 from .synth import generate
@@ -29,8 +30,6 @@ def layout_scores(extractor, layout: str, n: int, seed: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from gktagger.extract import Extractor
-
     p = argparse.ArgumentParser(prog="python -m training.layouts", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--layouts", nargs="+", default=list(HELD_OUT_LAYOUTS))

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from gktagger import annotations as ann
+from gktagger.training.config import load_config
 from gktagger.training.evaluate import markdown, score_documents
 
 FAMILIES = {
@@ -30,7 +31,6 @@ def family_documents(pattern: str, annotation_dirs: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from gktagger.training.config import load_config
     from gktagger.training.train import main as train
 
     p = argparse.ArgumentParser(description="Leave-one-source-out training and evaluation.")

@@ -18,9 +18,11 @@ import json
 import sys
 from pathlib import Path
 
-from gktagger.annotations import REPO_ROOT
-from gktagger.training.evaluate import markdown, score_documents
+import yaml
 
+from gktagger.annotations import REPO_ROOT
+from gktagger.training.config import load_config
+from gktagger.training.evaluate import markdown, score_documents
 
 LICENSE = "other"  # the repository states no licence yet
 
@@ -28,7 +30,6 @@ LICENSE = "other"  # the repository states no licence yet
 def hf_card(meta: dict) -> str:
     """The model folder's ``README.md``: Hugging Face metadata (YAML) and what the model is, from its
     ``gktagger.json`` (dev scores as measured when training kept the checkpoint)."""
-    import yaml
 
     cfg = meta["config"]
     data, model = cfg["data"], cfg["model"]
@@ -99,8 +100,6 @@ def card(model_dir: Path, loso: Path | None, bench: Path | None, extra: Path | N
     if extra and extra.exists():
         lines += [extra.read_text(encoding="utf-8")]
     if loso and loso.exists():
-        from gktagger.training.config import load_config
-
         lc = load_config(REPO_ROOT / "configs" / "loso.yaml")
         lines += ["## Leave-one-source-out", "",
                   "`python -m training.loso --config configs/loso.yaml`: the default architecture trained without "

@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 
 from gktagger.annotations import save
-from gktagger.reading import read_path
+from gktagger.extract import Extractor
+from gktagger.reading import read_bytes, read_path
 
 from .evaluate import markdown, score
 from .synth.render import html_report, html_to_docx, print_css, render_pdf, rendered_gold, with_css
-
 
 UNRULED_CSS = "table, td, th { border: none !important; } td, th { padding: 2pt 8pt; }"
 
@@ -53,7 +53,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--baseline", action="store_true",
                    help="also score the same reports read from their HTML source (what reading the file costs)")
     a = p.parse_args(argv)
-    from gktagger.extract import Extractor
 
     out = Path(a.out) / (a.kind + ("-unruled" if a.unruled else ""))
     (out / "gold").mkdir(parents=True, exist_ok=True)
@@ -92,8 +91,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def baseline(seed: int, n: int, extractor) -> dict:
     """Scores of the same reports read from the HTML they were printed from."""
-    from gktagger.reading import read_bytes
-
     golds, docs = [], []
     for i in range(n):
         source, text, doc = html_report(seed, i)

@@ -8,23 +8,24 @@
 """
 from __future__ import annotations
 
+import bisect
 import random
 import re
 from functools import lru_cache
 
 from gktagger.annotations import AnnotatedDoc, Span, sha256_text
 from gktagger.lexicon import ORDINALS
+from gktagger.reading import read_bytes
 from gktagger.schema import SECTIONS
 
 from . import prose, words
 from .builder import Builder
 from .figures import print_count, report_values
-from .layouts import MiniTableWriter, Part, Writer, make_writer
+from .layouts import FlatWriter, MiniTableWriter, Part, Writer, make_writer
 from .minitables import mini_table2, mini_table3, mini_table4
 from .options import SynthOptions
 from .script import add_pinyin, to_fullwidth, to_traditional
 from .tables import CellStyle, legacy_table, table2, table3, table4
-
 
 
 def _wordings(section: str, *picks: int) -> list[str]:
@@ -56,7 +57,6 @@ def _compile(template: str) -> tuple[str, ...]:
 
 class Report:
     """The choices of one document and the text helpers that use them."""
-
     def __init__(self, rng: random.Random, opts: SynthOptions, fmt: str, layout: str) -> None:
         self.rng, self.opts, self.fmt, self.layout = rng, opts, fmt, layout
         self.year = {"2021": rng.randint(2021, 2025), "2019": rng.choice([2019, 2020]),
@@ -183,8 +183,6 @@ def _heading(r: Report, w: Writer, i: int, words_: str, label: str | None, run_o
 
 
 def _flat():
-    from .layouts import FlatWriter
-
     return FlatWriter
 
 
@@ -401,10 +399,6 @@ def _finish(r: Report, b: Builder, name: str, sources: dict | None = None) -> tu
 
 def _project_html(source: str, spans: list[Span], body: tuple[int, int], name: str):
     """Read the HTML as gktagger does and move each span from source offsets to text offsets."""
-    import bisect
-
-    from gktagger.reading import read_bytes
-
     d = read_bytes(source.encode("utf-8"), name, suffix=".html")
     offsets = d.source_offsets
     text = d.text

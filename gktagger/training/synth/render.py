@@ -16,6 +16,7 @@ import os
 import random
 import subprocess
 import tempfile
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from gktagger.annotations import AnnotatedDoc, Span, sha256_text
@@ -157,7 +158,6 @@ def project_spans(source_text: str, spans: list[Span], target: str) -> list[Span
     """``spans`` of ``source_text`` moved into ``target``, a text with the same visible characters in
     the same order (whitespace and a few dropped or added chars aside; difflib aligns the rest).
     A span whose characters are not all in ``target`` is dropped."""
-    from difflib import SequenceMatcher
 
     src_pos = [i for i, ch in enumerate(source_text) if not ch.isspace()]
     dst_pos = [i for i, ch in enumerate(target) if not ch.isspace()]

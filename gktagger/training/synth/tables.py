@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass
 
 from gktagger.identities import t3_result_rows
-from gktagger.schema import T3_COLUMNS
+from gktagger.schema import T3_COLUMNS, T3_ROWS
 
 from .figures import print_change, print_count, print_decimal
 from .options import SynthOptions
@@ -35,7 +35,6 @@ NA_MARKS = ("/", "/", "-", "—", "无", "／")
 
 class CellStyle:
     """Per-document choices of how zeros and values print (blank, NA marks, thousands separators)."""
-
     def __init__(self, rng: random.Random, opts: SynthOptions) -> None:
         self.rng, self.opts = rng, opts
         self.blank_rate = rng.choice([0.5, 0.9, 1.0]) if rng.random() < opts.p_blank_zeros else 0.0
@@ -114,8 +113,6 @@ _T3_LABELS = {
 
 
 def _sub_label(row: str) -> str:
-    from gktagger.schema import T3_ROWS
-
     return T3_ROWS[row][0].split(" ", 1)[-1]
 
 
