@@ -127,7 +127,10 @@ class ExtractActor:
         import pyarrow as pa
 
         docs = [row_document(r) for r in batch.to_pylist()]
-        records = self.extractor.extract(docs)
+        from .guard import extract_guarded
+        from .limits import DEFAULT_LIMITS
+
+        records = extract_guarded(self.extractor, docs, DEFAULT_LIMITS)  # as a local worker runs it
         return pa.table({"id": [d.id for d in docs],
                          "status": [r["status"] for r in records],
                          "characters": [len(d.text) for d in docs],
