@@ -39,6 +39,8 @@ from .config import DEFAULT_MODEL_DIR, PipelineConfig
 from .document import Document
 from .errors import UsageError
 from .extract import Extractor
+from .guard import extract_guarded
+from .limits import DEFAULT_LIMITS
 from .outputs import TABLE_SUFFIXES, JsonlSink, complete_ids, read_records, stream_path, write_table
 from .reading import ReadError, _record_document, _walk, documents_from_bytes, read_bytes
 
@@ -127,9 +129,6 @@ class ExtractActor:
         import pyarrow as pa
 
         docs = [row_document(r) for r in batch.to_pylist()]
-        from .guard import extract_guarded
-        from .limits import DEFAULT_LIMITS
-
         records = extract_guarded(self.extractor, docs, DEFAULT_LIMITS)  # as a local worker runs it
         return pa.table({"id": [d.id for d in docs],
                          "status": [r["status"] for r in records],
