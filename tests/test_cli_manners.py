@@ -102,14 +102,16 @@ def test_validate_reports_each_bad_record_and_flags_empty_ones(tmp_path, capsys)
     src = tmp_path / "in.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in (good, typed, empty)), encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    assert main(["validate", str(src), "-o", str(out)]) == 0
+    assert main(["validate", str(src), "-o", str(out)]) == 1  # a malformed record is an error (issue 16)
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == f"gktagger: {src}:2 (b): field t3.new.natural: value '81' is not a number " \
-                     '(write 81, not "81"; or "na": true)'
-    assert err[1] == f"gktagger: {src}:3 (c): no fields: nothing was checked"
-    assert "1 without fields, 1 not revalidated" in err[2]
+    assert err[0] == f"gktagger: {src}: line 2: t3.new.natural: value must be a number or null, not str"
+    assert err[1] == f"gktagger: {src}: c: no fields: nothing was checked"
+    assert "1 without fields, 1 with errors" in err[2]
     assert [json.loads(l)["id"] for l in out.read_text(encoding="utf-8").splitlines()] == ["a", "b", "c"]
-    assert main(["validate", str(src), "-o", str(out), "--fail-on", "error"]) == 1
+    src.write_text("".join(json.dumps(r) + "\n" for r in (good, empty)), encoding="utf-8")
+    assert main(["validate", str(src), "-o", str(out)]) == 0  # an empty record is flagged, not an error
+    assert main(["validate", str(src), "-o", str(out), "--fail-on", "error"]) == 0
+    assert main(["validate", str(src), "-o", str(out), "--fail-on", "invalid"]) == 0
 
 
 def test_report_writes_no_page_for_an_unreadable_text(tmp_path, capsys):
