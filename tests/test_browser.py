@@ -260,7 +260,8 @@ def test_report_page_and_its_show_pages_in_chromium(browser, corpus, tmp_path):
         record.update(id="edited/pingtan_zhq_2021.txt", source=str(corpus / "reports" / "pingtan_zhq_2021.txt"))
         f.write(json.dumps(record, ensure_ascii=False) + "\n")
     out = tmp_path / "site" / "report.html"
-    assert cli(["report", str(records), "-o", str(out), "--with-pages"]) == 0
+    # the sources live in the shared corpus, outside the records' folder: name it (issue 16's safe reading)
+    assert cli(["report", str(records), "-o", str(out), "--with-pages", "--source-root", str(corpus)]) == 0
     assert browser.open(out.as_uri()) == "complete"
 
     bars = browser.evaluate("""[...document.querySelectorAll('#failing-by-rule svg rect')].map(r =>
