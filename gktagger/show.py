@@ -32,6 +32,7 @@ from .html.page import esc, fmt_value, legend, page, page_name
 from .html.tables import Cells, field_marks, other_fields, table2, table3, table4
 from .outputs import read_records
 from .reading import DOCUMENT_SUFFIXES, ReadError, iter_documents, read_path
+from .record import status_of
 from .rows import printed_rows
 from .schema import FIELDS, GROUPS, SECTIONS
 from .sources import source_roots, unavailable, write_page
@@ -308,7 +309,7 @@ def gold_record(annotation, text: str, record_id: str | None = None) -> dict:
               "fields": fields, "checks": [], "mentions": sorted(mentions, key=lambda m: m["start"])}
     printed.annotate(record, text)
     record["checks"] = validate(record)
-    record["status"] = "invalid" if any(c["status"] == "fail" for c in record["checks"]) else "ok"
+    record["status"] = status_of(record["checks"])
     return record
 
 

@@ -35,6 +35,7 @@ from .identities import (
     evaluate,
     plausibility_rules,
 )
+from .record import status_of
 from .schema import FIELDS, T4_RESULTS
 from .values import fold
 
@@ -283,18 +284,13 @@ def validate(record: dict, plausibility: list | None = None) -> list[dict]:
         [{**c, "basis": "as_printed"} for c in warn_checks(record)]
 
 
-def record_status(checks: list[dict]) -> str:
-    """``invalid`` when a check fails (a ``warn`` does not), else ``ok``."""
-    return "invalid" if any(c["status"] == "fail" for c in checks) else "ok"
-
-
 def revalidate(record: dict, plausibility: list | None = None) -> dict:
     """Recompute ``checks`` and ``status`` of a (possibly hand-edited) record; error records stay as they are."""
     if record.get("status") == "error":
         return record
     record = dict(record)
     record["checks"] = validate(record, plausibility)
-    record["status"] = record_status(record["checks"])
+    record["status"] = status_of(record["checks"])
     return record
 
 

@@ -9,7 +9,8 @@ from gktagger import annotations as ann
 from gktagger.show import gold_record
 from gktagger.splits import resolve_runs
 from gktagger.tags import TagSpan
-from gktagger.validate import record_status, revalidate, validate
+from gktagger.record import status_of
+from gktagger.validate import revalidate, validate
 from gktagger.identities import plausibility_rules
 
 ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
@@ -73,7 +74,7 @@ def test_the_bound_is_configurable():
 def test_a_warn_never_makes_a_record_invalid():
     record = revalidate({"status": "ok", "format": "2021", "fields": {"t2.fees.amount": field(1.2345, "1.2345")}})
     assert record["status"] == "ok" and any(c["status"] == "warn" for c in record["checks"])
-    assert record_status([{"status": "fail"}]) == "invalid"
+    assert status_of([{"status": "fail"}]) == "invalid"
 
 
 # the gold warns, each right: these reports print their 本年收费金额（万元） with 3 or 6 decimals
