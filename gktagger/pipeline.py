@@ -108,8 +108,7 @@ def spans(x: Extraction) -> None:
         for s, e in x.decoded.replaced:
             tags[s:e] = OUTSIDE
         found = cell_spans(x.decoded.cells, pred.positions, pred.logp)
-    model = [s for s in pred.spans_of(tags)]
-    x.spans = merge_fragments(model + found, x.view.text)
+    x.spans = merge_fragments(pred.spans_of(tags) + found, x.view.text)
 
 
 def figures(x: Extraction) -> None:
