@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -71,6 +72,7 @@ def _delimited(body: str, s: int, e: int) -> bool:
     return _spaced(body, s, e) and _spaced_row(body, body.rfind("\n", 0, s) + 1)
 
 
+@lru_cache(maxsize=128)  # asked once per figure of the line: without it a long spaced line costs its length squared
 def _spaced_row(body: str, line_start: int) -> bool:
     """Whether every figure of a line, after its label, can be one cell and stands between spaces: a PDF
     row (``予以公开 1203 17 0 0 41 2 1263``), whose figures are never cut. A line that also runs cells
