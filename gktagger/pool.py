@@ -44,11 +44,10 @@ def _worker_main(conn, model: str | None, threads: int, limits: Limits, settings
             soft, hard = resource.getrlimit(resource.RLIMIT_AS)
             cap = limits.worker_memory_bytes if hard == resource.RLIM_INFINITY else min(hard, limits.worker_memory_bytes)
             resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+        # one "Loading weights" bar per (re)started worker would bury the run's own output; set before
+        # transformers is imported (the PyTorch backend), which the ONNX backend never imports
+        os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
         import torch
-        from transformers.utils import logging as hf_logging
-
-
-        hf_logging.disable_progress_bar()  # one bar per (re)started worker would bury the run's own output
 
         torch.set_num_threads(threads)
         extractor = Extractor(model=model, overrides=settings)

@@ -13,7 +13,7 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -22,7 +22,7 @@ from .errors import ModelError
 from .lexicon import NUMBER
 from .limits import DEFAULT_LIMITS
 from .tags import LABELS, TagSpan, tags_to_spans
-from .windows import make_windows, owner_windows
+from .windows import make_windows, owner_array
 
 BACKENDS = ("onnx", "torch")
 DEFAULT_BACKEND = "onnx"
@@ -64,6 +64,48 @@ class Prediction:
         return tags_to_spans(tags.tolist(), self.probs.tolist())
 
 
+@dataclass(frozen=True)
+class Encoder:
+    """Token ids of a text (one per character: gktagger/tokenizer.py) and the special ids around a window."""
+    encode: Callable[[str], list[int]]
+    pad: int
+    cls: int
+    sep: int
+
+    def ids(self, text: str) -> np.ndarray:
+        return np.asarray(self.encode(text), dtype=np.int64)
+
+    @classmethod
+    def of(cls, tokenizer) -> "Encoder":
+        """From a transformers tokenizer."""
+        return cls(lambda text: tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"],
+                   tokenizer.pad_token_id, tokenizer.cls_token_id, tokenizer.sep_token_id)
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> "Encoder | None":
+        """From the folder's ``tokenizer.json`` with the ``tokenizers`` library alone (the same ids as the
+        transformers tokenizer saved with it, without importing transformers); None if it has none."""
+        settings = folder / "tokenizer_config.json"
+        if not (folder / "tokenizer.json").exists() or not settings.exists():
+            return None
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        names = json.loads(settings.read_text(encoding="utf-8"))
+        special = [tokenizer.token_to_id(names.get(f"{k}_token") or "") for k in ("pad", "cls", "sep")]
+        if None in special:
+            return None
+        return cls(lambda text: tokenizer.encode(text, add_special_tokens=False).ids, *special)
+
+
+class _FolderConfig:
+    """What the tagger reads of a model's ``config.json``, without loading transformers."""
+    def __init__(self, folder: Path):
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        self.max_position_embeddings = config["max_position_embeddings"]
+        self.id2label = {int(k): v for k, v in config["id2label"].items()}
+
+
 def quantized(model: BertForTokenClassification) -> BertForTokenClassification:
     """The model with int8 weights in its linear layers (activations quantised on the fly)."""
     import torch
@@ -74,20 +116,46 @@ def quantized(model: BertForTokenClassification) -> BertForTokenClassification:
 
 
 class Tagger:
-    def __init__(self, model: BertForTokenClassification, tokenizer, windows: WindowConfig = WindowConfig(),
-                 runner=None):
-        self.model = model.eval()
+    """The model and its tokenizer, windowing texts and stitching the windows' predictions together.
+
+    ``model`` (a ``BertForTokenClassification``) may be left out when ``runner`` computes the logits
+    (ONNX Runtime): the model folder ``folder`` then gives the labels and the tokenizer, and
+    ``.model``/``.tokenizer`` load the PyTorch objects only if asked for (saving them, training)."""
+    def __init__(self, model: BertForTokenClassification | None = None, tokenizer=None,
+                 windows: WindowConfig = WindowConfig(), runner=None, folder: str | os.PathLike | None = None):
+        if model is None and (runner is None or folder is None):
+            raise ValueError("Tagger needs a model, or a runner and the model folder it came from")
+        self._model = model.eval() if model is not None else None
+        self._tokenizer = tokenizer
+        self.folder = Path(folder) if folder is not None else Path(model.config.name_or_path)
         # what computes the logits: the model itself, or the same model on another runtime (onnxmodel.py)
         self.runner = runner or (lambda input_ids, attention_mask:
                                  self.model(input_ids=input_ids, attention_mask=attention_mask).logits)
-        self.tokenizer = tokenizer
+        config = model.config if model is not None else _FolderConfig(self.folder)
+        self._encoder = Encoder.of(tokenizer) if tokenizer is not None else Encoder.from_folder(self.folder)
         self.batch_size = windows.batch_size
-        self.window = min(windows.size, model.config.max_position_embeddings - 2)
+        self.window = min(windows.size, config.max_position_embeddings - 2)
         self.stride = min(windows.stride, self.window)
         self.align_lines = windows.align_lines
-        if [model.config.id2label.get(i) for i in range(len(LABELS))] != LABELS:
+        if [config.id2label.get(i) for i in range(len(LABELS))] != LABELS:
             raise ModelError("the model's label set differs from gktagger.schema: retrain it with "
                              "`python -m training.train`")
+
+    @property
+    def model(self) -> BertForTokenClassification:
+        if self._model is None:
+            from transformers import BertForTokenClassification
+
+            self._model = BertForTokenClassification.from_pretrained(self.folder).eval()
+        return self._model
+
+    @property
+    def tokenizer(self):
+        if self._tokenizer is None:
+            from transformers import AutoTokenizer
+
+            self._tokenizer = AutoTokenizer.from_pretrained(self.folder)
+        return self._tokenizer
 
     @classmethod
     def from_pretrained(cls, path: str | os.PathLike | None = None, backend: str | None = None,
@@ -96,7 +164,8 @@ class Tagger:
 
         ``backend``: ``"onnx"`` (ONNX Runtime, gktagger/onnxmodel.py) or ``"torch"``; default
         ``$GKTAGGER_BACKEND``, else onnx. ``quantize``: int8 dynamic quantisation of the linear
-        layers (default ``$GKTAGGER_INT8``; opt-in, see bench/RESULTS.md for what it gains)."""
+        layers (default ``$GKTAGGER_INT8``; opt-in, see bench/RESULTS.md for what it gains).
+        The ONNX backend loads neither transformers nor the PyTorch model (start-up of a worker)."""
         path = Path(path) if path else DEFAULT_MODEL_DIR
         if not (path / "config.json").exists():
             raise ModelError(f"no gktagger model in {path}: pass --model DIR or train one with "
@@ -106,22 +175,24 @@ class Tagger:
             raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
         if quantize is None:
             quantize = os.environ.get("GKTAGGER_INT8", "") not in ("", "0")
-        from transformers import AutoTokenizer, BertForTokenClassification
-
-        model = BertForTokenClassification.from_pretrained(path)
-        runner = None
         if backend == "onnx":
             from .onnxmodel import OnnxModel
 
-            runner = OnnxModel.load(path, int8=quantize)
-        elif quantize:
+            return cls(runner=OnnxModel.load(path, int8=quantize), folder=path, **kwargs)
+        from transformers import AutoTokenizer, BertForTokenClassification
+
+        model = BertForTokenClassification.from_pretrained(path)
+        if quantize:
             model = quantized(model)
-        tokenizer = AutoTokenizer.from_pretrained(path)
-        return cls(model, tokenizer, runner=runner, **kwargs)
+        return cls(model, AutoTokenizer.from_pretrained(path), **kwargs)
+
+    def _hf_encoder(self) -> "Encoder":
+        self._encoder = Encoder.of(self.tokenizer)  # a folder without tokenizer.json (an older tokenizer)
+        return self._encoder
 
     @property
     def name(self) -> str:
-        meta = Path(self.model.config.name_or_path) / "gktagger.json"
+        meta = self.folder / "gktagger.json"
         if meta.exists():
             return json.loads(meta.read_text(encoding="utf-8")).get("model_version", "gktagger")
         return "gktagger"
@@ -145,7 +216,8 @@ class Tagger:
             windows = make_windows(len(text), self.window, self.stride, text=text if self.align_lines else None)
             windows_of.append(windows)
             jobs += [(t, s, e) for s, e in windows]
-        ids_of = [self.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"] for text in texts]
+        encoder = self._encoder or self._hf_encoder()
+        ids_of = [encoder.ids(text) for text in texts]
         # per window only (tag, prob, begin) per character is kept, and the full label distribution
         # only for characters of numbers (what constrained decoding needs): 481 floats for every
         # character would be far too much for a huge page
@@ -155,26 +227,31 @@ class Tagger:
         for b in range(0, len(jobs), self.batch_size):
             batch = jobs[b:b + self.batch_size]
             width = max(e - s for _, s, e in batch) + 2
-            input_ids = torch.full((len(batch), width), self.tokenizer.pad_token_id, dtype=torch.long)
-            mask = torch.zeros((len(batch), width), dtype=torch.long)
+            input_ids = np.full((len(batch), width), encoder.pad, dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
             for row, (t, s, e) in enumerate(batch):
-                ids = [self.tokenizer.cls_token_id] + ids_of[t][s:e] + [self.tokenizer.sep_token_id]
-                input_ids[row, :len(ids)] = torch.tensor(ids)
-                mask[row, :len(ids)] = 1
-            logp = torch.log_softmax(self.runner(input_ids, mask).float(), -1)
+                ids = ids_of[t][s:e]
+                input_ids[row, 0], input_ids[row, 1:1 + len(ids)], input_ids[row, 1 + len(ids)] = \
+                    encoder.cls, ids, encoder.sep
+                mask[row, :len(ids) + 2] = 1
+            logits = self.runner(torch.from_numpy(input_ids), torch.from_numpy(mask))
+            # the same torch operations as ever, so that the probabilities stay the same to the last bit
+            logp = torch.log_softmax(logits.float(), -1)
             probs = logp.exp()
             top_p, top_i = probs.max(-1)
             begin = probs[..., _BEGIN_IDS].sum(-1)
+            top_i, top_p, begin, logp = top_i.numpy(), top_p.numpy(), begin.numpy(), logp.numpy()
             for row, (t, s, e) in enumerate(batch):
                 n = e - s
-                where = np.nonzero(numeric[t][s:e])[0]
-                results[(t, s)] = (top_i[row, 1:1 + n].numpy(), top_p[row, 1:1 + n].numpy(),
-                                   begin[row, 1:1 + n].numpy(), where, logp[row, 1 + where].numpy())
+                where = np.flatnonzero(numeric[t][s:e])
+                # views of the batch's small arrays; the label distributions only where needed (a copy)
+                results[(t, s)] = (top_i[row, 1:1 + n], top_p[row, 1:1 + n], begin[row, 1:1 + n], where,
+                                   logp[row, 1 + where])
         out = []
         for t, text in enumerate(texts):
             n = len(text)
             windows = windows_of[t]
-            owner = np.array(owner_windows(n, windows), dtype=np.int64)
+            owner = owner_array(n, windows)
             tags, probs, begin = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
             positions = np.nonzero(numeric[t])[0]
             logp = np.zeros((len(positions), len(LABELS)), dtype=np.float32)

@@ -29,6 +29,8 @@ from __future__ import annotations
 import zlib
 from bisect import bisect_left, bisect_right
 
+import numpy as np
+
 HASHED_CHARS = 24  # of a line, for choosing where a window starts
 
 
@@ -67,13 +69,18 @@ def make_windows(length: int, size: int, stride: int, text: str | None = None,
 
 def owner_windows(length: int, windows: list[tuple[int, int]]) -> list[int]:
     """For each character, the index of the window where it is most central."""
-    owner = [0] * length
-    best = [-1] * length
+    return owner_array(length, windows).tolist()
+
+
+def owner_array(length: int, windows: list[tuple[int, int]]) -> np.ndarray:
+    """:func:`owner_windows` as an array; of windows where a character is equally central, the first."""
+    owner = np.zeros(length, dtype=np.int64)
+    best = np.full(length, -1, dtype=np.int64)
     for w, (s, e) in enumerate(windows):
-        for i in range(s, e):
-            left = i - s if s > 0 else length  # a document edge is not a window edge
-            right = e - 1 - i if e < length else length
-            margin = min(left, right)
-            if margin > best[i]:
-                best[i], owner[i] = margin, w
+        i = np.arange(s, e)
+        left = i - s if s > 0 else np.full(e - s, length)  # a document edge is not a window edge
+        right = e - 1 - i if e < length else np.full(e - s, length)
+        margin = np.minimum(left, right)
+        better = margin > best[s:e]
+        best[s:e][better], owner[s:e][better] = margin[better], w
     return owner
