@@ -239,12 +239,14 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
     dp[0, 0] = 0.0
     back = np.zeros((N + 1, n + 1, 3), dtype=np.int32)  # (previous slot, previous j, field index or -1)
     arange = np.arange(n)
+    every_j, no_field, each_field = np.arange(n + 1), np.full(n + 1, -1), np.concatenate([[-1], arange])
 
     def relax(target: int, src: int, cand: np.ndarray, prev_j: np.ndarray, field: np.ndarray) -> None:
         better = cand > dp[target]
         if better.any():
             dp[target][better] = cand[better]
-            back[target][better] = np.stack([np.full(better.sum(), src), prev_j[better], field[better]], 1)
+            to = back[target]
+            to[better, 0], to[better, 1], to[better, 2] = src, prev_j[better], field[better]
 
     for k, (i, s, e, can_start) in enumerate(slots):
         row = dp[k]
@@ -256,7 +258,7 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
             cost = row_skip if row_member[k] else config.blank_penalty
             pass_over = row - mid_table * cost if cell_start[k] and rows[k] in figure_rows else row
             after = k + 1 if s < 0 else index[(e - 1, s)] + 1
-            relax(after, k, pass_over, np.arange(n + 1), np.full(n + 1, -1))
+            relax(after, k, pass_over, every_j, no_field)
         if not can_start:
             continue
         # best state to come from for each target field j': max over j <= j' of dp[k][j] - penalty * (j' - j)
@@ -274,8 +276,9 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
         best_j, start = np.where(use, later_j, best_j), np.where(use, later_max, start)
         if row_opener[k]:
             start = start - not_first
+        from_j = np.concatenate([[0], best_j])
         if s < 0:  # a blank cell takes the field, nothing is tagged
-            relax(k + 1, k, np.concatenate([[neg], start]), np.concatenate([[0], best_j]), np.concatenate([[-1], arange]))
+            relax(k + 1, k, np.concatenate([[neg], start]), from_j, each_field)
             continue
         r = row_of[i]
         score = start + logp[r, begin_ids] - logp[r, OUTSIDE]
@@ -290,7 +293,7 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
                 score = score + inside - logp[r, OUTSIDE]
             if (b == e or b - s in cuts) and _cell_ok(body[i:b]):
                 target = index[(b, s)] if b < e else index[(b - 1, s)] + 1
-                relax(target, k, np.concatenate([[neg], score]), np.concatenate([[0], best_j]), np.concatenate([[-1], arange]))
+                relax(target, k, np.concatenate([[neg], score]), from_j, each_field)
     final = dp[N] - skip_penalty * (n - np.arange(n + 1))
     j = int(final.argmax())
     cells = []

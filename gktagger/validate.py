@@ -144,10 +144,10 @@ def _bound_of(fid: str, rules: list) -> CountBound | None:
     return max(fitting, key=lambda r: len(r.prefix), default=None)
 
 
-def _count_bound(rule: CountBound, record: dict, rules: list):
+def _count_bound(rule: CountBound, record: dict, bound_of: dict):
     looked, found = [], []
     for fid, _, v in _stated(record):
-        if FIELDS[fid].kind == "decimal" or _bound_of(fid, rules) is not rule:
+        if FIELDS[fid].kind == "decimal" or bound_of[fid] is not rule:
             continue
         looked.append(fid)
         if abs(v) > rule.limit:
@@ -226,9 +226,10 @@ def check_plausibility(record: dict, rules: list | None = None) -> list[Outcome]
     rules = plausibility_rules() if rules is None else rules
     looked: dict[str, list[str]] = {}
     out = []
+    bound_of = {fid: _bound_of(fid, rules) for fid, _, _ in _stated(record)}  # once, not once per bound
     for rule in rules:
         if isinstance(rule, CountBound):
-            seen, found = _count_bound(rule, record, rules)
+            seen, found = _count_bound(rule, record, bound_of)
         else:
             seen, found = _PLAUSIBILITY[type(rule)](rule, record)
         looked.setdefault(rule.rule, []).extend(seen)
