@@ -51,10 +51,13 @@ def fold(text: str) -> str:
     return INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).replace("，", ",")
 
 
+_FOLDED_NA = frozenset(fold(t) for t in NA_TOKENS)
+
+
 def parse_value(text: str, kind: str = "count") -> Value | None:
     """Parse a span's text; ``None`` when it holds no number and is not an NA mark."""
     s = fold(text).strip()
-    if s in NA_TOKENS or fold(s) in {fold(t) for t in NA_TOKENS}:
+    if s in NA_TOKENS or fold(s) in _FOLDED_NA:
         return Value(None, na=True)
     approx = any(m in s for m in APPROX_MARKS)
     negative = s.startswith(("减", "減")) or s.startswith("-") or s.startswith("−")
