@@ -23,7 +23,7 @@ from gktagger.review import report
 from gktagger.review import show
 from gktagger.run.batch import OutputError, run_extract
 from gktagger.errors import UsageError
-from gktagger.record.identities import plausibility_rules
+from gktagger.identities import plausibility_rules
 from gktagger.io.outputs import atomic_write, record_line
 from gktagger.run.pool import PoolError
 from gktagger.run.rayengine import run_extract_ray

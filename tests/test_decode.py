@@ -9,7 +9,7 @@ from gktagger.text.body import BodyView
 from gktagger.config import DecoderConfig, PipelineConfig
 from gktagger.decoding.decode import align_cells, decode_tables
 from gktagger.io.document import Document
-from gktagger.decoding.pipeline import Extraction, decode, realign
+from gktagger.pipeline import Extraction, decode, realign
 from gktagger.decoding.realign import realign_rows
 from gktagger.record.build import detect_format, detect_year
 from gktagger.schema import FIELDS, template

@@ -12,7 +12,7 @@ from gktagger.config import DEFAULT_MODEL_DIR, PipelineConfig
 from gktagger.io.document import Document
 from gktagger.errors import ConfigError
 from gktagger.extract import Extractor
-from gktagger.decoding.pipeline import STAGES, active_stages, run_stages
+from gktagger.pipeline import STAGES, active_stages, run_stages
 from gktagger.tagging.tagger import Prediction
 from gktagger.tagging.tags import spans_to_tags
 
