@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from gktagger import __version__, studio
-from gktagger.record import crosscheck
+from gktagger.review import crosscheck
 from gktagger.training import commands as mlcommands
 from gktagger.review import report
 from gktagger.review import show
