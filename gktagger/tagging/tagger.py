@@ -1,0 +1,271 @@
+"""The tagger: a character-level ``BertForTokenClassification`` over the normalised text.
+
+>>> tagger = Tagger.from_pretrained()            # the model shipped in the package
+>>> text = "三、收到和处理政府信息公开申请情况"
+>>> pred = tagger.predict(text)
+>>> len(pred.tags) == len(text), all(0 <= s.start < s.end <= len(text) for s in pred.spans())
+(True, True)
+"""
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+import numpy as np
+
+from gktagger.config import DEFAULT_MODEL_DIR, WindowConfig
+from gktagger.errors import ModelError
+from gktagger.lexicon import NUMBER
+from gktagger.io.limits import DEFAULT_LIMITS
+from gktagger.tagging.tags import LABELS, TagSpan, tags_to_spans
+from gktagger.tagging.windows import make_windows, owner_array
+
+BACKENDS = ("onnx", "torch")
+DEFAULT_BACKEND = "onnx"
+_BEGIN_IDS = [i for i, l in enumerate(LABELS) if l.startswith("B-")]
+
+if TYPE_CHECKING:  # torch and transformers load when a model does: `gktagger --help`, validate… never pay for them
+    from transformers import BertForTokenClassification
+
+
+def value_mask(text: str) -> np.ndarray:
+    """Which characters belong to a value the decoder may re-tag (the tagger keeps their full distributions)."""
+    mask = np.zeros(len(text), dtype=bool)
+    budget = DEFAULT_LIMITS.max_value_chars
+    for m in NUMBER.finditer(text):
+        # the decoder costs ~7 KB per character of a value: runs longer than any cell, and values past
+        # the budget (hostile pages), are left to the model's own tags (bounds.py reports the long runs)
+        if m.end() - m.start() <= DEFAULT_LIMITS.max_digit_run:
+            budget -= m.end() - m.start()
+            if budget < 0:
+                break
+            mask[m.start():m.end()] = True
+    return mask
+
+
+@dataclass
+class Prediction:
+    """Per-character predictions over one text."""
+    tags: np.ndarray  # label id per character
+    probs: np.ndarray  # probability of that label
+    begin: np.ndarray  # probability that a span starts at the character (sum over B- labels)
+    positions: np.ndarray | None = None  # characters of the values in the text (decode.value_mask)
+    logp: np.ndarray | None = None  # the full log-probability row of each of those characters
+
+    def spans(self) -> list[TagSpan]:
+        return self.spans_of(self.tags)
+
+    def spans_of(self, tags: np.ndarray) -> list[TagSpan]:
+        """Spans of ``tags`` (the model's, or an edited copy) scored by the model's probabilities."""
+        return tags_to_spans(tags.tolist(), self.probs.tolist())
+
+
+@dataclass(frozen=True)
+class Encoder:
+    """Token ids of a text (one per character: gktagger/tokenizer.py) and the special ids around a window."""
+    encode: Callable[[str], list[int]]
+    pad: int
+    cls: int
+    sep: int
+
+    def ids(self, text: str) -> np.ndarray:
+        return np.asarray(self.encode(text), dtype=np.int64)
+
+    @classmethod
+    def of(cls, tokenizer) -> "Encoder":
+        """From a transformers tokenizer."""
+        return cls(lambda text: tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"],
+                   tokenizer.pad_token_id, tokenizer.cls_token_id, tokenizer.sep_token_id)
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> "Encoder | None":
+        """From the folder's ``tokenizer.json`` with the ``tokenizers`` library alone (the same ids as the
+        transformers tokenizer saved with it, without importing transformers); None if it has none."""
+        settings = folder / "tokenizer_config.json"
+        if not (folder / "tokenizer.json").exists() or not settings.exists():
+            return None
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        names = json.loads(settings.read_text(encoding="utf-8"))
+        special = [tokenizer.token_to_id(names.get(f"{k}_token") or "") for k in ("pad", "cls", "sep")]
+        if None in special:
+            return None
+        return cls(lambda text: tokenizer.encode(text, add_special_tokens=False).ids, *special)
+
+
+class _FolderConfig:
+    """What the tagger reads of a model's ``config.json``, without loading transformers."""
+    def __init__(self, folder: Path):
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        self.max_position_embeddings = config["max_position_embeddings"]
+        self.id2label = {int(k): v for k, v in config["id2label"].items()}
+
+
+def quantized(model: BertForTokenClassification) -> BertForTokenClassification:
+    """The model with int8 weights in its linear layers (activations quantised on the fly)."""
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao.quantization announces its move to torchao
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+class Tagger:
+    """The model and its tokenizer, windowing texts and stitching the windows' predictions together.
+
+    ``model`` (a ``BertForTokenClassification``) may be left out when ``runner`` computes the logits
+    (ONNX Runtime): the model folder ``folder`` then gives the labels and the tokenizer, and
+    ``.model``/``.tokenizer`` load the PyTorch objects only if asked for (saving them, training)."""
+    def __init__(self, model: BertForTokenClassification | None = None, tokenizer=None,
+                 windows: WindowConfig = WindowConfig(), runner=None, folder: str | os.PathLike | None = None):
+        if model is None and (runner is None or folder is None):
+            raise ValueError("Tagger needs a model, or a runner and the model folder it came from")
+        self._model = model.eval() if model is not None else None
+        self._tokenizer = tokenizer
+        self.folder = Path(folder) if folder is not None else Path(model.config.name_or_path)
+        # what computes the logits: the model itself, or the same model on another runtime (onnxmodel.py)
+        self.runner = runner or (lambda input_ids, attention_mask:
+                                 self.model(input_ids=input_ids, attention_mask=attention_mask).logits)
+        config = model.config if model is not None else _FolderConfig(self.folder)
+        self._encoder = Encoder.of(tokenizer) if tokenizer is not None else Encoder.from_folder(self.folder)
+        self.batch_size = windows.batch_size
+        self.window = min(windows.size, config.max_position_embeddings - 2)
+        self.stride = min(windows.stride, self.window)
+        self.align_lines = windows.align_lines
+        if [config.id2label.get(i) for i in range(len(LABELS))] != LABELS:
+            raise ModelError("the model's label set differs from gktagger.schema: retrain it with "
+                             "`python -m training.train`")
+
+    @property
+    def model(self) -> BertForTokenClassification:
+        if self._model is None:
+            from transformers import BertForTokenClassification
+
+            self._model = BertForTokenClassification.from_pretrained(self.folder).eval()
+        return self._model
+
+    @property
+    def tokenizer(self):
+        if self._tokenizer is None:
+            from transformers import AutoTokenizer
+
+            self._tokenizer = AutoTokenizer.from_pretrained(self.folder)
+        return self._tokenizer
+
+    @classmethod
+    def from_pretrained(cls, path: str | os.PathLike | None = None, backend: str | None = None,
+                        quantize: bool | None = None, **kwargs) -> "Tagger":
+        """Load a model directory written by ``training.train`` (default: the shipped model).
+
+        ``backend``: ``"onnx"`` (ONNX Runtime, gktagger/tagging/onnxmodel.py) or ``"torch"``; default
+        ``$GKTAGGER_BACKEND``, else onnx. ``quantize``: int8 dynamic quantisation of the linear
+        layers (default ``$GKTAGGER_INT8``; opt-in, see bench/RESULTS.md for what it gains).
+        The ONNX backend loads neither transformers nor the PyTorch model (start-up of a worker)."""
+        path = Path(path) if path else DEFAULT_MODEL_DIR
+        if not (path / "config.json").exists():
+            raise ModelError(f"no gktagger model in {path}: pass --model DIR or train one with "
+                                    "`python -m training.train --config configs/default.yaml`")
+        backend = backend or os.environ.get("GKTAGGER_BACKEND") or DEFAULT_BACKEND
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+        if quantize is None:
+            quantize = os.environ.get("GKTAGGER_INT8", "") not in ("", "0")
+        if backend == "onnx":
+            from gktagger.tagging.onnxmodel import OnnxModel
+
+            return cls(runner=OnnxModel.load(path, int8=quantize), folder=path, **kwargs)
+        from transformers import AutoTokenizer, BertForTokenClassification
+
+        model = BertForTokenClassification.from_pretrained(path)
+        if quantize:
+            model = quantized(model)
+        return cls(model, AutoTokenizer.from_pretrained(path), **kwargs)
+
+    def _hf_encoder(self) -> "Encoder":
+        self._encoder = Encoder.of(self.tokenizer)  # a folder without tokenizer.json (an older tokenizer)
+        return self._encoder
+
+    @property
+    def name(self) -> str:
+        meta = self.folder / "gktagger.json"
+        if meta.exists():
+            return json.loads(meta.read_text(encoding="utf-8")).get("model_version", "gktagger")
+        return "gktagger"
+
+    def predict(self, text: str) -> Prediction:
+        return self.predict_many([text])[0]
+
+    def predict_many(self, texts: list[str]) -> list[Prediction]:
+        """Predict several texts, batching their windows together."""
+        import torch
+
+        with torch.inference_mode():
+            return self._predict_many(texts)
+
+    def _predict_many(self, texts: list[str]) -> list[Prediction]:
+        import torch
+
+        lengths = [len(text) for text in texts]
+        # bodies end in a line break in training; one that lacks it (an HTML <pre> page, a JSONL text)
+        # gets it here, so the last window, and what the model sees in it, is the same either way
+        texts = [text if text.endswith("\n") else text + "\n" for text in texts]
+        jobs = []  # (text index, window start, window end)
+        windows_of = []
+        for t, text in enumerate(texts):
+            windows = make_windows(len(text), self.window, self.stride, text=text if self.align_lines else None)
+            windows_of.append(windows)
+            jobs += [(t, s, e) for s, e in windows]
+        encoder = self._encoder or self._hf_encoder()
+        ids_of = [encoder.ids(text) for text in texts]
+        # per window only (tag, prob, begin) per character is kept, and the full label distribution
+        # only for characters of numbers (what constrained decoding needs): 481 floats for every
+        # character would be far too much for a huge page
+        numeric = [value_mask(text) for text in texts]
+        results: dict[tuple[int, int], tuple] = {}
+        jobs.sort(key=lambda j: j[2] - j[1])  # similar lengths together: less padding
+        for b in range(0, len(jobs), self.batch_size):
+            batch = jobs[b:b + self.batch_size]
+            width = max(e - s for _, s, e in batch) + 2
+            input_ids = np.full((len(batch), width), encoder.pad, dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, (t, s, e) in enumerate(batch):
+                ids = ids_of[t][s:e]
+                input_ids[row, 0], input_ids[row, 1:1 + len(ids)], input_ids[row, 1 + len(ids)] = \
+                    encoder.cls, ids, encoder.sep
+                mask[row, :len(ids) + 2] = 1
+            logits = self.runner(torch.from_numpy(input_ids), torch.from_numpy(mask))
+            # the same torch operations as ever, so that the probabilities stay the same to the last bit
+            logp = torch.log_softmax(logits.float(), -1)
+            probs = logp.exp()
+            top_p, top_i = probs.max(-1)
+            begin = probs[..., _BEGIN_IDS].sum(-1)
+            top_i, top_p, begin, logp = top_i.numpy(), top_p.numpy(), begin.numpy(), logp.numpy()
+            for row, (t, s, e) in enumerate(batch):
+                n = e - s
+                where = np.flatnonzero(numeric[t][s:e])
+                # copies: a view of a torch tensor's array kept the batch's memory (~7.5 MB a batch: a
+                # 200k-character page held 850 MB); label distributions only where needed
+                results[(t, s)] = (top_i[row, 1:1 + n].copy(), top_p[row, 1:1 + n].copy(),
+                                   begin[row, 1:1 + n].copy(), where, logp[row, 1 + where])
+        out = []
+        for t, text in enumerate(texts):
+            n = len(text)
+            windows = windows_of[t]
+            owner = owner_array(n, windows)
+            tags, probs, begin = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
+            positions = np.nonzero(numeric[t])[0]
+            logp = np.zeros((len(positions), len(LABELS)), dtype=np.float32)
+            for w, (s, e) in enumerate(windows):
+                mine = np.nonzero(owner[s:e] == w)[0]
+                wt, wp, wb, where, wl = results[(t, s)]
+                tags[s + mine], probs[s + mine], begin[s + mine] = wt[mine], wp[mine], wb[mine]
+                owned = owner[s + where] == w
+                logp[np.searchsorted(positions, s + where[owned])] = wl[owned]
+            n = lengths[t]
+            out.append(Prediction(tags[:n], probs[:n], begin[:n], positions, logp))
+        return out
