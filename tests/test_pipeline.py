@@ -214,7 +214,7 @@ def test_a_heading_tagged_on_its_first_sub_heading_moves_back_to_the_section_hea
 
 # Imported inside a function on purpose: optional extras, or heavy libraries that `gktagger --help`,
 # `validate` and `report` must not pay for (torch and what imports it, Ray, Arrow, servers).
-HEAVY = {"torch", "transformers", "onnxruntime", "ray", "pyarrow", "pandas", "polars", "pdfplumber", "pdfminer",
+HEAVY = {"torch", "transformers", "onnxruntime", "onnx", "ray", "pyarrow", "pandas", "polars", "pdfplumber", "pdfminer",
          "docx", "fastapi", "uvicorn", "label_studio_sdk", "httpx", "datasets", "sklearn"}
 LAZY = HEAVY | {"opencc", "charset_normalizer", "tqdm", "jinja2", "pypdf", "safetensors", "tokenizers", "lxml"}
 
