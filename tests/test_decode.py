@@ -14,7 +14,7 @@ from gktagger.decoding.realign import realign_rows
 from gktagger.record.build import detect_format, detect_year
 from gktagger.schema import FIELDS, template
 from gktagger.tagging.tagger import Prediction, value_mask
-from gktagger.tagging.tags import LABEL_IDS, LABELS, OUTSIDE, spans_to_tags, tags_to_spans
+from gktagger.tagging.tags import LABEL_IDS, LABELS, OUTSIDE, TagSpan, spans_to_tags, tags_to_spans
 from gktagger.training.data import corpus_examples, synthetic_examples
 
 ROW = [f"t3.granted.{c}" for c in ("natural", "commercial", "research", "social", "legal", "other_org", "total")]
@@ -378,3 +378,15 @@ def test_a_rows_item_number_does_not_make_its_figures_cuttable():
     assert _spaced_row(body, 0)
     body = "（三）不予公开1\n.属于国家秘密 3 0 0 0 0 1 4\n"
     assert [body[s:e] for s, e in numbers(body, np.zeros(len(body), dtype=np.int64))] == "3 0 0 0 0 1 4".split()
+
+
+def test_a_page_footer_the_model_tags_is_no_figure():
+    """PDF text: ``—6—`` between table rows is a page footer, whatever the model tags in it."""
+    from gktagger.pipeline import figures
+
+    body = "行政复议\n结果维持 2\n—6—\n"
+    x = Extraction(Document("x", body), BodyView.of(body), prediction=None, config=PipelineConfig())
+    x.spans = [TagSpan(body.index("2"), body.index("2") + 1, "t4.review.upheld"),
+               TagSpan(body.index("6"), body.index("6") + 1, "t4.review.corrected")]
+    figures(x)
+    assert [body[s.start:s.end] for s in x.spans] == ["2"]
