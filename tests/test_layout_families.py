@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 
 import pytest
 
@@ -11,6 +12,8 @@ from gktagger.identities import check_tables
 from gktagger.lexicon import PAGE_FOOTER
 from gktagger.record import _topic_line
 from gktagger.schema import FIELDS, SECTIONS
+from gktagger.tagger import DEFAULT_MODEL_DIR
+from gktagger.training.config import RecipeError, load_config
 from gktagger.training.data import synth_options
 from gktagger.training.synth import SynthOptions, generate
 from gktagger.training.synth.compose import Report, compose
@@ -142,3 +145,32 @@ def test_multiprose_sentences_hold_several_numbers():
     assert re.search(r"结转至20\d\d年", everything)
     marks = [s.text for _, doc, _ in reports for s in fields_of(doc) if parse_value(s.text).approx]
     assert {"约", "余", "多", "近"} <= {ch for m in marks for ch in m}
+
+
+def test_a_config_weights_a_family_and_rejects_an_unknown_layout():
+    cfg = load_config("configs/smoke.yaml", ['data.synthetic_layouts={"wholeruns": 2.5}'])
+    assert synth_options(cfg.data.synthetic_layouts).layout_weights["wholeruns"] == 2.5
+    with pytest.raises(RecipeError, match="unknown layout wholerun "):
+        synth_options({"wholerun": 1})
+
+
+def test_loso_layout_trains_without_the_family_and_scores_on_it(tmp_path, monkeypatch):
+    """The fold is trained with the family's weight 0 (training itself replaced by the shipped model)."""
+    import gktagger.training.train as train
+    from gktagger.training.loso import main as loso
+
+    calls = []
+
+    def fake_train(argv):
+        calls.append(argv)
+        shutil.copytree(DEFAULT_MODEL_DIR, argv[argv.index("--output") + 1])
+        return 0
+
+    monkeypatch.setattr(train, "main", fake_train)
+    args = ["--config", "configs/smoke.yaml", "--layout", "wholeruns", "--n", "2", "--out", str(tmp_path)]
+    assert loso(args) == 0
+    assert calls[0][-2:] == ["--set", 'data.synthetic_layouts={"wholeruns": 0}']
+    table = (tmp_path / "layouts.md").read_text()
+    assert "| wholeruns | 2 |" in table and (tmp_path / "layout-wholeruns" / "scores.md").exists()
+    assert loso(args + ["--rescore"]) == 0 and len(calls) == 1
+    assert (tmp_path / "layouts.md").read_text() == table
