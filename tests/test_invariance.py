@@ -5,16 +5,16 @@ import random
 import numpy as np
 import pytest
 
-from gktagger.windows import make_windows, owner_windows
+from gktagger.tagging.windows import make_windows, owner_windows
 
 
 @pytest.fixture(scope="module")
 def shares(corpus):
-    from gktagger.annotations import corpus_files
-    from gktagger.document import Document
+    from gktagger.training.annotations import corpus_files
+    from gktagger.io.document import Document
     from gktagger.extract import Extractor
-    from gktagger.metamorphic import unchanged_share, values_of, variants
-    from gktagger.reading import document_from_text, read_path
+    from metamorphic import unchanged_share, values_of, variants
+    from gktagger.io.reading import document_from_text, read_path
 
     extractor = Extractor()
     original, changed = {}, {}

@@ -7,18 +7,18 @@ import shutil
 
 import pytest
 
-from gktagger.annotations import gold_values
-from gktagger.identities import check_tables
+from gktagger.decoding.values import parse_value
 from gktagger.lexicon import PAGE_FOOTER
-from gktagger.record import _topic_line
+from gktagger.record.build import _topic_line
+from gktagger.record.identities import check_tables
 from gktagger.schema import FIELDS, SECTIONS
-from gktagger.tagger import DEFAULT_MODEL_DIR
+from gktagger.tagging.tagger import DEFAULT_MODEL_DIR
+from gktagger.training.annotations import gold_values
 from gktagger.training.config import RecipeError, load_config
 from gktagger.training.data import synth_options
 from gktagger.training.synth import SynthOptions, generate
 from gktagger.training.synth.compose import Report, compose
 from gktagger.training.synth.options import FAMILIES, FAMILY_FORMATS, HELD_OUT_LAYOUTS, family_options
-from gktagger.values import parse_value
 
 N = 12
 

@@ -8,8 +8,8 @@ import argparse
 import sys
 from collections import Counter
 
-from gktagger import annotations as ann
-from gktagger.identities import check_tables
+from gktagger.training import annotations as ann
+from gktagger.record.identities import check_tables
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,7 @@ import json
 import sys
 from pathlib import Path
 
-from gktagger import annotations as ann
+from gktagger.training import annotations as ann
 from gktagger.training.config import load_config
 from gktagger.training.evaluate import markdown, score_documents
 
@@ -41,8 +41,8 @@ def layout_folds(args, cfg) -> int:
     from gktagger.extract import Extractor
     from gktagger.training.train import main as train
 
-    from .layouts import layout_scores, summary
-    from .synth.options import HELD_OUT_LAYOUTS, LAYOUTS
+    from gktagger.training.layouts import layout_scores, summary
+    from gktagger.training.synth.options import HELD_OUT_LAYOUTS, LAYOUTS
 
     layouts = args.layout or list(HELD_OUT_LAYOUTS)
     unknown = sorted(set(layouts) - set(LAYOUTS))

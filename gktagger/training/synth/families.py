@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import random
 
-from . import layouts
-from .builder import Builder
-from .layouts import Writer
-from .options import SynthOptions
-from .pdfpages import FragmentWriter, NoHeadingWriter, VerticalHeadWriter
-from .runs import LegacyRunWriter, SignedRunWriter, WholeRunWriter, nonzero_changes
+from gktagger.training.synth import layouts
+from gktagger.training.synth.builder import Builder
+from gktagger.training.synth.layouts import Writer
+from gktagger.training.synth.options import SynthOptions
+from gktagger.training.synth.pdfpages import FragmentWriter, NoHeadingWriter, VerticalHeadWriter
+from gktagger.training.synth.runs import LegacyRunWriter, SignedRunWriter, WholeRunWriter, nonzero_changes
 
 FAMILY_WRITERS = {"mdfragments": FragmentWriter, "legacyruns": LegacyRunWriter, "signedruns": SignedRunWriter,
                   "wholeruns": WholeRunWriter, "verticalheads": VerticalHeadWriter, "noheadings": NoHeadingWriter,

@@ -14,8 +14,8 @@
 """
 from __future__ import annotations
 
-from .layouts import MarkdownWriter, PdfRowWriter, Writer
-from .tables import Cell, Grid
+from gktagger.training.synth.layouts import MarkdownWriter, PdfRowWriter, Writer
+from gktagger.training.synth.tables import Cell, Grid
 
 
 def garbled(heads: list[str], width: int) -> list[str]:

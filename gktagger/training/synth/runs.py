@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import random
 
-from .layouts import PdfRowWriter
-from .tables import Cell
+from gktagger.training.synth.layouts import PdfRowWriter
+from gktagger.training.synth.tables import Cell
 
 
 def signed(c: Cell) -> Cell:

@@ -1,0 +1,227 @@
+"""The post-model stage: named steps from the model's tags to a checked record.
+
+Each stage reads and writes fields of one :class:`Extraction` (the document on
+its way through, in the spirit of a spaCy ``Doc``) and says so in its
+docstring. ``STAGES`` lists them in order; any stage marked optional can be
+switched off by name (``PipelineConfig(disabled=("cues",))`` or
+``--set disabled=[cues]``), which is how an ablation or a test leaves a rule out.
+
+>>> [s.name for s in STAGES]
+['year', 'decode', 'realign', 'spans', 'figures', 'cues', 'splits', 'headings', 'search', 'fields', 'sections', 'checks', 'source']
+>>> [s.name for s in STAGES if s.optional]
+['decode', 'realign', 'figures', 'cues', 'splits', 'headings', 'search']
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from gktagger.record import printed
+from gktagger.text.body import BodyView, RawSpan
+from gktagger.config import PipelineConfig
+from gktagger.decoding.cues import prose_results
+from gktagger.decoding.decode import Decoded, cell_spans, decode_tables
+from gktagger.io.document import Document
+from gktagger.errors import ConfigError
+from gktagger.decoding.fields import ambiguous_runs, choose_fields, whole_figures
+from gktagger.io.pdftext import add_pages
+from gktagger.decoding.realign import realign_rows
+from gktagger.record.build import (Record, build_record, build_sections, detect_format, detect_year, missing_headings,
+                     settle_headings)
+from gktagger.schema import FIELDS, SECTIONS, template
+from gktagger.decoding.splits import resolve_runs
+from gktagger.tagging.tagger import Prediction
+from gktagger.tagging.tags import OUTSIDE, TagSpan, merge_fragments
+from gktagger.record.validate import validate
+
+
+@dataclass
+class Extraction:
+    """One document between the model and its record. Body offsets until ``fields``, raw after."""
+    doc: Document
+    view: BodyView
+    prediction: Prediction
+    config: PipelineConfig
+    year: int | None = None
+    decoded: Decoded | None = None
+    spans: list[TagSpan] = field(default_factory=list)
+    raw_spans: list[RawSpan] = field(default_factory=list)
+    format: str = "unknown"
+    fields: dict = field(default_factory=dict)
+    mentions: list[dict] = field(default_factory=list)
+    sections: list[dict] = field(default_factory=list)
+    checks: list[dict] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)  # keys the record carries beyond the contract (``seconds``)
+
+    def record(self) -> Record:
+        record = build_record(self.doc, format=self.format, year=self.year, sections=self.sections,
+                              fields=self.fields, mentions=self.mentions, checks=self.checks)
+        record.update(self.extra)
+        add_pages(record, self.doc)  # issue 17: `page` on the spans of a PDF (gktagger/io/pdftext.py)
+        return record
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: Callable[[Extraction], None]
+    optional: bool = False
+
+
+def find_year(x: Extraction) -> None:
+    """Reads the body; writes ``year`` (title, else statistics period, else first year named)."""
+    x.year = detect_year(x.view.text)
+
+
+def decode(x: Extraction) -> None:
+    """Reads the prediction and ``year``; writes ``decoded``: table cells in the 2019 or 2021 template,
+    whichever fits (``decode.py``). Legacy reports, whose tables have no template, are left to the model."""
+    pred = x.prediction
+    if pred.logp is None:
+        return
+    model_fields = {s.label: None for s in pred.spans() if s.label in FIELDS}
+    if detect_format(model_fields, x.year, x.config.headings.min_format_evidence) == "legacy":
+        return
+    x.decoded = decode_tables(x.view.text, pred.tags, pred.positions, pred.logp, x.config.decoder,
+                              blanks=x.view.folded_blanks())
+
+
+def realign(x: Extraction) -> None:
+    """Reads and rewrites ``decoded.cells``: whole printed rows moved where the table identities
+    then hold better (``realign.py``); a moved cell says ``by="realign"`` and its shift."""
+    if x.decoded is None:
+        return
+    d = x.decoded
+    cells, shifts = realign_rows(x.view.text, [c[:3] for c in d.cells], template(d.format), d.format,
+                                 x.config.realign.max_shift)
+    d.cells = [(s, e, f, "realign", f"row moved {k:+d} in the template") if k else old
+               for (s, e, f), k, old in zip(cells, shifts, d.cells)]
+
+
+def spans(x: Extraction) -> None:
+    """Reads the prediction and ``decoded``; writes ``spans``: the model's spans, with the numbers the
+    decoder re-tagged replaced by its cells, and fragments of one label joined."""
+    pred = x.prediction
+    tags, found = pred.tags, []
+    if x.decoded is not None:
+        tags = tags.copy()
+        for s, e in x.decoded.replaced:
+            tags[s:e] = OUTSIDE
+        found = cell_spans(x.decoded.cells, pred.positions, pred.logp)
+    x.spans = merge_fragments(pred.spans_of(tags) + found, x.view.text)
+
+
+def figures(x: Extraction) -> None:
+    """Rewrites ``spans``: a prose figure or a date tagged in part becomes the whole figure (``fields.py``)."""
+    x.spans = whole_figures(x.view.text, x.spans)
+
+
+def cues(x: Extraction) -> None:
+    """Rewrites ``spans``: prose appeal/lawsuit figures named by the words before them (``cues.py``)."""
+    x.spans = prose_results(x.view.text, x.spans)
+
+
+def splits(x: Extraction) -> None:
+    """Rewrites ``spans``: run-together cells split where the table identities decide (``splits.py``)."""
+    x.spans, _ = resolve_runs(x.view.text, x.spans, x.prediction.begin, x.config.splits.max_candidates)
+
+
+def headings(x: Extraction) -> None:
+    """Rewrites ``spans``: headings start at their ordinal and take the section their wording names."""
+    x.spans = settle_headings(x.view.text, x.spans)
+
+
+def search(x: Extraction) -> None:
+    """Adds to ``spans`` the headings of sections the model missed, found by the catalogue's wording."""
+    x.spans += missing_headings(x.view.text, x.spans, x.config.headings.min_heading)
+
+
+def to_fields(x: Extraction) -> None:
+    """Reads ``spans``; writes ``raw_spans`` (raw offsets), ``fields``, ``mentions`` and ``format``: the
+    report's format is decided here, once, from the cells found (the decoder only says which template
+    its cells follow: on a page without tables that is no evidence)."""
+    x.raw_spans = [r for r in map(x.view.to_raw, x.spans) if r is not None]
+    x.fields, x.mentions = choose_fields(x.view.raw, x.raw_spans)
+    f = x.config.fields
+    ambiguous_runs(x.fields, f.max_cell_digits, f.max_prose_digits, f.max_candidates)
+    for f in x.fields.values():
+        if f["by"] == "split":
+            f["split"] = "inferred"
+    x.format = detect_format(x.fields, x.year, x.config.headings.min_format_evidence)
+
+
+def to_sections(x: Extraction) -> None:
+    """Reads ``raw_spans``; writes ``sections`` (each to the next heading, the last to the body's end)."""
+    x.sections = build_sections(x.view.raw, [s for s in x.raw_spans if s.label in SECTIONS], x.view.raw_end,
+                                x.config.headings.min_heading)
+
+
+def checks(x: Extraction) -> None:
+    """Reads ``format``, ``year``, ``fields`` and ``mentions``; writes what the checks read beside the
+    fields (``printed.py``: ``title`` and ``period`` in ``extra``, a legacy field's ``cumulative``) and
+    ``checks`` (``validate.py``)."""
+    beside = printed.annotate({"format": x.format, "fields": x.fields}, x.view.raw, x.doc.source_text)
+    x.extra.update({k: beside[k] for k in ("title", "period") if k in beside})
+    x.checks = validate({"format": x.format, "year": x.year, "fields": x.fields, "mentions": x.mentions,
+                         **{k: beside[k] for k in ("title", "period") if k in beside}})
+
+
+def to_source(x: Extraction) -> None:
+    """For a page read from HTML, rewrites every offset of ``fields``, ``mentions``, ``sections``, the
+    record's ``title``/``period`` and a field's ``cumulative`` (``printed.py``) and the checks'
+    ``field@offset`` scopes from the reduced text to the HTML source: the contract's
+    "document text as read", so that ``text == raw[start:end]`` on the file as downloaded."""
+    doc = x.doc
+    if doc.source_offsets is None:
+        return
+    for entry in [*x.fields.values(), *x.mentions]:
+        start, end = doc.to_source(entry["start"], entry["end"])
+        entry.update(start=start, end=end, text=doc.raw[start:end])
+    for section in x.sections:
+        title_end = doc.to_source(section["start"], section["start"] + len(section["title"]))[1]
+        section["start"], section["end"] = doc.source_position(section["start"]), doc.source_position(section["end"])
+        section["title"] = doc.raw[section["start"]:title_end]
+    beside = [x.extra.get("title"), x.extra.get("period"), *(f.get("cumulative") for f in x.fields.values())]
+    for entry in beside:  # printed.py's extras (a title taken from <title> has no offsets)
+        if entry and "start" in entry:
+            start, end = doc.to_source(entry["start"], entry["end"])
+            entry.update(start=start, end=end, text=doc.raw[start:end])
+    for check in x.checks:
+        field_id, at, offset = check["scope"].partition("@")
+        if at and offset.isdigit():
+            check["scope"] = f"{field_id}@{doc.source_position(int(offset))}"
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("year", find_year),
+    Stage("decode", decode, optional=True),
+    Stage("realign", realign, optional=True),
+    Stage("spans", spans),
+    Stage("figures", figures, optional=True),
+    Stage("cues", cues, optional=True),
+    Stage("splits", splits, optional=True),
+    Stage("headings", headings, optional=True),
+    Stage("search", search, optional=True),
+    Stage("fields", to_fields),
+    Stage("sections", to_sections),
+    Stage("checks", checks),
+    Stage("source", to_source),
+)
+
+
+def active_stages(config: PipelineConfig) -> list[Stage]:
+    """The stages ``config`` leaves on; a name that is no optional stage is an error."""
+    optional = {s.name for s in STAGES if s.optional}
+    unknown = set(config.disabled) - optional
+    if unknown:
+        raise ConfigError(f"cannot switch off stage {sorted(unknown)[0]!r}: optional stages are "
+                          f"{', '.join(s.name for s in STAGES if s.optional)}")
+    return [s for s in STAGES if s.name not in config.disabled]
+
+
+def run_stages(doc: Document, view: BodyView, prediction: Prediction, config: PipelineConfig) -> Extraction:
+    """``doc`` through every active stage; the finished :class:`Extraction` (``.record()`` is the record)."""
+    x = Extraction(doc, view, prediction, config)
+    for stage in active_stages(config):
+        stage.run(x)
+    return x
