@@ -17,13 +17,13 @@ import sys
 from pathlib import Path
 
 from gktagger import __version__, studio
-from gktagger.record import crosscheck
+from gktagger.review import crosscheck
 from gktagger.training import commands as mlcommands
 from gktagger.review import report
 from gktagger.review import show
 from gktagger.run.batch import OutputError, run_extract
 from gktagger.errors import UsageError
-from gktagger.record.identities import plausibility_rules
+from gktagger.identities import plausibility_rules
 from gktagger.io.outputs import atomic_write, record_line
 from gktagger.run.pool import PoolError
 from gktagger.run.rayengine import run_extract_ray

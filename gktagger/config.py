@@ -82,7 +82,7 @@ class HeadingConfig:
 
 @dataclass(frozen=True)
 class PipelineConfig:
-    """Everything the pipeline after reading can be told; see :mod:`gktagger.decoding.pipeline` for the stages."""
+    """Everything the pipeline after reading can be told; see :mod:`gktagger.pipeline` for the stages."""
     version: int = VERSION
     windows: WindowConfig = field(default_factory=WindowConfig)
     decoder: DecoderConfig = field(default_factory=DecoderConfig)
@@ -90,7 +90,7 @@ class PipelineConfig:
     splits: SplitConfig = field(default_factory=SplitConfig)
     fields: FieldConfig = field(default_factory=FieldConfig)
     headings: HeadingConfig = field(default_factory=HeadingConfig)
-    disabled: tuple[str, ...] = ()  # stage names switched off (``gktagger.decoding.pipeline.STAGES``)
+    disabled: tuple[str, ...] = ()  # stage names switched off (``gktagger.pipeline.STAGES``)
 
     def to_dict(self) -> dict:
         return json.loads(json.dumps(dataclasses.asdict(self)))

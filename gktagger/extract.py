@@ -18,7 +18,7 @@ from gktagger.text.body import BodyView
 from gktagger.config import DEFAULT_MODEL_DIR, PipelineConfig
 from gktagger.io.document import Document
 from gktagger.errors import one_line
-from gktagger.decoding.pipeline import Extraction, run_stages
+from gktagger.pipeline import Extraction, run_stages
 from gktagger.record.build import Record, error_record
 from gktagger.tagging.tagger import Prediction, Tagger
 
@@ -48,7 +48,7 @@ class Extractor:
         return [x if isinstance(x, dict) else x.record() for x in self.run(docs)]
 
     def run(self, docs: list[Document]) -> list[Extraction | Record]:
-        """Per document its finished :class:`~gktagger.decoding.pipeline.Extraction` (spans, cells and all, for
+        """Per document its finished :class:`~gktagger.pipeline.Extraction` (spans, cells and all, for
         inspection), or its error record."""
         out: list[Extraction | Record | None] = [None] * len(docs)
         views: list[tuple[int, BodyView]] = []

@@ -6,7 +6,7 @@ import pytest
 
 from gktagger.record import printed
 from gktagger.cli import main as cli
-from gktagger.record.crosscheck import body_name, crosscheck, find_bodies
+from gktagger.review.crosscheck import body_name, crosscheck, find_bodies
 from gktagger.review.show import gold_record
 from gktagger.training.gold_records import gold_records
 from gktagger.training.synth.series import series

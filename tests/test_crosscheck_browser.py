@@ -2,7 +2,7 @@
 failing pairs highlighted, nothing requested from the network (same harness as test_browser.py)."""
 import pytest
 
-from gktagger.record.crosscheck import crosscheck, find_bodies
+from gktagger.review.crosscheck import crosscheck, find_bodies
 from gktagger.review.crosspage import render_crosscheck
 from gktagger.review.show import gold_record
 from test_browser import EXTERNAL_IN_DOM, browser, outside  # noqa: F401 - browser is a fixture
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_page_charts_every_figure_of_the_series():
-    from gktagger.record.crosscheck import MAIN_FIGURES
+    from gktagger.review.crosscheck import MAIN_FIGURES
     from gktagger.review.crosspage import FIGURE_NAMES
 
     assert list(FIGURE_NAMES) == list(MAIN_FIGURES)

@@ -9,7 +9,7 @@ from gktagger.text.body import BodyView
 from gktagger.config import DecoderConfig, PipelineConfig
 from gktagger.decoding.decode import align_cells, decode_tables
 from gktagger.io.document import Document
-from gktagger.decoding.pipeline import Extraction, decode, realign
+from gktagger.pipeline import Extraction, decode, realign
 from gktagger.decoding.realign import realign_rows
 from gktagger.record.build import detect_format, detect_year
 from gktagger.schema import FIELDS, template
@@ -333,3 +333,19 @@ def test_table_4_printed_as_one_line_of_15_figures():
     cells = align_cells(body, np.zeros(len(body), dtype=np.int64), positions, logp, order)
     assert [body[s:e] for s, e, _ in cells] == "14 2 5 1 22 4 1 0 0 5 2 0 1 0 3".split()
     assert [f for _, _, f in cells] == order
+
+
+def test_table_4_printed_as_one_run_is_split_where_its_block_totals_hold():
+    """A whole table 4 run together on its own line (``14251224100520103``): a delimited number with more
+    digits than one cell holds is cells run together. The decoder cuts it into the 15 cells of table 4, and
+    the block totals (review 14+2+5+1=22, …) decide the split."""
+    from gktagger.extract import Extractor
+
+    lines = (REPO_ROOT / "examples" / "county_2021_cells_per_line.txt").read_text(encoding="utf-8").split("\n")
+    heading = next(i for i, line in enumerate(lines) if line.startswith("第四部分"))
+    first = next(i for i in range(heading, len(lines)) if lines[i].isdigit())
+    values = "14 2 5 1 22 4 1 0 0 5 2 0 1 0 3".split()
+    text = "\n".join(lines[:first] + ["".join(values)] + lines[first + len(values):])
+    [record] = Extractor().extract([Document("t4_run.txt", text)])
+    t4 = [(f, e["value"]) for f, e in record["fields"].items() if f.startswith("t4.")]
+    assert t4 == list(zip([f for f in template("2021") if f.startswith("t4.")], map(int, values)))

@@ -5,7 +5,7 @@ import pytest
 from gktagger.training import annotations as ann
 from gktagger.text.body import BodyView
 from gktagger.config import PipelineConfig
-from gktagger.decoding.pipeline import run_stages
+from gktagger.pipeline import run_stages
 from gktagger.io.reading import read_path
 from gktagger.record.build import detect_year
 from gktagger.tagging.tagger import Prediction

@@ -1,4 +1,4 @@
-from gktagger.record.identities import check_tables, evaluate, t3_result_rows, table_identities
+from gktagger.identities import check_tables, evaluate, t3_result_rows, table_identities
 from gktagger.schema import T3_COLUMNS
 
 

@@ -35,9 +35,7 @@ def shares(corpus):
     return out
 
 
-@pytest.mark.parametrize("name", ["nav_line", "crlf", "trailing_spaces", pytest.param("pre", marks=pytest.mark.xfail(
-    strict=True, reason="measured 1636/1649 = 99.21%: the <pre> page reduces to the same normalised text "
-                        "but 13 values of the HTML-kind document still differ (open, issue 16)"))])
+@pytest.mark.parametrize("name", ["nav_line", "crlf", "trailing_spaces", "pre"])
 def test_no_value_changes(shares, name):
     same, total = shares[name]
     assert total > 1000 and same == total, f"{name}: {same}/{total} values unchanged"

@@ -12,7 +12,7 @@ from gktagger.config import DEFAULT_MODEL_DIR, PipelineConfig
 from gktagger.io.document import Document
 from gktagger.errors import ConfigError
 from gktagger.extract import Extractor
-from gktagger.decoding.pipeline import STAGES, active_stages, run_stages
+from gktagger.pipeline import STAGES, active_stages, run_stages
 from gktagger.tagging.tagger import Prediction
 from gktagger.tagging.tags import spans_to_tags
 
@@ -106,9 +106,10 @@ def _imports(path: Path) -> tuple[set[str], list[tuple[int, str]]]:
             continue
         if isinstance(node, ast.ImportFrom):
             base = package.split(".")[:len(package.split(".")) - node.level + 1] if node.level else []
-            names = [".".join(filter(None, [*base, node.module or ""]))]
-            if node.level and not node.module:
-                names = [".".join([*base, a.name]) for a in node.names]
+            module = ".".join(filter(None, [*base, node.module or ""]))
+            # `from package import submodule` depends on the submodule; a name that is no module maps
+            # back to its module in import_graph
+            names = [f"{module}.{a.name}" for a in node.names]
         else:
             names = [a.name for a in node.names]
         for name in names:

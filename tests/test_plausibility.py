@@ -11,7 +11,7 @@ from gktagger.decoding.splits import resolve_runs
 from gktagger.tagging.tags import TagSpan
 from gktagger.record.build import status_of
 from gktagger.record.validate import revalidate, validate
-from gktagger.record.identities import plausibility_rules
+from gktagger.identities import plausibility_rules
 
 ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
 THIS_YEAR = datetime.date.today().year
@@ -184,7 +184,7 @@ def test_validate_cli_takes_the_bound(tmp_path):
 def test_the_shipped_model_on_a_realigned_table_reports_inferred_exactly_where_a_step_decided(corpus):
     """shanghai_bgt_2019.html: the decoder puts rows one place off, realign moves them back (``by: realign``)."""
     from gktagger.extract import Extractor
-    from gktagger.record.identities import STEP_IDENTITIES
+    from gktagger.identities import STEP_IDENTITIES
     from gktagger.io.reading import read_path
 
     doc = read_path(corpus / "reports" / "shanghai_bgt_2019.html", id="shanghai_bgt_2019.html")

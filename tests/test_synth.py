@@ -6,7 +6,7 @@ import re
 import pytest
 
 from gktagger.training.annotations import gold_values, sha256_text
-from gktagger.record.identities import check_tables
+from gktagger.identities import check_tables
 from gktagger.schema import FIELDS, SECTIONS
 from gktagger.decoding.values import parse_value
 from gktagger.training.synth import LAYOUTS, SynthOptions, generate
@@ -131,7 +131,7 @@ def test_minitables_without_blanks_label_the_whole_template():
 
 
 def test_blank_total_column_of_result_rows():
-    from gktagger.record.identities import t3_result_rows
+    from gktagger.identities import t3_result_rows
 
     opts = SynthOptions(p_blank_zeros=1.0, p_blank_totals=1.0, p_tables_missing=0.0, p_repeat=0.0, p_traditional=0.0)
     for layout in ("tabs", "html"):

@@ -27,7 +27,7 @@ import math
 from itertools import combinations
 from typing import Sequence
 
-from gktagger.record.identities import Identity, holds, table_identities
+from gktagger.identities import Identity, holds, table_identities
 from gktagger.tagging.tags import TagSpan
 from gktagger.decoding.values import parse_value
 

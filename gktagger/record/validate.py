@@ -1,6 +1,6 @@
 """The validator: every rule evaluated on a record's fields, one place, rules as data.
 
-Table identities and the plausibility rules come from :mod:`gktagger.record.identities`;
+Table identities and the plausibility rules come from :mod:`gktagger.identities`;
 the prose rules below are soft: they fail only where no reading of the prose
 fits the tables. A check's ``status`` is ``pass``, ``fail``, ``unknown`` (a value
 missing or NA) or ``warn`` (a plausibility rule that is not certain: it never
@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from gktagger.decoding.bounds import warn_checks
-from gktagger.record.identities import (
+from gktagger.identities import (
     STEP_IDENTITIES,
     CountBound,
     CountIsInteger,
@@ -269,7 +269,7 @@ def basis(rule: str, field_ids, fields: dict) -> str:
 
 def validate(record: dict, plausibility: list | None = None) -> list[dict]:
     """All checks of a record, as the output contract's ``checks`` list (``plausibility``: the rules of
-    :func:`gktagger.record.identities.plausibility_rules`, e.g. with another ``max_count``)."""
+    :func:`gktagger.identities.plausibility_rules`, e.g. with another ``max_count``)."""
     fields = record.get("fields") or {}
     values = _values({k: v for k, v in fields.items() if k in FIELDS})
     outcomes = check_tables(values, record.get("format"))

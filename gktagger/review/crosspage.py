@@ -2,7 +2,7 @@
 years (inline SVG), the failing cross-year pairs highlighted in the charts and listed with their
 arithmetic. Self-contained: no script, nothing fetched.
 
->>> from gktagger.record.crosscheck import crosscheck
+>>> from gktagger.review.crosscheck import crosscheck
 >>> recs = [{"id": f"r{y}", "year": y, "format": "2021", "status": "ok",
 ...          "fields": {"t3.carried_over.total": {"value": 1}, "t3.carried_forward.total": {"value": 1}}}
 ...         for y in (2021, 2022)]

@@ -139,6 +139,10 @@ class Tagger:
     def _predict_many(self, texts: list[str]) -> list[Prediction]:
         import torch
 
+        lengths = [len(text) for text in texts]
+        # bodies end in a line break in training; one that lacks it (an HTML <pre> page, a JSONL text)
+        # gets it here, so the last window, and what the model sees in it, is the same either way
+        texts = [text if text.endswith("\n") else text + "\n" for text in texts]
         jobs = []  # (text index, window start, window end)
         windows_of = []
         for t, text in enumerate(texts):
@@ -184,5 +188,6 @@ class Tagger:
                 tags[s + mine], probs[s + mine], begin[s + mine] = wt[mine], wp[mine], wb[mine]
                 owned = owner[s + where] == w
                 logp[np.searchsorted(positions, s + where[owned])] = wl[owned]
-            out.append(Prediction(tags, probs, begin, positions, logp))
+            n = lengths[t]
+            out.append(Prediction(tags[:n], probs[:n], begin[:n], positions, logp))
         return out

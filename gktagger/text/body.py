@@ -20,10 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from gktagger.text.normalize import Normalised, normalise
 from gktagger.text.repeats import find_body
-from gktagger.tagging.tags import TagSpan
+
+if TYPE_CHECKING:  # the tagger's span type: the body view only reads its offsets
+    from gktagger.tagging.tags import TagSpan
 
 _LINE_BREAK = re.compile("\n")
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Iterable
 
 from gktagger.io.document import Document, sha256_text
-from gktagger.record.identities import check_tables
+from gktagger.identities import check_tables
 from gktagger.io.reading import read_path
 from gktagger.schema import FIELDS, SECTIONS, group_of
 from gktagger.decoding.values import Value, parse_value

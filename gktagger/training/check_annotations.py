@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 
 from gktagger.training import annotations as ann
-from gktagger.record.identities import check_tables
+from gktagger.identities import check_tables
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,7 @@
 """Random figures of one report that satisfy the table identities, and how numbers are printed.
 
 >>> import random
->>> from gktagger.record.identities import check_tables
+>>> from gktagger.identities import check_tables
 >>> v = report_values(random.Random(1), "2021", SynthOptions())
 >>> [o for o in check_tables(v, "2021") if o.status != "pass"]
 []
@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from gktagger.record.identities import T4_TABLE_BLOCKS, t3_result_rows
+from gktagger.identities import T4_TABLE_BLOCKS, t3_result_rows
 from gktagger.schema import T3_APPLICANT_COLUMNS, T4_RESULTS
 
 from gktagger.training.synth.options import SynthOptions

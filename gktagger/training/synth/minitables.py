@@ -20,7 +20,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from gktagger.record.identities import T4_TABLE_BLOCKS
+from gktagger.identities import T4_TABLE_BLOCKS
 from gktagger.schema import T3_COLUMNS, T3_ROWS, T4_RESULTS
 
 from gktagger.training.synth.tables import Cell, CellStyle, t3_cells, t3_groups, table2

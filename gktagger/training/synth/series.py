@@ -12,7 +12,7 @@ import random
 from typing import Iterable, Iterator
 
 from gktagger.training.annotations import AnnotatedDoc
-from gktagger.record.identities import t3_result_rows
+from gktagger.identities import t3_result_rows
 from gktagger.schema import T3_APPLICANT_COLUMNS, T3_ROWS
 
 from gktagger.training.synth.compose import Report, compose

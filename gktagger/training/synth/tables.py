@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from gktagger.record.identities import t3_result_rows
+from gktagger.identities import t3_result_rows
 from gktagger.schema import T3_COLUMNS, T3_ROWS
 
 from gktagger.training.synth.figures import print_change, print_count, print_decimal

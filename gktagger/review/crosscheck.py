@@ -5,7 +5,7 @@
 Records are grouped by reporting body: the body named in the report's title (``title`` of the
 record, else found in its text), normalised by :func:`body_name`; or the ``--body-column`` of the
 record or of its JSONL/Parquet corpus row. Each body's reports are ordered by year, and the
-cross-year rules of :func:`gktagger.record.identities.cross_year_identities` run on every pair of
+cross-year rules of :func:`gktagger.identities.cross_year_identities` run on every pair of
 consecutive years. CROSS.jsonl holds one line per pair and rule (``type: pair``), one per body
 (``type: series``: its reports and main figures per year), one per duplicate (two reports of one
 body and year: flagged, both checked, never merged) and one per record that could not be placed.
@@ -30,7 +30,7 @@ from pathlib import Path
 from gktagger.record import printed
 from gktagger.review.crosspage import render_crosscheck
 from gktagger.errors import UsageError
-from gktagger.record.identities import STEP_IDENTITIES, YearIdentity, cross_year_identities
+from gktagger.identities import STEP_IDENTITIES, YearIdentity, cross_year_identities
 from gktagger.review.report import load_records
 from gktagger.schema import T3_ROWS
 from gktagger.review.show import _corpus_of, iter_texts
