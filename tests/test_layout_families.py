@@ -8,9 +8,9 @@ import shutil
 import pytest
 
 from gktagger.decoding.values import parse_value
+from gktagger.identities import check_tables
 from gktagger.lexicon import PAGE_FOOTER
 from gktagger.record.build import _topic_line
-from gktagger.record.identities import check_tables
 from gktagger.schema import FIELDS, SECTIONS
 from gktagger.tagging.tagger import DEFAULT_MODEL_DIR
 from gktagger.training.annotations import gold_values

@@ -23,6 +23,7 @@ from pathlib import Path
 from gktagger.training import annotations as ann
 from gktagger.training.config import load_config
 from gktagger.training.evaluate import markdown, score_documents
+from gktagger.training.synth.options import HELD_OUT_LAYOUTS, LAYOUTS
 
 FAMILIES = {
     "pingtan": "reports/pingtan_*",  # crawled city-portal pages: flattened tables, digits run together
@@ -39,10 +40,8 @@ def family_documents(pattern: str, annotation_dirs: list[str]) -> list[str]:
 def layout_folds(args, cfg) -> int:
     """Train without each named generator layout, score the fold model on that layout."""
     from gktagger.extract import Extractor
-    from gktagger.training.train import main as train
-
     from gktagger.training.layouts import layout_scores, summary
-    from gktagger.training.synth.options import HELD_OUT_LAYOUTS, LAYOUTS
+    from gktagger.training.train import main as train
 
     layouts = args.layout or list(HELD_OUT_LAYOUTS)
     unknown = sorted(set(layouts) - set(LAYOUTS))
