@@ -19,7 +19,7 @@ from typing import Callable
 from gktagger.record import printed
 from gktagger.text.body import BodyView, RawSpan
 from gktagger.config import PipelineConfig
-from gktagger.decoding.cues import prose_counts, prose_results
+from gktagger.decoding.cues import prose_counts, prose_results, prose_row_totals
 from gktagger.decoding.decode import Decoded, cell_spans, decode_tables
 from gktagger.io.document import Document
 from gktagger.errors import ConfigError
@@ -118,9 +118,9 @@ def figures(x: Extraction) -> None:
 
 
 def cues(x: Extraction) -> None:
-    """Rewrites ``spans``: prose appeal/lawsuit figures, and whole prose counts, named by the words before
-    them (``cues.py``)."""
-    x.spans = prose_counts(x.view.text, prose_results(x.view.text, x.spans))
+    """Rewrites ``spans``: prose appeal/lawsuit figures, whole prose counts and table-3 row totals, named
+    by the words before them (``cues.py``)."""
+    x.spans = prose_row_totals(x.view.text, prose_counts(x.view.text, prose_results(x.view.text, x.spans)))
 
 
 def splits(x: Extraction) -> None:
