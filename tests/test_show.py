@@ -188,7 +188,7 @@ def test_document_text_and_record_strings_are_escaped():
     html = render_show(record, raw)
     assert "<script" not in html and "<img" not in html and "<i>" not in html and "<code><b>" not in html
     assert "<code>&lt;b&gt;</code>" in html and "&lt;i&gt;1&lt;/i&gt; ≠ 2" in html
-    assert "&lt;script&gt;document.title=&quot;pwned&quot;&lt;/script&gt;" in html
+    assert "&lt;script&gt;document.title=&#34;pwned&#34;&lt;/script&gt;" in html
     assert Page(html).marks[-1]["text"] == "3"
 
 
