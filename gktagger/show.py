@@ -27,12 +27,13 @@ from . import printed
 from .annotations import gold_spans
 from .batch import UsageError
 from .body import BodyView
+from .document import Document
 from .extract import Extractor
 from .html.page import fmt_value, page_name, render
 from .html.tables import Cells, field_marks, other_fields, table2, table3, table4
 from .outputs import read_records
 from .reading import DOCUMENT_SUFFIXES, ReadError, iter_documents, read_path
-from .record import status_of
+from .record import status_of, to_source
 from .rows import printed_rows
 from .schema import FIELDS, GROUPS, SECTIONS
 from .sources import source_roots, unavailable, write_page
@@ -195,11 +196,15 @@ def render_show(record: dict, raw: str | None, note: str = "") -> str:
                   layout="official" if fmt in ("2021", "2019") else "no official grid: only rows and columns with a stated field")
 
 
-def gold_record(annotation, text: str, record_id: str | None = None) -> dict:
+def gold_record(annotation, document: Document | str, record_id: str | None = None) -> dict:
     """A record (output contract) built from gold spans: what a perfect tagger would report, checks included.
 
-    Used to review annotations and to test pages with realistic highlights.
+    ``document`` is what the annotation indexes: the :class:`Document` as read (an HTML page's record
+    then indexes its HTML source, as an extracted record does, and is shown with :func:`for_display`),
+    or the text itself (offsets stay in that text). Used to review annotations and to test pages with
+    realistic highlights.
     """
+    doc = document if isinstance(document, Document) else Document(id=annotation.document, text=document)
 
     def entry(span) -> dict:
         v = parse_value(span.text, FIELDS[span.label].kind)
@@ -217,9 +222,10 @@ def gold_record(annotation, text: str, record_id: str | None = None) -> dict:
     record = {"id": record_id or annotation.document, "source": record_id or annotation.document, "status": "ok",
               "error": None, "format": annotation.format, "year": annotation.year, "sections": annotation.sections(),
               "fields": fields, "checks": [], "mentions": sorted(mentions, key=lambda m: m["start"])}
-    printed.annotate(record, text)
+    printed.annotate(record, doc.text, doc.source_text)
     record["checks"] = validate(record)
     record["status"] = status_of(record["checks"])
+    to_source(record, doc)
     return record
 
 
