@@ -26,11 +26,11 @@ from typing import Any, Iterable
 
 import yaml
 
-from .errors import ConfigError
+from gktagger.errors import ConfigError
 
 CONFIG_FILE = "pipeline.json"
 VERSION = 1
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"  # the model shipped in the package
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "weights"  # the model shipped in the package
 
 
 @dataclass(frozen=True)

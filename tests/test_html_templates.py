@@ -8,10 +8,10 @@ import pytest
 from jinja2 import StrictUndefined, UndefinedError
 
 from gktagger.cli import main as cli
-from gktagger.crosspage import render_crosscheck
-from gktagger.html.page import ENV, render, render_string
-from gktagger.report import render_report
-from gktagger.show import render_show
+from gktagger.review.crosspage import render_crosscheck
+from gktagger.review.page import ENV, render, render_string
+from gktagger.review.report import render_report
+from gktagger.review.show import render_show
 
 SCRIPT = "<script>alert(1)</script>"
 ATTRIBUTE = '" onmouseover="alert(2)'

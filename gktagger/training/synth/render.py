@@ -19,10 +19,10 @@ import tempfile
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from gktagger.annotations import AnnotatedDoc, Span, sha256_text
+from gktagger.training.annotations import AnnotatedDoc, Span, sha256_text
 
-from .compose import compose
-from .options import SynthOptions
+from gktagger.training.synth.compose import compose
+from gktagger.training.synth.options import SynthOptions
 
 CHROMIUM = os.environ.get("GKTAGGER_CHROMIUM", "/usr/bin/chromium")
 # Headless, no sandbox (containers), and nothing that talks to the network on its own.
