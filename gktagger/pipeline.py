@@ -23,7 +23,7 @@ from gktagger.decoding.cues import prose_counts, prose_results
 from gktagger.decoding.decode import Decoded, cell_spans, decode_tables
 from gktagger.io.document import Document
 from gktagger.errors import ConfigError
-from gktagger.decoding.fields import ambiguous_runs, choose_fields, whole_figures
+from gktagger.decoding.fields import ambiguous_runs, choose_fields, outside_footers, whole_figures
 from gktagger.io.pdftext import add_pages
 from gktagger.decoding.realign import realign_rows
 from gktagger.record.build import (Record, build_record, build_sections, detect_format, detect_year, missing_headings,
@@ -112,8 +112,9 @@ def spans(x: Extraction) -> None:
 
 
 def figures(x: Extraction) -> None:
-    """Rewrites ``spans``: a prose figure or a date tagged in part becomes the whole figure (``fields.py``)."""
-    x.spans = whole_figures(x.view.text, x.spans)
+    """Rewrites ``spans``: a prose figure or a date tagged in part becomes the whole figure, and a page
+    footer is no figure (``fields.py``)."""
+    x.spans = whole_figures(x.view.text, outside_footers(x.view.text, x.spans))
 
 
 def cues(x: Extraction) -> None:

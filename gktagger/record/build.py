@@ -117,6 +117,7 @@ def body_end(raw: str, last_heading: int, end: int) -> int:
 _ORDINAL_BEFORE = re.compile(rf"[{ORDINALS}]{{1,3}}[ \t]*[、.．][ \t]*[{HANZI}]{{0,8}}$|[{ORDINALS}]{{1,3}}$")
 
 
+_SUB_ORDINAL_AT_LINE = re.compile(rf"[ \t]*({SUB_ORDINAL})[ \t]*")
 _ORDINAL_INSIDE = re.compile(rf"[。；;！？\n]\s*([{ORDINALS}]{{1,2}}[、.．])")
 
 
@@ -127,9 +128,15 @@ def heading_start(raw: str, start: int, end: int) -> int:
     >>> raw = "工作。二、主动公开政府信息情况"
     >>> [heading_start(raw, raw.index(c), len(raw)) for c in "主二作"]
     [3, 3, 3]
+    >>> raw = "工作。\\n（一）依申请公开情况"
+    >>> [heading_start(raw, raw.index(c), len(raw)) for c in "依一"]
+    [4, 4]
     """
     m = _ORDINAL_INSIDE.search(raw, start, min(end, start + 24))
     if m:
+        return m.start(1)
+    m = _SUB_ORDINAL_AT_LINE.match(raw, raw.rfind("\n", 0, start) + 1)
+    if m and start <= m.end():  # a lost section's first sub-heading (（一）依申请公开情况) starts at its ordinal
         return m.start(1)
     m = _ORDINAL_BEFORE.search(raw, max(0, start - 12), start)
     return m.start() if m else start
