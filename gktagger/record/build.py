@@ -282,6 +282,37 @@ def status_of(checks: list[Check]) -> str:
     return "invalid" if any(c["status"] == "fail" for c in checks) else "ok"
 
 
+def to_source(record: dict, doc: Document) -> None:
+    """For a page read from HTML, rewrites in place every offset of the record's ``fields``,
+    ``mentions``, ``sections``, ``title``/``period`` and a field's ``cumulative`` (``printed.py``) and
+    the checks' ``field@offset`` scopes from the reduced text to the HTML source: the contract's
+    "document text as read", so that ``text == raw[start:end]`` on the file as downloaded.
+
+    >>> from gktagger.io.reading import read_bytes
+    >>> doc = read_bytes("<p>收到<b>12</b>件</p>".encode(), id="x.html", suffix=".html")
+    >>> record = {"fields": {"t3.new.total": {"text": "12", "start": 2, "end": 4}}}
+    >>> to_source(record, doc)
+    >>> record["fields"]["t3.new.total"]
+    {'text': '12', 'start': 8, 'end': 10}
+    """
+    if doc.source_offsets is None:
+        return
+    fields = (record.get("fields") or {}).values()
+    beside = [record.get("title"), record.get("period"), *(f.get("cumulative") for f in fields)]
+    for entry in [*fields, *(record.get("mentions") or []), *beside]:
+        if entry and "start" in entry:  # a title taken from <title> has no offsets
+            start, end = doc.to_source(entry["start"], entry["end"])
+            entry.update(start=start, end=end, text=doc.raw[start:end])
+    for section in record.get("sections") or []:
+        title_end = doc.to_source(section["start"], section["start"] + len(section["title"]))[1]
+        section["start"], section["end"] = doc.source_position(section["start"]), doc.source_position(section["end"])
+        section["title"] = doc.raw[section["start"]:title_end]
+    for check in record.get("checks") or []:
+        field_id, at, offset = str(check.get("scope", "")).partition("@")
+        if at and offset.isdigit():
+            check["scope"] = f"{field_id}@{doc.source_position(int(offset))}"
+
+
 def build_record(doc: Document, *, format: str, year: int | None, sections: list[SectionEntry],
                  fields: dict[str, FieldEntry], mentions: list[Mention], checks: list[Check]) -> Record:
     """The record of an extracted document: the one place a record is put together."""
