@@ -53,7 +53,7 @@ from gktagger.tagging.tags import LABEL_IDS, OUTSIDE, TagSpan
 CELL_EDGES = "\t|\n"
 FIGURE_ENDS = frozenset("0123456789/—无")  # what a neighbouring figure or NA cell ends or starts with
 LINE_BREAK = re.compile("\n")
-ITEM_MARK = re.compile(r"[.．、] ?[^\d\s]")  # "1.属于国家秘密", "2、重复申请", "3. 其他": a row's number, not a cell
+ITEM_MARK = re.compile(r"[ \t]*\n?[ \t]*[.．、] ?[^\d\s]")  # "1.属于国家秘密", "2、重复申请", "3. 其他", a PDF's "1⏎.属于": a row's number, not a cell
 
 _KEEP = {LABEL_IDS[f"{p}-{s}"] for s in SECTIONS for p in "BI"} | {
     LABEL_IDS[f"{p}-{f}"] for f, field in FIELDS.items() if field.group == "prose" for p in "BI"}
@@ -79,7 +79,8 @@ def _spaced_row(body: str, line_start: int) -> bool:
     together (``21 10 000225``: spaces fall anywhere in such a flattened body) is not one, nor is a run
     after a label and a space (``行政许可 11315``)."""
     end = body.find("\n", line_start)
-    figures = [m.span() for m in NUMBER.finditer(body, line_start, len(body) if end < 0 else end)]
+    figures = [m.span() for m in NUMBER.finditer(body, line_start, len(body) if end < 0 else end)
+               if not ITEM_MARK.match(body, m.end())]  # the row's number in its label (3.危及…) is no figure
     return len(figures) > 1 and all(_spaced(body, fs, fe) for fs, fe in figures)
 
 
@@ -275,7 +276,7 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
         later = row[1:][::-1]
         later_max = np.maximum.accumulate(later)[::-1] - restart_penalty
         later_j = n - np.maximum.accumulate(np.where(later == np.maximum.accumulate(later), arange, 0))[::-1]
-        use = later_max > start
+        use = (later_max > start) & (not row_neighbour[k])  # a printed row never goes back in the template mid-row
         best_j, start = np.where(use, later_j, best_j), np.where(use, later_max, start)
         if row_opener[k]:
             start = start - not_first
