@@ -438,20 +438,31 @@ def extract(data: bytes, limits: PdfLimits = DEFAULT_LIMITS) -> PdfText:
             raise _open_error(error, limits) from None
     if not pages:
         raise PdfError("PDF has no pages")
+    result = assemble(lines, heights)
+    if len(re.sub(r"\s", "", result.text)) < limits.min_chars_per_page * len(pages):
+        raise PdfError(SCANNED)
+    return result
+
+
+def assemble(lines: list[list[_Line]], heights: list[float]) -> PdfText:
+    """The text of pages of lines: running headers, footers and page numbers dropped, a table row cut
+    by a page break joined with its rest, pages joined by a newline."""
     chrome = _chrome(lines, heights)
     lines = [[l for i, l in enumerate(page) if (p, i) not in chrome] for p, page in enumerate(lines)]
     for above, below in zip(lines, lines[1:]):
         if above and below and above[-1].row and above[-1].open_bottom and below[0].row:
             above[-1].join_below(below.pop(0))
-    texts = ["\n".join(l.text for l in page) for page in lines]
-    if sum(len(re.sub(r"\s", "", t)) for t in texts) < limits.min_chars_per_page * len(pages):
-        raise PdfError(SCANNED)
     starts, parts, pos = [], [], 0
-    for t in texts:
+    for t in ("\n".join(l.text for l in page) for page in lines):
         starts.append(pos)
         parts.append(t)
         pos += len(t) + 1
     return PdfText("\n".join(parts), starts)
+
+
+def free_lines(chars: list[dict], width: float) -> list[_Line]:
+    """Lines of a page without ruled tables (an OCR'd scan: its words as chars), in reading order."""
+    return _join_labels(_ordered(_cluster(chars), width))
 
 
 def read_pdf(data: bytes, limits: PdfLimits = DEFAULT_LIMITS) -> PdfText:
