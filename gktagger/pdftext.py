@@ -14,7 +14,8 @@ The text is what every offset of a PDF's record points into (``gktagger text FIL
 - a page printed in two columns is read column by column;
 - pages are joined by a newline; ``page_starts[k]`` is the offset where page ``k + 1`` starts.
 
-Reading runs in a child process with a wall-clock and an address-space limit (:class:`PdfLimits`),
+Reading runs in a child process with a wall-clock and an address-space limit
+(:class:`~gktagger.limits.PdfLimits`, ``limits.pdf`` of the pipeline config),
 so an encrypted, damaged, truncated or hostile PDF (thousands of pages, a decompression bomb)
 costs one bounded, one-line error and never the batch.
 
@@ -36,26 +37,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 
 from .errors import ReadError
-
-
-@dataclass(frozen=True)
-class PdfLimits:
-    """What one PDF may cost. A PDF over a limit gets a one-line error record.
-
-    - ``max_bytes``: file size read at all (64 MiB; published reports are well under 20 MiB).
-    - ``max_pages``: page count (500; annual reports run 5-40 pages; a 2,000-page PDF is refused
-      before any page is parsed).
-    - ``max_seconds``: wall-clock time of the reading child process (120 s; reading runs at several
-      pages per second, see ``bench/pdf_reading.py``).
-    - ``max_memory``: address space of the reading child (2 GiB; a decompression bomb fails there).
-    - ``min_chars_per_page``: fewer text characters per page than this on average means a scan
-      without a text layer.
-    """
-    max_bytes: int = 64 * 2**20
-    max_pages: int = 500
-    max_seconds: float = 120.0
-    max_memory: int = 2 * 2**30
-    min_chars_per_page: int = 20
+from .limits import PdfLimits
 
 
 DEFAULT_LIMITS = PdfLimits()
