@@ -7,38 +7,31 @@ Per report: the html layout of a generated report is printed to PDF (as ``traini
 each page is rasterised at ``--dpi`` and the pictures alone make the "scanned" PDF; the text reader
 must refuse it (no text layer). Then :mod:`gktagger.ocr` reads it (tesseract, chi_sim) and the
 pipeline extracts the OCR text. Fields are scored by value against the generator's gold
-(``training.evaluate.score``): offsets of OCR text differ from the generator's. Tesseract's TSV of
-each scan is kept in ``--out`` (``*.tsv.json``), so a rerun rescoring the same scans skips the OCR.
+(``training.evaluate.score``): offsets of OCR text differ from the generator's. What OCR read of
+each scan (characters and rules) is kept in ``--out`` (``*.ocr.json``), so a rerun rescoring the same scans skips the OCR.
 Needs tesseract-ocr and tesseract-ocr-chi-sim (Debian) and Chromium.
 """
 from __future__ import annotations
 
 import argparse
-import io
 import json
+import resource
 import time
 from pathlib import Path
 
 from gktagger.document import Document
 from gktagger.extract import Extractor
-from gktagger.ocr import ocr_pages, page_images, words_from_tsv
-from gktagger.pdftext import SCANNED, PdfError, assemble, free_lines, read_pdf
+from gktagger.ocr import ocr_pages, scanned_text
+from gktagger.pdftext import SCANNED, PdfError, read_pdf
 from gktagger.training.evaluate import markdown, score
 from gktagger.training.rendered import render
-from gktagger.training.synth.render import rendered_gold
+from gktagger.training.synth.render import rendered_gold, scan_pdf
 
 
-def scan(pdf: bytes, dpi: int) -> bytes:
-    """An image-only PDF of ``pdf``: every page a grayscale picture at ``dpi``."""
-    images = list(page_images(pdf, dpi))
-    buffer = io.BytesIO()
-    images[0].save(buffer, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
-    return buffer.getvalue()
-
-
-def ocr_text(pages: list) -> str:
-    return assemble([free_lines(words_from_tsv(tsv), width) for tsv, width, _ in pages],
-                    [h for _, _, h in pages]).text
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (tesseract)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,27 +44,28 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
-    golds, docs, pages_done, ocr_seconds = [], [], 0, 0.0
+    golds, docs, pages_done, ocr_seconds, ocr_cpu = [], [], 0, 0.0, 0.0
     for i in range(a.n):
         path, text, gold_doc = render(a.seed, i, "pdf", out)
         scanned = out / f"{path.stem}.scan.pdf"
         if not scanned.exists():
-            scanned.write_bytes(scan(path.read_bytes(), a.dpi))
+            scanned.write_bytes(scan_pdf(path.read_bytes(), a.dpi))
         try:
             read_pdf(scanned.read_bytes())
             raise SystemExit(f"{scanned}: the text reader found a text layer in a scan")
         except PdfError as error:
             assert str(error) == SCANNED, error
-        cache = out / f"{path.stem}.tsv.json"
+        cache = out / f"{path.stem}.ocr.json"
         if cache.exists():
             pages = json.loads(cache.read_text(encoding="utf-8"))
         else:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), _cpu()
             pages = ocr_pages(scanned.read_bytes(), page_seconds=600, total_seconds=3600)
             ocr_seconds += time.perf_counter() - started
+            ocr_cpu += _cpu() - cpu
             pages_done += len(pages)
             cache.write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
-        read = ocr_text(pages)
+        read = scanned_text(scanned.read_bytes(), pages).text
         (out / f"{path.stem}.ocr.txt").write_text(read, encoding="utf-8")
         gold = rendered_gold(gold_doc, text, read, str(scanned))
         # fields are scored by value, so every gold field counts, found in the OCR text or not
@@ -88,8 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     (out / "scores.json").write_text(json.dumps(scores, ensure_ascii=False, indent=1), encoding="utf-8")
     print(markdown(scores, f"OCR of scanned rendered reports, seed {a.seed}, n={a.n}, {a.dpi} dpi"))
     if pages_done:
-        print(f"OCR: {ocr_seconds:.1f} s for {pages_done} pages = {ocr_seconds / pages_done:.2f} s/page "
-              "(render + tesseract, one thread)")
+        print(f"OCR: {ocr_seconds:.1f} s for {pages_done} pages = {ocr_seconds / pages_done:.2f} s/page wall-clock, "
+              f"{ocr_cpu / pages_done:.2f} CPU s/page (render, rules, tesseract with one thread)")
     return 0
 
 

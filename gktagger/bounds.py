@@ -21,6 +21,7 @@ from collections import Counter
 from .limits import DEFAULT_LIMITS, MAX_DIGIT_RUN, Limits
 
 OVERLONG = "digits.overlong"
+OCR = "text.ocr"
 SHOWN_DIGITS = 40
 
 
@@ -60,7 +61,8 @@ def bound_record(record: dict, doc, limits: Limits = DEFAULT_LIMITS) -> dict:
 
 
 def warn_checks(record: dict) -> list[dict]:
-    """Checks with status ``warn``: values read not quite as printed, digit runs not read, mentions dropped."""
+    """Checks with status ``warn``: values read not quite as printed, digit runs not read, text read by
+    OCR, mentions dropped."""
     out = []
     for fid, entry in (record.get("fields") or {}).items():
         if isinstance(entry, dict) and entry.get("warn"):
@@ -71,6 +73,10 @@ def warn_checks(record: dict) -> list[dict]:
             out.append({"rule": OVERLONG, "scope": f"@{m.get('start')}", "status": "warn",
                         "message": f"a run of {m.get('length')} digits at {m.get('start')} is longer than any "
                                    "table cell: not read as a value", "fields": []})
+    if record.get("reader") == "ocr":
+        out.append({"rule": OCR, "scope": "document", "status": "warn", "fields": [],
+                    "message": "the text was read by OCR from the pictures of a scanned PDF: "
+                               "a misread digit is possible, compare figures with the PDF"})
     dropped = record.get("mentions_dropped")
     if isinstance(dropped, dict):
         for fid, n in dropped.items():

@@ -142,7 +142,7 @@ class PipelineConfig:
         if data.get("version", VERSION) > VERSION:
             raise ConfigError(f"{path} is pipeline config version {data['version']}; this gktagger reads up to "
                               f"{VERSION}: upgrade gktagger")
-        return cls.from_dict(data)
+        return cls.from_dict({**data, "version": VERSION})  # an older file: its missing sections get the defaults
 
 
 def _build(cls, data: Any, where: str):

@@ -41,7 +41,7 @@ from .limits import PdfLimits
 
 
 DEFAULT_LIMITS = PdfLimits()
-SCANNED = "no text layer (scanned PDF); OCR is not supported"
+SCANNED = "no text layer (scanned PDF): rerun with --ocr to read it by OCR (tesseract)"
 TAB_GAP_EM = 1.2  # a gap this many char widths wide separates columns
 SPACE_GAP_EM = 0.25
 BAND = 0.1  # top and bottom share of the page where running headers and footers sit
@@ -56,6 +56,7 @@ class PdfError(ReadError):
 class PdfText:
     text: str
     page_starts: list[int] = field(default_factory=list)
+    ocr: bool = False  # read by OCR from the pictures of a scan
 
     def page_of(self, offset: int) -> int:
         """1-based page of ``offset``."""
@@ -84,7 +85,10 @@ def pages_of(doc, offset: int) -> int | None:
 
 
 def add_pages(record: dict, doc) -> dict:
-    """``page`` (1-based) on every field, section and mention of a PDF's record (in place)."""
+    """``page`` (1-based) on every field, section and mention of a PDF's record, and ``reader: "ocr"``
+    on the record of a scan OCR read (in place)."""
+    if (doc.meta or {}).get("reader") == "ocr":
+        record["reader"] = "ocr"
     if not (doc.meta or {}).get("page_starts"):
         return record
     for entry in [*record.get("sections", []), *record.get("fields", {}).values(), *record.get("mentions", [])]:
@@ -226,10 +230,10 @@ def _inside(c: dict, box) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
-def _closing_lines(page) -> list[dict]:
+def _closing_lines(page, edges: list[dict]) -> list[dict]:
     """Horizontal lines where a table's vertical rules stop without one: a table broken by a page
     break has no rule at the break, and its cells there would not close."""
-    verticals = [e for e in page.edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 2]
+    verticals = [e for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 2]
     out = []
     for y, key in ((max((e["bottom"] for e in verticals), default=None), "bottom"),
                    (min((e["top"] for e in verticals), default=None), "top")):
@@ -241,14 +245,28 @@ def _closing_lines(page) -> list[dict]:
     return out
 
 
-def _table_rows(page, chars: list[dict]) -> tuple[list[_Line], set[int]]:
+def tables(page, edges: list[dict] | None = None) -> list:
+    """The page's ruled tables (pdfplumber), from its drawn lines or from ``edges`` (a scan's rules
+    found in its picture), with closing rules where a page break cut a table."""
+    settings = {"explicit_horizontal_lines": _closing_lines(page, page.edges if edges is None else edges)}
+    if edges is not None:
+        verticals = [e for e in edges if e["orientation"] == "v"]
+        settings = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
+                    "explicit_vertical_lines": verticals,
+                    "explicit_horizontal_lines": [e for e in edges if e["orientation"] == "h"]
+                    + settings["explicit_horizontal_lines"]}
+        if len(verticals) < 2 or len(settings["explicit_horizontal_lines"]) < 2:
+            return []
+    return [t for t in page.find_tables(settings)
+            if len(t.rows) >= 2 or max((len(r.cells) for r in t.rows), default=0) >= 2]  # not a box around text
+
+
+def _table_rows(page, chars: list[dict], edges: list[dict] | None = None) -> tuple[list[_Line], set[int]]:
     """Rows of the page's ruled tables (one line each, cells tab-separated) and the ids of the
-    characters they hold."""
+    characters they hold. ``edges``: the rules, when they are not the page's drawn lines."""
     rows, claimed = [], set()
-    rules = [e for e in page.edges if e["orientation"] == "h"]
-    for table in page.find_tables({"explicit_horizontal_lines": _closing_lines(page)}):
-        if len(table.rows) < 2 and max((len(r.cells) for r in table.rows), default=0) < 2:
-            continue  # a box drawn around text, not a table
+    rules = [e for e in (page.edges if edges is None else edges) if e["orientation"] == "h"]
+    for table in tables(page, edges):
         in_table = [c for c in chars if _inside(c, table.bbox)]
         for row in table.rows:
             cells = [box for box in row.cells if box is not None]
@@ -328,10 +346,12 @@ def _ordered(lines: list[list[dict]], width: float) -> list[_Line]:
     return out + [_line(l) for l in left + right]
 
 
-def _page_lines(page) -> list[_Line]:
-    chars = [c for c in page.chars if c["text"].strip() and not c["text"].startswith("(cid:")
+def _page_lines(page, chars: list[dict] | None = None, edges: list[dict] | None = None) -> list[_Line]:
+    """The page's lines in reading order; ``chars`` and ``edges`` (rules) default to the page's own."""
+    chars = page.chars if chars is None else chars
+    chars = [c for c in chars if c["text"].strip() and not c["text"].startswith("(cid:")
              and 0 <= (c["x0"] + c["x1"]) / 2 <= page.width and 0 <= (c["top"] + c["bottom"]) / 2 <= page.height]
-    rows, claimed = _table_rows(page, chars) if chars else ([], set())
+    rows, claimed = _table_rows(page, chars, edges) if chars else ([], set())
     free = _cluster([c for c in chars if id(c) not in claimed])
     lines = rows + _ordered(free, page.width)
     if rows:  # tables sit between text runs by position; a two-column run keeps its own order
@@ -442,9 +462,15 @@ def assemble(lines: list[list[_Line]], heights: list[float]) -> PdfText:
     return PdfText("\n".join(parts), starts)
 
 
-def free_lines(chars: list[dict], width: float) -> list[_Line]:
-    """Lines of a page without ruled tables (an OCR'd scan: its words as chars), in reading order."""
-    return _join_labels(_ordered(_cluster(chars), width))
+def scan_text(data: bytes, pages: list[tuple[list[dict], list[dict]]]) -> PdfText:
+    """The text of a scanned PDF from each page's OCR'd words (char-like boxes) and rules (edges), in
+    PDF points: read like a PDF with a text layer (ruled tables from the rules found in the picture)."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        lines = [_page_lines(page, chars, edges) for page, (chars, edges) in zip(pdf.pages, pages)]
+        heights = [float(page.height) for page in pdf.pages]
+    return assemble(lines, heights)
 
 
 def read_pdf(data: bytes, limits: PdfLimits = DEFAULT_LIMITS) -> PdfText:
@@ -457,11 +483,12 @@ def read_pdf(data: bytes, limits: PdfLimits = DEFAULT_LIMITS) -> PdfText:
     """
     check_bytes(data, limits)
     command = [sys.executable, "-m", "gktagger.pdftext", json.dumps(asdict(limits))]
+    seconds = limits.max_seconds + (limits.ocr_seconds if limits.ocr else 0)
     try:
-        done = subprocess.run(command, input=data, capture_output=True, timeout=limits.max_seconds,
+        done = subprocess.run(command, input=data, capture_output=True, timeout=seconds,
                               env={**os.environ, "PYTHONIOENCODING": "utf-8"})
     except subprocess.TimeoutExpired:
-        raise PdfError(f"PDF took longer than {limits.max_seconds:g} s to read (limit)") from None
+        raise PdfError(f"PDF took longer than {seconds:g} s to read (limit)") from None
     try:
         answer = json.loads(done.stdout.decode("utf-8"))
     except ValueError:
@@ -469,7 +496,17 @@ def read_pdf(data: bytes, limits: PdfLimits = DEFAULT_LIMITS) -> PdfText:
         raise PdfError(f"could not read PDF: reader failed ({tail[0][:160]})") from None
     if "error" in answer:
         raise PdfError(answer["error"])
-    return PdfText(answer["text"], answer["page_starts"])
+    return PdfText(answer["text"], answer["page_starts"], answer.get("ocr", False))
+
+
+def _ocr(data: bytes, limits: PdfLimits) -> PdfText:
+    from .ocr import ocr_pages, scanned_text
+
+    result = scanned_text(data, ocr_pages(data, limits.ocr_page_seconds, limits.ocr_seconds))
+    if len(re.sub(r"\s", "", result.text)) < limits.min_chars_per_page * len(result.page_starts):
+        raise PdfError("no text layer (scanned PDF), and OCR found no text in its pictures")
+    result.ocr = True
+    return result
 
 
 def _worker(limits_json: str) -> None:
@@ -478,9 +515,14 @@ def _worker(limits_json: str) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory, limits.max_memory))
     data = sys.stdin.buffer.read()
     try:
-        result = extract(data, limits)
-        answer = {"text": result.text, "page_starts": result.page_starts}
-    except PdfError as error:
+        try:
+            result = extract(data, limits)
+        except PdfError as error:
+            if str(error) != SCANNED or not limits.ocr:
+                raise
+            result = _ocr(data, limits)
+        answer = {"text": result.text, "page_starts": result.page_starts, "ocr": result.ocr}
+    except ReadError as error:
         answer = {"error": str(error)}
     except MemoryError:
         answer = {"error": str(_memory_error(limits))}
