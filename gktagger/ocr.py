@@ -23,7 +23,6 @@ import numpy as np
 import pdfplumber
 import pypdfium2
 from PIL import Image, ImageDraw, ImageOps
-from scipy import ndimage
 
 from .errors import ReadError
 from .pdftext import scan_text, tables
@@ -96,10 +95,9 @@ def rule_edges(masks, scale: float, top: float = 0.0) -> list[dict]:
     """The rules as pdfplumber line edges (centre lines, in points: pixels times ``scale``)."""
     edges = []
     for mask, orientation in zip(masks, ("h", "v")):
-        labels, _ = ndimage.label(mask)
-        for box in ndimage.find_objects(labels):
-            y0, y1 = box[0].start * scale, box[0].stop * scale
-            x0, x1 = box[1].start * scale, box[1].stop * scale
+        for a0, a1, b0, b1 in _segments(mask if orientation == "h" else mask.T):
+            x0, x1, y0, y1 = (a0, a1, b0, b1) if orientation == "h" else (b0, b1, a0, a1)
+            x0, x1, y0, y1 = x0 * scale, x1 * scale, y0 * scale, y1 * scale
             if orientation == "h":
                 y0 = y1 = (y0 + y1) / 2
             else:
@@ -107,6 +105,29 @@ def rule_edges(masks, scale: float, top: float = 0.0) -> list[dict]:
             edges.append({"object_type": "line", "orientation": orientation, "x0": x0, "x1": x1, "top": y0,
                           "bottom": y1, "width": x1 - x0, "height": y1 - y0, "doctop": top + y0})
     return edges
+
+
+def _segments(mask) -> list[list[int]]:
+    """Horizontal rules of ``mask``: ``[x0, x1, y0, y1]`` (ends exclusive) of runs in consecutive rows
+    that overlap (a rule a few pixels thick).
+
+    >>> m = np.zeros((6, 10), dtype=bool); m[1:3, 2:9] = True; m[5, 0:4] = True
+    >>> _segments(m)
+    [[2, 9, 1, 3], [0, 4, 5, 6]]
+    """
+    found, active = [], []
+    for y in np.flatnonzero(mask.any(axis=1)):
+        changes = np.flatnonzero(np.diff(np.concatenate(([0], mask[y].astype(np.int8), [0]))))
+        found += [seg for seg in active if seg[3] < y]
+        active = [seg for seg in active if seg[3] == y]
+        grown = []
+        for x0, x1 in zip(changes[::2].tolist(), changes[1::2].tolist()):
+            touching = [s for s in active if x0 < s[1] and x1 > s[0]]  # a run may join two pieces of a rule
+            active = [s for s in active if s not in touching]
+            grown.append([min([x0] + [s[0] for s in touching]), max([x1] + [s[1] for s in touching]),
+                          min([int(y)] + [s[2] for s in touching]), int(y) + 1])
+        active += grown
+    return found + active
 
 
 def chars_of(words: list[dict], scale: float) -> list[dict]:
