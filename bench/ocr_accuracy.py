@@ -5,7 +5,7 @@ by Chromium, turned into image-only PDFs (what a scanner gives), OCR'd and extra
 
 Per report: the html layout of a generated report is printed to PDF (as ``training.rendered`` does),
 each page is rasterised at ``--dpi`` and the pictures alone make the "scanned" PDF; the text reader
-must refuse it (no text layer). Then :mod:`gktagger.ocr` reads it (tesseract, chi_sim) and the
+must refuse it (no text layer). Then :mod:`gktagger.io.ocr` reads it (tesseract, chi_sim) and the
 pipeline extracts the OCR text. Fields are scored by value against the generator's gold
 (``training.evaluate.score``): offsets of OCR text differ from the generator's. What OCR read of
 each scan (characters and rules) is kept in ``--out`` (``*.ocr.json``), so a rerun rescoring the same scans skips the OCR.
@@ -21,8 +21,8 @@ from pathlib import Path
 
 from gktagger.document import Document
 from gktagger.extract import Extractor
-from gktagger.ocr import ocr_pages, scanned_text
-from gktagger.pdftext import SCANNED, PdfError, read_pdf
+from gktagger.io.ocr import ocr_pages, scanned_text
+from gktagger.io.pdftext import SCANNED, PdfError, read_pdf
 from gktagger.training.evaluate import markdown, score
 from gktagger.training.rendered import render
 from gktagger.training.synth.render import rendered_gold, scan_pdf

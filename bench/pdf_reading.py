@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from gktagger.pdftext import extract, read_pdf  # noqa: E402
+from gktagger.io.pdftext import extract, read_pdf  # noqa: E402
 from gktagger.training.rendered import render  # noqa: E402
 
 

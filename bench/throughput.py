@@ -34,9 +34,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from gktagger.annotations import corpus_files  # noqa: E402
-from gktagger.reading import read_path  # noqa: E402
-from gktagger.tagger import DEFAULT_MODEL_DIR  # noqa: E402
+from gktagger.training.annotations import corpus_files  # noqa: E402
+from gktagger.io.reading import read_path  # noqa: E402
+from gktagger.tagging.tagger import DEFAULT_MODEL_DIR  # noqa: E402
 
 
 def make_corpus(folder: Path, n: int) -> int:
@@ -87,8 +87,8 @@ def bare_forward_seconds(folder: Path, model: Path) -> float:
     import torch
     from transformers import AutoTokenizer, BertForTokenClassification
 
-    from gktagger.body import BodyView
-    from gktagger.windows import make_windows
+    from gktagger.text.body import BodyView
+    from gktagger.tagging.windows import make_windows
 
     torch.set_num_threads(2)
     net = BertForTokenClassification.from_pretrained(model).eval()
@@ -125,7 +125,7 @@ def bert_base_model(like: Path, target: Path) -> Path:
                         pad_token_id=tok.pad_token_id)
     BertForTokenClassification(config).save_pretrained(target)
     tok.save_pretrained(target)
-    from gktagger.onnxmodel import ONNX_FILE, export
+    from gktagger.tagging.onnxmodel import ONNX_FILE, export
 
     export(target, target / ONNX_FILE)
     return target

@@ -4,7 +4,7 @@
 
 No model ships with the repository, so the records are built from gold spans: five of the six
 examples are exactly the pages ``training/synth`` writes for a seed (checked below), and
-:func:`gktagger.show.gold_record` turns the generator's spans into records. One table-3 cell of
+:func:`gktagger.review.show.gold_record` turns the generator's spans into records. One table-3 cell of
 the district report is then edited, as a reviewer would before ``gktagger validate``, so the
 pages show what a failing check looks like. Pages go to a temporary folder; only PNGs land in
 docs/ (shrunk to a 128-colour palette with Pillow, which comes with the model dependencies).
@@ -23,10 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from gktagger.cli import main as cli  # noqa: E402
-from gktagger.html.page import page_name  # noqa: E402
-from gktagger.reading import read_path  # noqa: E402
-from gktagger.show import gold_record  # noqa: E402
-from gktagger.validate import revalidate  # noqa: E402
+from gktagger.review.page import page_name  # noqa: E402
+from gktagger.io.reading import read_path  # noqa: E402
+from gktagger.review.show import gold_record  # noqa: E402
+from gktagger.record.validate import revalidate  # noqa: E402
 from gktagger.training.synth import SynthOptions, generate  # noqa: E402
 
 # example file -> (seed, format, layout, share of traditional-character documents)

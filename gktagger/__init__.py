@@ -14,11 +14,11 @@ __all__ = ["Extractor", "extract_text", "extract_file", "__version__"]
 
 def __getattr__(name: str):
     if name == "Extractor":
-        from .extract import Extractor
+        from gktagger.extract import Extractor
 
         return Extractor
     if name in ("extract_text", "extract_file"):
-        from . import api
+        from gktagger import api
 
         return getattr(api, name)
     raise AttributeError(f"module 'gktagger' has no attribute {name!r}")

@@ -12,9 +12,9 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from .document import Document
-from .extract import Extractor
-from .reading import ReadError, document_from_text, read_path
+from gktagger.io.document import Document
+from gktagger.extract import Extractor
+from gktagger.io.reading import ReadError, document_from_text, read_path
 
 
 @lru_cache(maxsize=4)

@@ -7,7 +7,7 @@
     gktagger report OUT.jsonl [-o report.html] [--with-pages] [--pages DIR]
     gktagger crosscheck OUT.jsonl... -o CROSS.jsonl [--html PAGE] [--body-column COL]
     gktagger studio config | push INPUT... --project NAME | pull --project NAME | backend   (Label Studio)
-    gktagger train | evaluate | package | info   (the model: gktagger.mlcommands)
+    gktagger train | evaluate | package | info   (the model: gktagger.training.commands)
 """
 from __future__ import annotations
 
@@ -16,17 +16,21 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, crosscheck, mlcommands, report, show, studio
-from .batch import OutputError, run_extract
-from .config import PipelineConfig
-from .errors import UsageError
-from .identities import plausibility_rules
-from .outputs import atomic_write, record_line
-from .pool import PoolError
-from .rayengine import run_extract_ray
-from .reading import ReadError, read_path
-from .schema import FIELDS
-from .validate import revalidate_lines
+from gktagger import __version__, studio
+from gktagger.review import crosscheck
+from gktagger.training import commands as mlcommands
+from gktagger.review import report
+from gktagger.review import show
+from gktagger.run.batch import OutputError, run_extract
+from gktagger.config import PipelineConfig
+from gktagger.errors import UsageError
+from gktagger.identities import plausibility_rules
+from gktagger.io.outputs import atomic_write, record_line
+from gktagger.run.pool import PoolError
+from gktagger.run.rayengine import run_extract_ray
+from gktagger.io.reading import ReadError, read_path
+from gktagger.schema import FIELDS
+from gktagger.record.validate import revalidate_lines
 
 EXAMPLES = """examples:
   gktagger extract reports/ -o out.jsonl --workers 2          one record per document (JSON Lines)
@@ -66,7 +70,7 @@ def ocr_settings(args) -> list[str]:
     """``--set`` settings with ``--ocr`` added; ``--ocr`` without tesseract is exit 2, before any work."""
     if not args.ocr:
         return list(getattr(args, "set", []))
-    from .ocr import OcrError, check_tesseract
+    from gktagger.io.ocr import OcrError, check_tesseract
 
     try:
         check_tesseract()

@@ -32,12 +32,12 @@ from typing import Any, Iterable
 
 import yaml
 
-from .errors import ConfigError
-from .limits import Limits
+from gktagger.errors import ConfigError
+from gktagger.io.limits import Limits
 
 CONFIG_FILE = "pipeline.json"
 VERSION = 2  # 2: the limits section (a version-1 file gets the default limits)
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"  # the model shipped in the package
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "weights"  # the model shipped in the package
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ class HeadingConfig:
 @dataclass(frozen=True)
 class PipelineConfig:
     """Everything the pipeline can be told: the stages after reading (see :mod:`gktagger.pipeline`) and
-    the bounds on reading and on each document's work (``limits``, :mod:`gktagger.limits`)."""
+    the bounds on reading and on each document's work (``limits``, :mod:`gktagger.io.limits`)."""
     version: int = VERSION
     windows: WindowConfig = field(default_factory=WindowConfig)
     decoder: DecoderConfig = field(default_factory=DecoderConfig)

@@ -1,7 +1,7 @@
 """The whole pipeline over documents: read text → body view → model → stages → record.
 
 >>> from pathlib import Path
->>> from gktagger.reading import read_path
+>>> from gktagger.io.reading import read_path
 >>> example = Path(__file__).resolve().parent.parent / "examples" / "county_2021_cells_per_line.txt"
 >>> record = Extractor().extract([read_path(example)])[0]
 >>> record["status"] in ("ok", "invalid"), record["format"], {f["by"] for f in record["fields"].values()} <= {
@@ -14,13 +14,13 @@ import time
 from pathlib import Path
 from typing import Literal, Sequence
 
-from .body import BodyView
-from .config import DEFAULT_MODEL_DIR, PipelineConfig
-from .document import Document
-from .errors import one_line
-from .pipeline import Extraction, run_stages
-from .record import Record, error_record
-from .tagger import Prediction, Tagger
+from gktagger.text.body import BodyView
+from gktagger.config import DEFAULT_MODEL_DIR, PipelineConfig
+from gktagger.io.document import Document
+from gktagger.errors import one_line
+from gktagger.pipeline import Extraction, run_stages
+from gktagger.record.build import Record, error_record
+from gktagger.tagging.tagger import Prediction, Tagger
 
 
 class Extractor:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from .schema import FIELDS, T3_APPLICANT_COLUMNS, T3_COLUMNS, T3_RESULT_ROWS, T3_ROWS, T4_RESULTS
+from gktagger.schema import FIELDS, T3_APPLICANT_COLUMNS, T3_COLUMNS, T3_RESULT_ROWS, T3_ROWS, T4_RESULTS
 
 T4_TABLE_BLOCKS = ("review", "suit_direct", "suit_after_review")
 

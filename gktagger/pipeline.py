@@ -16,23 +16,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import printed
-from .body import BodyView, RawSpan
-from .config import PipelineConfig
-from .cues import prose_results
-from .decode import Decoded, cell_spans, decode_tables
-from .document import Document
-from .errors import ConfigError
-from .fields import ambiguous_runs, choose_fields, whole_figures
-from .pdftext import add_pages
-from .realign import realign_rows
-from .record import (Record, build_record, build_sections, detect_format, detect_year, missing_headings,
+from gktagger.record import printed
+from gktagger.text.body import BodyView, RawSpan
+from gktagger.config import PipelineConfig
+from gktagger.decoding.cues import prose_results
+from gktagger.decoding.decode import Decoded, cell_spans, decode_tables
+from gktagger.io.document import Document
+from gktagger.errors import ConfigError
+from gktagger.decoding.fields import ambiguous_runs, choose_fields, whole_figures
+from gktagger.io.pdftext import add_pages
+from gktagger.decoding.realign import realign_rows
+from gktagger.record.build import (Record, build_record, build_sections, detect_format, detect_year, missing_headings,
                      settle_headings)
-from .schema import FIELDS, SECTIONS, template
-from .splits import resolve_runs
-from .tagger import Prediction
-from .tags import OUTSIDE, TagSpan, merge_fragments
-from .validate import validate
+from gktagger.schema import FIELDS, SECTIONS, template
+from gktagger.decoding.splits import resolve_runs
+from gktagger.tagging.tagger import Prediction
+from gktagger.tagging.tags import OUTSIDE, TagSpan, merge_fragments
+from gktagger.record.validate import validate
 
 
 @dataclass
@@ -57,7 +57,7 @@ class Extraction:
         record = build_record(self.doc, format=self.format, year=self.year, sections=self.sections,
                               fields=self.fields, mentions=self.mentions, checks=self.checks)
         record.update(self.extra)
-        add_pages(record, self.doc)  # issue 17: `page` on the spans of a PDF (gktagger/pdftext.py)
+        add_pages(record, self.doc)  # issue 17: `page` on the spans of a PDF (gktagger/io/pdftext.py)
         return record
 
 

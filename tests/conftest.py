@@ -4,7 +4,7 @@ import pytest
 
 import labelstudio_server
 
-from gktagger.annotations import corpus_root
+from gktagger.training.annotations import corpus_root
 
 
 @pytest.fixture(scope="session")
@@ -19,7 +19,7 @@ def corpus():
 @pytest.fixture(scope="session")
 def smoke_model(tmp_path_factory, corpus):
     """A tiny model trained end to end with configs/smoke.yaml (the same run CI makes)."""
-    from gktagger.annotations import REPO_ROOT
+    from gktagger.training.annotations import REPO_ROOT
     from gktagger.training.train import main
 
     out = tmp_path_factory.mktemp("smoke-model")
@@ -47,7 +47,7 @@ def tagging_model(tmp_path_factory, corpus):
     ``smoke_model`` (30 steps) tags every character O, so its predictions are empty and there would
     be nothing to correct; 200 steps with a low O weight give spans with varied scores.
     """
-    from gktagger.annotations import REPO_ROOT
+    from gktagger.training.annotations import REPO_ROOT
     from gktagger.training.train import main as train
 
     out = tmp_path_factory.mktemp("tagging-model")

@@ -10,8 +10,9 @@ import venv
 import pytest
 import yaml
 
-from gktagger.annotations import REPO_ROOT
-from gktagger.reading import read_path
+from gktagger.config import DEFAULT_MODEL_DIR
+from gktagger.training.annotations import REPO_ROOT
+from gktagger.io.reading import read_path
 
 EXAMPLE = REPO_ROOT / "examples" / "county_2021_cells_per_line.txt"
 
@@ -46,7 +47,7 @@ def test_hf_pipeline_runs_on_a_full_page(corpus):
     """The model folder is a standard one: transformers' own pipeline windows a whole page (raw model tags)."""
     from transformers import AutoTokenizer, pipeline
 
-    model = REPO_ROOT / "gktagger" / "model"
+    model = DEFAULT_MODEL_DIR
     assert AutoTokenizer.from_pretrained(model).model_max_length == 510
     text = read_path(corpus / "reports" / "pingtan_zhq_2021.txt").text
     assert len(text) > 3 * 510

@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from gktagger.cli import main as cli
-from gktagger.outputs import read_records
+from gktagger.io.outputs import read_records
 
 CORPUS_HTML = "reports/pingtan_zhq_2024_table.html"
 
@@ -63,7 +63,7 @@ def test_a_mixed_batch_gets_a_record_for_every_document(mixed_inputs, smoke_mode
 
 
 def test_offsets_point_into_the_document_text(smoke_model, tmp_path, corpus):
-    from gktagger.reading import read_path
+    from gktagger.io.reading import read_path
 
     src = corpus / "reports/pingtan_zhq_2021.txt"
     out = tmp_path / "o.jsonl"

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from gktagger.annotations import REPO_ROOT
-from gktagger.batch import count_documents
+from gktagger.training.annotations import REPO_ROOT
+from gktagger.run.batch import count_documents
 from gktagger.cli import main
 
 EXAMPLES = REPO_ROOT / "examples"

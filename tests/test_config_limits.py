@@ -10,8 +10,8 @@ import pytest
 from gktagger.cli import main as cli
 from gktagger.config import PipelineConfig
 from gktagger.errors import ConfigError
-from gktagger.limits import Limits, PdfLimits
-from gktagger.rayengine import file_documents, row_document
+from gktagger.io.limits import Limits, PdfLimits
+from gktagger.run.rayengine import file_documents, row_document
 
 REPORT = "一、总体情况\n本年度收到政府信息公开申请12件，均已按时答复。\n"
 
@@ -113,7 +113,7 @@ def test_an_older_pipeline_json_without_limits_gets_the_defaults(tmp_path):
 
 
 def test_the_ray_engine_reads_and_extracts_within_the_limits_set(folder):
-    from gktagger.rayengine import ExtractActor
+    from gktagger.run.rayengine import ExtractActor
 
     limits = PipelineConfig().override(["limits.pdf.max_pages=2"]).limits
     pdf = folder / "b.pdf"

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from gktagger import printed
+from gktagger.record import printed
 from gktagger.cli import main as cli
-from gktagger.crosscheck import body_name, crosscheck, find_bodies
-from gktagger.show import gold_record
+from gktagger.review.crosscheck import body_name, crosscheck, find_bodies
+from gktagger.review.show import gold_record
 from gktagger.training.gold_records import gold_records
 from gktagger.training.synth.series import series
 
@@ -137,7 +137,7 @@ def test_corpus_gold_series():
 
 
 def test_studio_invalid_strategy_takes_cross_year_failures():
-    from gktagger.document import Document
+    from gktagger.io.document import Document
     from gktagger.studio.push import Candidate, choose, cross_failures
 
     lines = [{"type": "pair", "status": "fail", "ids": ["a23", "a24"]}, {"type": "pair", "status": "pass", "ids": ["c", "d"]},
@@ -149,7 +149,7 @@ def test_studio_invalid_strategy_takes_cross_year_failures():
 
 
 def test_hostile_records_are_placed_or_skipped_never_crash():
-    from gktagger.crosspage import render_crosscheck
+    from gktagger.review.crosspage import render_crosscheck
 
     records = [
         {"id": "a", "status": "ok", "year": "2020", "format": "2021", "fields": {}},        # year not a number

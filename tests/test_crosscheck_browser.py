@@ -2,9 +2,9 @@
 failing pairs highlighted, nothing requested from the network (same harness as test_browser.py)."""
 import pytest
 
-from gktagger.crosscheck import crosscheck, find_bodies
-from gktagger.crosspage import render_crosscheck
-from gktagger.show import gold_record
+from gktagger.review.crosscheck import crosscheck, find_bodies
+from gktagger.review.crosspage import render_crosscheck
+from gktagger.review.show import gold_record
 from test_browser import EXTERNAL_IN_DOM, browser, outside  # noqa: F401 - browser is a fixture
 from gktagger.training.gold_records import gold_records
 from gktagger.training.synth.series import series
@@ -13,8 +13,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_page_charts_every_figure_of_the_series():
-    from gktagger.crosscheck import MAIN_FIGURES
-    from gktagger.crosspage import FIGURE_NAMES
+    from gktagger.review.crosscheck import MAIN_FIGURES
+    from gktagger.review.crosspage import FIGURE_NAMES
 
     assert list(FIGURE_NAMES) == list(MAIN_FIGURES)
 

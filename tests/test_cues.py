@@ -1,8 +1,8 @@
 """Prose appeal and lawsuit figures take their result from the words before them."""
 import re
 
-from gktagger.cues import prose_results
-from gktagger.tags import TagSpan
+from gktagger.decoding.cues import prose_results
+from gktagger.tagging.tags import TagSpan
 
 
 def _label(body: str, labels: list[str]) -> list[TagSpan]:

@@ -4,17 +4,17 @@ import re
 import numpy as np
 import pytest
 
-from gktagger.annotations import REPO_ROOT
-from gktagger.body import BodyView
+from gktagger.training.annotations import REPO_ROOT
+from gktagger.text.body import BodyView
 from gktagger.config import DecoderConfig, PipelineConfig
-from gktagger.decode import align_cells, decode_tables
-from gktagger.document import Document
+from gktagger.decoding.decode import align_cells, decode_tables
+from gktagger.io.document import Document
 from gktagger.pipeline import Extraction, decode, realign
-from gktagger.realign import realign_rows
-from gktagger.record import detect_format, detect_year
+from gktagger.decoding.realign import realign_rows
+from gktagger.record.build import detect_format, detect_year
 from gktagger.schema import FIELDS, template
-from gktagger.tagger import Prediction, value_mask
-from gktagger.tags import LABEL_IDS, LABELS, OUTSIDE, spans_to_tags, tags_to_spans
+from gktagger.tagging.tagger import Prediction, value_mask
+from gktagger.tagging.tags import LABEL_IDS, LABELS, OUTSIDE, spans_to_tags, tags_to_spans
 from gktagger.training.data import corpus_examples, synthetic_examples
 
 ROW = [f"t3.granted.{c}" for c in ("natural", "commercial", "research", "social", "legal", "other_org", "total")]
@@ -146,7 +146,7 @@ def test_realign_says_which_cells_it_moved():
     figures = [(m.start(), m.end()) for m in re.finditer(r"\d+", text)]
     read = [(text.index("\n"),) * 2] * 6 + figures[:2] + [(tabs[2] + 1,) * 2, (tabs[3] + 1,) * 2] + figures[2:]
     x = Extraction(Document(id="x", text=text), view, None, PipelineConfig())
-    from gktagger.decode import Decoded
+    from gktagger.decoding.decode import Decoded
     x.decoded = Decoded("2019", [(s, e, order[start + k]) for k, (s, e) in enumerate(read)], [])
     realign(x)
     moved = {c[2]: c[3:] for c in x.decoded.cells if len(c) > 3}
@@ -177,7 +177,7 @@ def test_blank_cells_folded_into_a_line_break_still_take_their_columns():
 
 
 def test_row_numbers_and_dates_are_not_cells():
-    from gktagger.decode import numbers
+    from gktagger.decoding.decode import numbers
 
     body = "1.属于国家秘密00000002.其他法律\n2019年\n5、重复申请\t3\n| 3. 其他 | 142 |"
     tokens = [body[s:e] for s, e in numbers(body, np.zeros(len(body), dtype=np.int64))]
@@ -300,13 +300,13 @@ def test_figures_separated_by_spaces_are_whole_cells():
     assert read["partial"] == [("1203", "natural"), ("17", "commercial"), ("0", "research"), ("0", "social"),
                                ("41", "legal"), ("2", "other_org"), ("1263", "total")]
     # a run no cell can be is still split, spaces or not; a label's run after a space may hold several
-    from gktagger.decode import _cuts
+    from gktagger.decoding.decode import _cuts
     assert _cuts("总计23 0 00 0 023", 2, 4) == [1] and _cuts("行政许可 11315\n", 5, 10) == [1, 2, 3, 4]
     assert _cuts(text, *figures[0]) == []
 
 
 def test_a_page_footer_inside_a_table_is_no_cell():
-    from gktagger.decode import numbers
+    from gktagger.decoding.decode import numbers
 
     body = "(一)予以公开\t3\n— 5 —\n第 6 页 共 9 页\n- 7 -\n(二)部分公开\t4\n"
     assert [body[s:e] for s, e in numbers(body, np.zeros(len(body), dtype=np.int64))] == ["3", "4"]

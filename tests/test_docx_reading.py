@@ -1,5 +1,5 @@
 """Word input: generated reports written to .docx with python-docx (merged cells as Word merges),
-read back by gktagger.docxtext and extracted with the shipped model."""
+read back by gktagger.io.docxtext and extracted with the shipped model."""
 from __future__ import annotations
 
 import io
@@ -8,9 +8,9 @@ import zipfile
 import docx
 import pytest
 
-from gktagger import annotations as ann
-from gktagger.docxtext import DocxError, DocxLimits, read_docx
-from gktagger.reading import ReadError, read_bytes
+from gktagger.training import annotations as ann
+from gktagger.io.docxtext import DocxError, DocxLimits, read_docx
+from gktagger.io.reading import ReadError, read_bytes
 from gktagger.training.synth.render import html_report, html_to_docx, rendered_gold
 
 REPORTS = [(2026, 1), (2026, 4)]  # a 2019 and a 2021 report, both with tables 2-4
@@ -45,7 +45,7 @@ def test_docx_with_merged_cells_is_extracted_cell_for_cell(reports):
 
 
 def test_merged_cells_appear_once_like_the_html_reader():
-    from gktagger.htmltext import html_to_text
+    from gktagger.io.htmltext import html_to_text
 
     page = ("<table border=1><tr><td rowspan=2>三、本年度办理结果</td><td colspan=2>（一）予以公开</td><td>5</td></tr>"
             "<tr><td>（二）</td><td>部分公开</td><td>1</td></tr></table><p>结束</p>")

@@ -2,13 +2,13 @@
 import numpy as np
 import pytest
 
-from gktagger import annotations as ann
-from gktagger.body import BodyView
+from gktagger.training import annotations as ann
+from gktagger.text.body import BodyView
 from gktagger.config import PipelineConfig
 from gktagger.pipeline import run_stages
-from gktagger.reading import read_path
-from gktagger.record import detect_year
-from gktagger.tagger import Prediction
+from gktagger.io.reading import read_path
+from gktagger.record.build import detect_year
+from gktagger.tagging.tagger import Prediction
 from gktagger.training.data import to_example
 from gktagger.training.evaluate import score
 
@@ -61,7 +61,7 @@ def test_year_detection(text, year):
 
 
 def test_fragments_join_only_when_touching_and_never_across_a_tab():
-    from gktagger.tags import TagSpan, merge_fragments
+    from gktagger.tagging.tags import TagSpan, merge_fragments
 
     text = "26451\t1"
     spans = [TagSpan(0, 2, "proactive.total"), TagSpan(2, 4, "proactive.total"),
@@ -77,14 +77,14 @@ def test_fragments_join_only_when_touching_and_never_across_a_tab():
     ({}, None, "unknown"),
 ])
 def test_format_detection(fields, year, fmt):
-    from gktagger.record import detect_format
+    from gktagger.record.build import detect_format
 
     assert detect_format(fields, year) == fmt
 
 
 def test_years_shares_and_document_numbers_are_never_counts():
-    from gktagger.fields import choose_fields
-    from gktagger.tags import TagSpan
+    from gktagger.decoding.fields import choose_fields
+    from gktagger.tagging.tags import TagSpan
 
     raw = "2015年主动公开政府信息2949条，占19.6%，国务院令第711号"
     at = lambda text, label: TagSpan(raw.index(text), raw.index(text) + len(text), label)
@@ -97,8 +97,8 @@ def test_years_shares_and_document_numbers_are_never_counts():
 def test_a_lone_tagged_character_does_not_hide_a_catalogue_heading():
     """A one-character 'heading' the model tags mid-paragraph is noise: it neither becomes a section
     nor bounds the search for a heading the model missed (pingtan_zhq_2015, seeds/000)."""
-    from gktagger.record import build_sections, missing_headings
-    from gktagger.tags import TagSpan
+    from gktagger.record.build import build_sections, missing_headings
+    from gktagger.tagging.tags import TagSpan
 
     text = "一、概述\n采取措施。\n二、主动公开政府信息情况\n全年主动公开12条。\n三、收到和处理政府信息公开申请情况\n无。"
     spans = [TagSpan(0, 4, "overview", 0.9), TagSpan(text.index("施"), text.index("施") + 1, "problems", 0.5),
@@ -112,8 +112,8 @@ def test_a_lone_tagged_character_does_not_hide_a_catalogue_heading():
 def test_headings_open_a_line_or_follow_their_ordinal_and_take_the_wording_they_carry():
     """A table of contents naming the sections is not a heading; a heading the model names wrongly
     takes the section its wording names (seeds/000, pingtan pages in leave-one-source-out)."""
-    from gktagger.record import build_sections, missing_headings, settle_headings
-    from gktagger.tags import TagSpan
+    from gktagger.record.build import build_sections, missing_headings, settle_headings
+    from gktagger.tagging.tags import TagSpan
 
     text = ("本报告共分6个部分:总体情况、主动公开政府信息情况等。\n一、总体情况\n全年主动公开12条。\n"
             "二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n无。")

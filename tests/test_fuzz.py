@@ -9,8 +9,8 @@ import random
 import time
 
 
-from gktagger.document import Document
-from gktagger.outputs import record_line
+from gktagger.io.document import Document
+from gktagger.io.outputs import record_line
 
 SECONDS = float(os.environ.get("GKTAGGER_FUZZ_SECONDS", "60"))
 SEED = int(os.environ.get("GKTAGGER_FUZZ_SEED", "16"))
@@ -56,8 +56,8 @@ def random_bytes(rng: random.Random) -> bytes:
 
 def test_random_pages_give_records_never_exceptions():
     from gktagger.extract import Extractor
-    from gktagger.guard import extract_guarded
-    from gktagger.reading import _record_document, read_bytes, ReadError
+    from gktagger.run.guard import extract_guarded
+    from gktagger.io.reading import _record_document, read_bytes, ReadError
 
     extractor = Extractor()
     rng = random.Random(SEED)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gktagger import annotations as ann
+from gktagger.training import annotations as ann
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECK = ROOT.parent / "shared" / "heldout" / "check.py"

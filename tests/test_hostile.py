@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from gktagger.annotations import REPO_ROOT
+from gktagger.training.annotations import REPO_ROOT
 from gktagger.cli import main as cli
-from gktagger.document import Document
-from gktagger.limits import Limits
+from gktagger.io.document import Document
+from gktagger.io.limits import Limits
 
 EXAMPLE = REPO_ROOT / "examples" / "county_2021_cells_per_line.txt"
 CELL = 3869  # the table-3 cell "1" of 予以公开/总计 in EXAMPLE
@@ -78,7 +78,7 @@ def test_bad_documents_get_one_record_each_and_resume_skips_them(tmp_path):
 
 
 def test_a_failing_step_is_that_documents_error_record(extractor):
-    from gktagger.guard import extract_guarded
+    from gktagger.run.guard import extract_guarded
 
     class Exploding:
         def extract(self, docs):
@@ -106,7 +106,7 @@ def test_an_output_that_is_an_input_is_refused_untouched(tmp_path, capsys):
 
 
 def test_a_second_run_on_a_locked_output_exits_2_and_changes_nothing(tmp_path, capsys):
-    from gktagger.outputs import JsonlSink
+    from gktagger.io.outputs import JsonlSink
 
     corpus = jsonl(tmp_path / "x.jsonl", [{"id": "a", "text": SHORT}])
     out = tmp_path / "o.jsonl"
@@ -128,7 +128,7 @@ def test_a_second_run_on_a_locked_output_exits_2_and_changes_nothing(tmp_path, c
 
 
 def test_tables_are_written_atomically(tmp_path):
-    from gktagger.outputs import write_table
+    from gktagger.io.outputs import write_table
 
     out = tmp_path / "o.csv"
     write_table([{"id": "a", "status": "ok"}], out)
@@ -146,7 +146,7 @@ def test_tables_are_written_atomically(tmp_path):
 
 
 def test_duplicate_ids_are_suffixed_and_resume_and_report_follow(tmp_path, monkeypatch):
-    from gktagger.html.page import page_name
+    from gktagger.review.page import page_name
 
     rows = [{"id": "dup", "text": SHORT}, {"id": "dup", "text": SHORT.replace("3", "5")},
             {"id": "other", "text": SHORT}]
@@ -204,8 +204,8 @@ def _kill_when(pool, wanted, kills: list, stop: threading.Event):
 
 
 def _run_pool(docs, batch_size, wanted, limits=Limits()):
-    from gktagger.batch import chunks
-    from gktagger.pool import WorkerPool
+    from gktagger.run.batch import chunks
+    from gktagger.run.pool import WorkerPool
 
     pool = WorkerPool(2, None, limits)
     kills, stop = [], threading.Event()
@@ -242,7 +242,7 @@ def test_a_document_that_kills_its_worker_twice_gets_an_error_record():
 
 
 def test_a_document_over_the_wall_clock_limit_gets_an_error_record():
-    from gktagger.pool import ordered_results
+    from gktagger.run.pool import ordered_results
 
     rng = random.Random(16)  # ~300k characters that do not repeat (a repeated body is read once)
     big = "\n".join("".join(rng.choice("政府信息公开申请予以部分不属于") for _ in range(30)) + str(rng.randint(0, 9999))
@@ -275,7 +275,7 @@ def _parse_seconds(html: str) -> float:
     """Best of three, without the garbage collector (whose passes grow with the heap)."""
     import gc
 
-    from gktagger.htmltext import html_to_text
+    from gktagger.io.htmltext import html_to_text
 
     best = float("inf")
     gc.disable()
@@ -302,7 +302,7 @@ def test_html_nesting_parses_in_linear_time(unit, tail):
 
 
 def test_too_many_table_cells_is_an_error_record():
-    from gktagger.reading import read_bytes
+    from gktagger.io.reading import read_bytes
 
     html = "<html><body><table>" + "<tr>" + "<td>1</td>" * 100_000 + "</tr></table></body></html>"
     doc = next(iter([_read(html)]))
@@ -311,7 +311,7 @@ def test_too_many_table_cells_is_an_error_record():
 
 
 def _read(html):
-    from gktagger.reading import _record_document
+    from gktagger.io.reading import _record_document
 
     return _record_document(html, "cells", "cells", "text")
 
@@ -366,7 +366,7 @@ def test_an_invisible_character_inside_a_number_is_folded(extractor, mark):
 
 
 def test_an_overlong_digit_run_is_a_mention_with_a_warn(extractor):
-    from gktagger.guard import extract_guarded
+    from gktagger.run.guard import extract_guarded
 
     for n in (40, 400):
         record = extract_guarded(extractor, [Document("d", _with_cell("1" * n))])[0]
@@ -376,7 +376,7 @@ def test_an_overlong_digit_run_is_a_mention_with_a_warn(extractor):
 
 
 def test_a_count_written_1_0_is_read_as_1_with_a_warn(extractor):
-    from gktagger.validate import validate
+    from gktagger.record.validate import validate
 
     record = extractor.extract([Document("d", _with_cell("1.0"))])[0]
     entry = record["fields"]["t3.granted.total"]
@@ -397,7 +397,7 @@ def test_a_jsonl_text_bom_stays_in_the_offsets(tmp_path):
 
 
 def test_nan_is_never_written_and_rejected_per_record(tmp_path, capsys):
-    from gktagger.batch import _safe_lines
+    from gktagger.run.batch import _safe_lines
 
     record = {"id": "a", "status": "ok", "fields": {"t3.new.natural": {"value": float("nan")}}}
     assert _safe_lines([record], [Document("a", "x")])[0]["status"] == "error"
@@ -442,7 +442,7 @@ def test_show_reads_a_source_only_inside_the_allowed_folders(tmp_path, monkeypat
 
 
 def test_report_pages_replace_a_planted_symlink_instead_of_following_it(tmp_path, monkeypatch):
-    from gktagger.html.page import page_name
+    from gktagger.review.page import page_name
 
     monkeypatch.chdir(tmp_path)
     records = jsonl(tmp_path / "out.jsonl", [{"id": "a", "source": "a.txt", "status": "ok", "fields": {},

@@ -29,4 +29,4 @@ def test_validate_does_not_import_torch(tmp_path):
 
 
 def test_the_probe_sees_torch_when_it_is_imported():
-    assert "torch" in imported_after("import gktagger.onnxmodel")
+    assert "torch" in imported_after("import gktagger.tagging.onnxmodel")

@@ -6,9 +6,9 @@ from functools import lru_cache
 
 import pytest
 
-from gktagger.annotations import corpus_files
-from gktagger.normalize import LOST, is_traditional, normalise
-from gktagger.reading import read_path
+from gktagger.training.annotations import corpus_files
+from gktagger.text.normalize import LOST, is_traditional, normalise
+from gktagger.io.reading import read_path
 
 
 @lru_cache(maxsize=None)
@@ -154,7 +154,7 @@ def test_simplified_text_never_changes():
 
 def test_generated_examples_with_traditional_text_and_pinyin():
     """examples/ holds generated pages (traditional with inline pinyin among them): same exactness."""
-    from gktagger.annotations import REPO_ROOT
+    from gktagger.training.annotations import REPO_ROOT
 
     paths = sorted((REPO_ROOT / "examples").glob("*.*"))
     if not paths:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gktagger.annotations import REPO_ROOT, corpus_root
+from gktagger.training.annotations import REPO_ROOT, corpus_root
 from gktagger.training.config import CONFIG_DIR, load_config
 
 DOCS = REPO_ROOT / "gktagger" / "docs"

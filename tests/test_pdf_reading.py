@@ -1,4 +1,4 @@
-"""PDF input: generated reports printed by a real headless Chromium, read back by gktagger.pdftext.
+"""PDF input: generated reports printed by a real headless Chromium, read back by gktagger.io.pdftext.
 
 Four Chromium runs per session (a report whose table 3 crosses a page break, a two-column page, and
 a picture of a page plus the image-only PDF made from it); every other PDF is derived from those
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from gktagger import annotations as ann
+from gktagger.training import annotations as ann
 from gktagger.cli import main as cli
-from gktagger.pdftext import SCANNED, PdfError, PdfLimits, pages_of, read_pdf
-from gktagger.reading import iter_documents, read_path
+from gktagger.io.pdftext import SCANNED, PdfError, PdfLimits, pages_of, read_pdf
+from gktagger.io.reading import iter_documents, read_path
 from gktagger.training.synth import render
 
 pytestmark = pytest.mark.browser
@@ -98,7 +98,7 @@ def test_table3_across_a_page_break_is_extracted_cell_for_cell(pdfs, extractor):
         assert doc.text[entry["start"]:entry["end"]] == entry["text"]
         assert entry["page"] == pages_of(doc, entry["start"]) and entry["page"] >= 1
     assert all(s["page"] >= 1 for s in record["sections"])
-    from gktagger.show import render_show
+    from gktagger.review.show import render_show
 
     page = render_show(record, doc.text)
     assert f" · p. {record['fields']['t3.total.total']['page']}" in page  # show gives each span's page
@@ -135,7 +135,7 @@ def test_scanned_pdf_is_an_error_record(pdfs):
 
 
 def _tesseract_with_chinese() -> bool:
-    from gktagger.ocr import OcrError, check_tesseract
+    from gktagger.io.ocr import OcrError, check_tesseract
 
     try:
         return bool(check_tesseract())
@@ -147,7 +147,7 @@ def _tesseract_with_chinese() -> bool:
 
 def test_a_scanned_report_is_read_by_ocr_when_asked(pdfs, extractor, tmp_path):
     from gktagger.config import PipelineConfig
-    from gktagger.guard import extract_guarded
+    from gktagger.run.guard import extract_guarded
     from gktagger.training.evaluate import score
 
     if not _tesseract_with_chinese():
@@ -169,7 +169,7 @@ def test_a_scanned_report_is_read_by_ocr_when_asked(pdfs, extractor, tmp_path):
 
 
 def test_ocr_without_tesseract_is_one_line(pdfs, tmp_path, monkeypatch, capsys):
-    from gktagger.ocr import INSTALL
+    from gktagger.io.ocr import INSTALL
 
     monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on it
     with pytest.raises(PdfError, match="^" + INSTALL + "$"):
@@ -263,7 +263,7 @@ def test_text_command_round_trips_offsets(pdfs, extractor, tmp_path, capfdbinary
 
 
 def test_mixed_folder_gives_every_document_a_record(pdfs, tmp_path):
-    from gktagger.batch import run_extract
+    from gktagger.run.batch import run_extract
     from gktagger.training.synth.render import html_to_docx
 
     folder = tmp_path / "in"

@@ -7,14 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gktagger.body import BodyView
+from gktagger.text.body import BodyView
 from gktagger.config import DEFAULT_MODEL_DIR, PipelineConfig
-from gktagger.document import Document
+from gktagger.io.document import Document
 from gktagger.errors import ConfigError
 from gktagger.extract import Extractor
 from gktagger.pipeline import STAGES, active_stages, run_stages
-from gktagger.tagger import Prediction
-from gktagger.tags import spans_to_tags
+from gktagger.tagging.tagger import Prediction
+from gktagger.tagging.tags import spans_to_tags
 
 PACKAGE = Path(__file__).resolve().parent.parent / "gktagger"
 
@@ -106,9 +106,10 @@ def _imports(path: Path) -> tuple[set[str], list[tuple[int, str]]]:
             continue
         if isinstance(node, ast.ImportFrom):
             base = package.split(".")[:len(package.split(".")) - node.level + 1] if node.level else []
-            names = [".".join(filter(None, [*base, node.module or ""]))]
-            if node.level and not node.module:
-                names = [".".join([*base, a.name]) for a in node.names]
+            module = ".".join(filter(None, [*base, node.module or ""]))
+            # `from package import submodule` depends on the submodule; a name that is no module maps
+            # back to its module in import_graph
+            names = [f"{module}.{a.name}" for a in node.names]
         else:
             names = [a.name for a in node.names]
         for name in names:
@@ -202,8 +203,8 @@ def test_a_section_whose_heading_is_lost_starts_at_its_first_sub_heading():
 
 
 def test_a_heading_tagged_on_its_first_sub_heading_moves_back_to_the_section_heading():
-    from gktagger.record import settle_headings
-    from gktagger.tags import TagSpan
+    from gktagger.record.build import settle_headings
+    from gktagger.tagging.tags import TagSpan
 
     text = "不断提高服务水平。二、主动公开政府信息情况（一）主动公开政府信息的数量本年度……"
     sub = text.index("主动公开政府信息的数量")

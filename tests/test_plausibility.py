@@ -5,12 +5,12 @@ import datetime
 import numpy as np
 import pytest
 
-from gktagger import annotations as ann
-from gktagger.show import gold_record
-from gktagger.splits import resolve_runs
-from gktagger.tags import TagSpan
-from gktagger.record import status_of
-from gktagger.validate import revalidate, validate
+from gktagger.training import annotations as ann
+from gktagger.review.show import gold_record
+from gktagger.decoding.splits import resolve_runs
+from gktagger.tagging.tags import TagSpan
+from gktagger.record.build import status_of
+from gktagger.record.validate import revalidate, validate
 from gktagger.identities import plausibility_rules
 
 ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
@@ -146,9 +146,9 @@ def test_gold_checks_are_all_as_printed():
 
 
 def test_summary_report_and_show_count_inferred_passes_and_warns():
-    from gktagger.batch import Summary
-    from gktagger.report import render_report
-    from gktagger.show import render_show
+    from gktagger.run.batch import Summary
+    from gktagger.review.report import render_report
+    from gktagger.review.show import render_show
 
     record, _ = split_record()
     record["fields"]["t2.fees.amount"] = field(1.2345, "1.2345")
@@ -185,7 +185,7 @@ def test_the_shipped_model_on_a_realigned_table_reports_inferred_exactly_where_a
     """shanghai_bgt_2019.html: the decoder puts rows one place off, realign moves them back (``by: realign``)."""
     from gktagger.extract import Extractor
     from gktagger.identities import STEP_IDENTITIES
-    from gktagger.reading import read_path
+    from gktagger.io.reading import read_path
 
     doc = read_path(corpus / "reports" / "shanghai_bgt_2019.html", id="shanghai_bgt_2019.html")
     record = Extractor().extract([doc])[0]

@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from gktagger.annotations import corpus_files
-from gktagger.outputs import read_records
+from gktagger.training.annotations import corpus_files
+from gktagger.io.outputs import read_records
 
 pytestmark = pytest.mark.ray
 
@@ -102,7 +102,7 @@ def test_parquet_output_and_resume_after_a_killed_run(cluster, mixed, local_mixe
 def test_python_entry_point_on_a_users_dataset(cluster, mixed, local_mixed):
     import ray
 
-    from gktagger.rayengine import extract_dataset
+    from gktagger.run.rayengine import extract_dataset
 
     texts = [json.loads(line) for line in Path(mixed[1]).read_text(encoding="utf-8").splitlines()
              if line.startswith("{\"id\": \"j1\"")]

@@ -1,7 +1,7 @@
 import re
 
 from gktagger import schema
-from gktagger.annotations import corpus_root
+from gktagger.training.annotations import corpus_root
 
 SPEC = corpus_root().parent / "spec" / "fields.md"
 

@@ -6,14 +6,14 @@ from html.parser import HTMLParser
 
 import pytest
 
-from gktagger import annotations as ann
+from gktagger.training import annotations as ann
 from gktagger.cli import main as cli
-from gktagger.html.page import page_name
-from gktagger.reading import read_path
-from gktagger.report import render_report
+from gktagger.review.page import page_name
+from gktagger.io.reading import read_path
+from gktagger.review.report import render_report
 from gktagger.schema import FIELDS, T3_COLUMNS, T3_ROWS
-from gktagger.show import gold_record, render_show
-from gktagger.validate import revalidate
+from gktagger.review.show import gold_record, render_show
+from gktagger.record.validate import revalidate
 
 ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
 
@@ -337,7 +337,7 @@ def test_show_extracts_a_document_with_a_model(smoke_model, tmp_path):
 
 
 def test_show_gives_each_span_its_stage_and_the_rows_the_reader_saw():
-    from gktagger.show import render_show
+    from gktagger.review.show import render_show
 
     raw = "三、收到和处理政府信息公开申请情况\n(一)予以公开\t12\t\t3\n行政许可87402\n"
     fields = {"t3.granted.natural": {"value": 12, "text": "12", "start": raw.index("12"), "end": raw.index("12") + 2,
@@ -359,8 +359,8 @@ def test_show_gives_each_span_its_stage_and_the_rows_the_reader_saw():
 def test_html_records_index_the_html_source_and_show_highlights_them(corpus):
     """output.md: for an HTML page the offsets index the decoded HTML source (the file as downloaded)."""
     from gktagger.extract import Extractor
-    from gktagger.reading import read_path
-    from gktagger.show import for_display, render_show
+    from gktagger.io.reading import read_path
+    from gktagger.review.show import for_display, render_show
 
     pages = [p for p in ann.corpus_files() if p.suffix == ".html"]
     assert pages

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 import labelstudio_server
-from gktagger import annotations as ann
-from gktagger.document import Document
+from gktagger.training import annotations as ann
+from gktagger.io.document import Document
 from gktagger.studio.config import labeling_config
 from gktagger.studio.predictions import record_spans
 

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from transformers import AutoTokenizer
 
-from gktagger.tags import LABELS, spans_to_tags, tags_to_spans
-from gktagger.tokenizer import build_tokenizer, char_ids, common_characters
-from gktagger.windows import make_windows, owner_windows
+from gktagger.tagging.tags import LABELS, spans_to_tags, tags_to_spans
+from gktagger.tagging.tokenizer import build_tokenizer, char_ids, common_characters
+from gktagger.tagging.windows import make_windows, owner_windows
 
 
 def test_tokenizer_is_one_token_per_character_and_round_trips(tmp_path):

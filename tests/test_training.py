@@ -6,15 +6,15 @@ import pytest
 import torch
 from transformers import BertConfig, BertForTokenClassification, BertTokenizer
 
-from gktagger import annotations as ann
-from gktagger.normalize import normalise
-from gktagger.reading import read_path
-from gktagger.tagger import Tagger
-from gktagger.tags import tags_to_spans
+from gktagger.training import annotations as ann
+from gktagger.text.normalize import normalise
+from gktagger.io.reading import read_path
+from gktagger.tagging.tagger import Tagger
+from gktagger.tagging.tags import tags_to_spans
 from gktagger.training.config import load_config
 from gktagger.training.data import to_example
 from gktagger.training.model_init import new_model
-from gktagger.tokenizer import build_tokenizer
+from gktagger.tagging.tokenizer import build_tokenizer
 
 ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
 
@@ -79,7 +79,7 @@ def test_init_from_a_local_checkpoint_carries_character_embeddings(tmp_path):
 
 
 def test_shipped_model_loads_predicts_and_round_trips(corpus, tmp_path):
-    from gktagger.tagger import DEFAULT_MODEL_DIR
+    from gktagger.tagging.tagger import DEFAULT_MODEL_DIR
 
     assert (DEFAULT_MODEL_DIR / "model.safetensors").stat().st_size < 40 * 2**20
     meta = json.loads((DEFAULT_MODEL_DIR / "gktagger.json").read_text())

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gktagger import annotations as ann
+from gktagger.training import annotations as ann
 from gktagger.training.data import split_documents
 
 SMOKE = str(ann.REPO_ROOT / "configs" / "smoke.yaml")
@@ -59,7 +59,7 @@ def test_evaluate_on_a_mistyped_folder_or_nothing_exits_2(tmp_path, capsys):
 
 def renamed_copy_of_dev_page(corpus, folder):
     """The smoke recipe's dev page, as `studio pull` writes a page pulled under another name (text carried)."""
-    from gktagger.reading import read_path
+    from gktagger.io.reading import read_path
 
     [dev] = [d for d in ann.load_dir(CORPUS_ANNOTATIONS) if d.document == DEV_DOC]
     raw = read_path(corpus / DEV_DOC).text

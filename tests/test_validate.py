@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from gktagger import annotations as ann
+from gktagger.training import annotations as ann
 from gktagger.cli import main as cli
-from gktagger.validate import revalidate, validate
+from gktagger.record.validate import revalidate, validate
 
 ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
 

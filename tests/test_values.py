@@ -1,6 +1,6 @@
 import pytest
 
-from gktagger.values import parse_value
+from gktagger.decoding.values import parse_value
 
 
 @pytest.mark.parametrize("text,kind,value,na,approx", [

@@ -2,6 +2,6 @@
 
 See README "Annotating with Label Studio"; the subcommands are in :mod:`gktagger.studio.commands`.
 """
-from .commands import add_studio_parser as add_parser
+from gktagger.studio.commands import add_studio_parser as add_parser
 
 __all__ = ["add_parser"]

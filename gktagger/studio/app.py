@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from fastapi import Body, FastAPI
 
-from .backend import GktaggerBackend
+from gktagger.studio.backend import GktaggerBackend
 
 
 def create_app(backend: GktaggerBackend) -> FastAPI:

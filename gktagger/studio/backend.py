@@ -12,7 +12,7 @@ protocol by :mod:`gktagger.studio.app` (``gktagger studio backend``).
   configured recipe (``training.train --config C --set ...`` plus the pulled folder), then serve the
   new model. Events that arrive while a retrain runs are folded into one more retrain after it.
 
->>> from gktagger.document import Document
+>>> from gktagger.io.document import Document
 >>> backend = GktaggerBackend()                          # the shipped model, no retraining
 >>> text = "一、总体情况\\n本机关共收到政府信息公开申请3件。"
 >>> [prediction] = backend.predict([{"id": 1, "data": {"text": text}}])
@@ -34,11 +34,11 @@ from pathlib import Path
 
 from gktagger.training.config import load_config
 
-from ..document import Document
-from ..extract import Extractor
-from .predictions import predict_documents, to_prediction
-from .pull import pull, safe_name
-from .server import connect, server_errors
+from gktagger.io.document import Document
+from gktagger.extract import Extractor
+from gktagger.studio.predictions import predict_documents, to_prediction
+from gktagger.studio.pull import pull, safe_name
+from gktagger.studio.server import connect, server_errors
 
 log = logging.getLogger("gktagger.studio.backend")
 

@@ -16,14 +16,14 @@ import json
 import sys
 from pathlib import Path
 
-from ..extract import Extractor  # torch takes seconds to import: not before the server is known to answer
-from ..reading import iter_documents
-from ..training.config import RecipeError, config_path
-from .backend import GktaggerBackend, Retrainer
-from .config import labeling_config
-from .pull import pull
-from .push import STRATEGIES, cross_failures, push
-from .server import DEFAULT_URL, StudioError, connect, server_errors, url_and_token
+from gktagger.extract import Extractor  # torch takes seconds to import: not before the server is known to answer
+from gktagger.io.reading import iter_documents
+from gktagger.training.config import RecipeError, config_path
+from gktagger.studio.backend import GktaggerBackend, Retrainer
+from gktagger.studio.config import labeling_config
+from gktagger.studio.pull import pull
+from gktagger.studio.push import STRATEGIES, cross_failures, push
+from gktagger.studio.server import DEFAULT_URL, StudioError, connect, server_errors, url_and_token
 
 
 def cmd_config(args) -> int:
@@ -87,7 +87,7 @@ def cmd_pull(args) -> int:
 
 def cmd_backend(args) -> int:
     try:
-        from .app import serve
+        from gktagger.studio.app import serve
     except ImportError as e:
         raise StudioError(f"the ML backend needs the studio extra ({e.name} is missing): "
                           "pip install 'gktagger[studio]'") from None

@@ -1,7 +1,7 @@
 """The Label Studio labeling config, generated from the field catalogue (:mod:`gktagger.schema`).
 
 One ``<Labels>`` control (``name="label"``) over one ``<Text>`` object (``name="text"``), as
-:mod:`gktagger.annotations` expects (``FROM_NAME``/``TO_NAME``). The ~240 labels are grouped under a
+:mod:`gktagger.training.annotations` expects (``FROM_NAME``/``TO_NAME``). The ~240 labels are grouped under a
 ``<Header>`` per group and coloured by group; each label's hover hint is its Chinese name.
 
 >>> import xml.etree.ElementTree as ET
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
 
-from ..annotations import FROM_NAME, TO_NAME
-from ..schema import FIELDS, GROUPS, SECTIONS
+from gktagger.training.annotations import FROM_NAME, TO_NAME
+from gktagger.schema import FIELDS, GROUPS, SECTIONS
 
 GROUP_TITLES = {
     "sections": "Section headings 章节标题",

@@ -21,11 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
-from .. import annotations as ann
-from ..document import Document
+from gktagger.training import annotations as ann
+from gktagger.io.document import Document
 
 if TYPE_CHECKING:
-    from ..extract import Extractor
+    from gktagger.extract import Extractor
 
 PREDICT_BATCH = 8
 

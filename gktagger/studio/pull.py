@@ -1,6 +1,6 @@
 """``studio pull``: completed Label Studio annotations → the standoff annotation files training reads.
 
-One JSON file per annotated document (:mod:`gktagger.annotations` format), named
+One JSON file per annotated document (:mod:`gktagger.training.annotations` format), named
 ``<file name>-<8 hex>.json``, plus the project's export as Label Studio gave it,
 ``ls-export-<project>.json`` (``annotations.load_dir`` skips it). The latest submitted
 annotation of a task counts; skipped tasks and tasks nobody annotated yet are left out.
@@ -11,7 +11,7 @@ annotation of a task counts; skipped tasks and tasks nobody annotated yet are le
   an unknown label, or a text whose sha256 changed) is reported and its document not written:
   nothing is shifted to make it fit.
 - Field spans get ``prose: true`` where a measure word follows them, as the guidelines mark
-  prose figures (the model's :func:`gktagger.fields.is_prose`).
+  prose figures (the model's :func:`gktagger.decoding.fields.is_prose`).
 
 Pulling again gives the same files, byte for byte (``created_ago`` is dropped from the export:
 it is the only field that changes with the clock).
@@ -27,10 +27,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import annotations as ann
-from ..fields import is_prose
-from ..reading import read_path
-from .server import Studio
+from gktagger.training import annotations as ann
+from gktagger.decoding.fields import is_prose
+from gktagger.io.reading import read_path
+from gktagger.studio.server import Studio
 
 EXPORT_PREFIX = "ls-export-"
 VOLATILE_KEYS = ("created_ago",)

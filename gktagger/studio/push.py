@@ -25,13 +25,13 @@ import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .. import annotations as ann
-from ..document import Document
-from .predictions import Predicted, field_confidence, predict_documents, to_prediction
-from .server import Studio
+from gktagger.training import annotations as ann
+from gktagger.io.document import Document
+from gktagger.studio.predictions import Predicted, field_confidence, predict_documents, to_prediction
+from gktagger.studio.server import Studio
 
 if TYPE_CHECKING:
-    from ..extract import Extractor
+    from gktagger.extract import Extractor
 
 STRATEGIES = ("random", "uncertain", "invalid")
 IMPORT_BATCH = 100

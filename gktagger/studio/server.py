@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator, Mapping
 
-from ..batch import UsageError
+from gktagger.run.batch import UsageError
 
 DEFAULT_URL = "http://localhost:8080"
 TIMEOUT_SECONDS = 120.0

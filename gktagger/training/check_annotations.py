@@ -8,7 +8,7 @@ import argparse
 import sys
 from collections import Counter
 
-from gktagger import annotations as ann
+from gktagger.training import annotations as ann
 from gktagger.identities import check_tables
 
 

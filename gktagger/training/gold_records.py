@@ -1,5 +1,5 @@
 """``python -m training.gold_records -o gold.jsonl``: the records a perfect tagger would write for the
-annotated corpus (``gktagger.show.gold_record`` of every ``data/annotations/corpus`` file), checks
+annotated corpus (``gktagger.review.show.gold_record`` of every ``data/annotations/corpus`` file), checks
 included — the input for measuring the validator's and ``crosscheck``'s alarms on gold data::
 
     python -m training.gold_records -o gold.jsonl
@@ -12,10 +12,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from gktagger import annotations as ann
-from gktagger import printed
-from gktagger.reading import read_path
-from gktagger.show import gold_record
+from gktagger.training import annotations as ann
+from gktagger.record import printed
+from gktagger.io.reading import read_path
+from gktagger.review.show import gold_record
 
 ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
 

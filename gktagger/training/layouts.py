@@ -13,12 +13,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from gktagger.document import Document
+from gktagger.io.document import Document
 from gktagger.extract import Extractor
 
-from .evaluate import markdown, score
-from .synth import generate
-from .synth.options import HELD_OUT_LAYOUTS
+from gktagger.training.evaluate import markdown, score
+from gktagger.training.synth import generate
+from gktagger.training.synth.options import HELD_OUT_LAYOUTS
 
 
 def layout_scores(extractor, layout: str, n: int, seed: int) -> dict:

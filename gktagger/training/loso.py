@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from gktagger import annotations as ann
+from gktagger.training import annotations as ann
 from gktagger.training.config import load_config
 from gktagger.training.evaluate import markdown, score_documents
 

@@ -1,7 +1,7 @@
 """Model cards: the model folder's Hugging Face ``README.md`` (:func:`hf_card`, written by training and
 ``gktagger package``), and the repository's MODEL_CARD.md with leave-one-source-out results.
 
-    python -m training.model_card --model gktagger/model [--loso runs/loso/loso.md] [--bench bench/RESULTS.md]
+    python -m training.model_card --model gktagger/weights [--loso runs/loso/loso.md] [--bench bench/RESULTS.md]
 
 >>> meta = {"model_version": "gktagger-abc", "step": 5, "train_documents": ["a"],
 ...         "config": {"data": {"dev_documents": ["d"], "synthetic_n": 3, "window": 126},
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from gktagger.annotations import REPO_ROOT
+from gktagger.training.annotations import REPO_ROOT
 from gktagger.training.config import load_config
 from gktagger.training.evaluate import markdown, score_documents
 
@@ -90,9 +90,9 @@ def card(model_dir: Path, loso: Path | None, bench: Path | None, extra: Path | N
         f"{d['synthetic_n']} synthetic reports (seed {d['synthetic_seed']})",
         f"- training: {meta['step']} steps kept (best dev checkpoint), batch {t['batch_size']}, lr {t['learning_rate']}, "
         f"O-tag weight {t['outside_weight']}; reproduce with "
-        "`python -m training.train --config configs/default.yaml --output gktagger/model`",
+        "`python -m training.train --config configs/default.yaml --output gktagger/weights`",
         "", "## Dev scores: real documents never trained on", "",
-        "Measured when this card was written, with `python -m training.evaluate --model gktagger/model --dev` "
+        "Measured when this card was written, with `python -m training.evaluate --model gktagger/weights --dev` "
         "(field = right ID with the right value; section = right ID at the right start), on: "
         + ", ".join(f"`{x}`" for x in d["dev_documents"]) + ".", "",
         markdown(scores, "dev documents"),
@@ -113,7 +113,7 @@ def card(model_dir: Path, loso: Path | None, bench: Path | None, extra: Path | N
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Write MODEL_CARD.md for a trained model.")
-    p.add_argument("--model", type=Path, default=REPO_ROOT / "gktagger" / "model")
+    p.add_argument("--model", type=Path, default=REPO_ROOT / "gktagger" / "weights")
     p.add_argument("--loso", type=Path, default=REPO_ROOT / "runs" / "loso" / "loso.md")
     p.add_argument("--bench", type=Path, default=REPO_ROOT / "bench" / "RESULTS.md")
     p.add_argument("--extra", type=Path, default=REPO_ROOT / "docs" / "model-ablation.md",

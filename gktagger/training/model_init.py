@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
-from gktagger.tags import LABELS
+from gktagger.tagging.tags import LABELS
 from gktagger.training.config import ModelConfig
 
 

@@ -7,7 +7,7 @@ The generator's seeds in the training configs are 7 (default, loso) and 3 (smoke
 reports the model never trained on. Gold values are the generator's; gold section starts are moved
 into the text read from the file (:func:`training.synth.render.project_spans`). ``--out`` keeps the
 files, their records, the scores and the gold annotations in the read text (``gold/``, loadable with
-``gktagger.annotations.load_dir``: a new layout family for training).
+``gktagger.training.annotations.load_dir``: a new layout family for training).
 """
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ import random
 import time
 from pathlib import Path
 
-from gktagger.annotations import save
+from gktagger.training.annotations import save
 from gktagger.extract import Extractor
-from gktagger.reading import read_bytes, read_path
+from gktagger.io.reading import read_bytes, read_path
 
-from .evaluate import markdown, score
-from .synth.render import html_report, html_to_docx, print_css, render_pdf, rendered_gold, with_css
+from gktagger.training.evaluate import markdown, score
+from gktagger.training.synth.render import html_report, html_to_docx, print_css, render_pdf, rendered_gold, with_css
 
 UNRULED_CSS = "table, td, th { border: none !important; } td, th { padding: 2pt 8pt; }"
 

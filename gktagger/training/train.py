@@ -28,10 +28,10 @@ from transformers import get_linear_schedule_with_warmup
 
 from gktagger.config import PipelineConfig
 from gktagger.extract import Extractor
-from gktagger.onnxmodel import ONNX_FILE, export
-from gktagger.tagger import Tagger
-from gktagger.tags import LABELS, OUTSIDE
-from gktagger.tokenizer import build_tokenizer
+from gktagger.tagging.onnxmodel import ONNX_FILE, export
+from gktagger.tagging.tagger import Tagger
+from gktagger.tagging.tags import LABELS, OUTSIDE
+from gktagger.tagging.tokenizer import build_tokenizer
 from gktagger.training.config import Config, RecipeError, load_config
 from gktagger.training.data import build_dataset, examples_of, split_documents, synthetic_examples
 from gktagger.training.evaluate import evaluate_model

@@ -10,10 +10,10 @@ from __future__ import annotations
 import random
 from typing import Iterator
 
-from gktagger.annotations import AnnotatedDoc
+from gktagger.training.annotations import AnnotatedDoc
 
-from .compose import compose
-from .options import LAYOUTS, SynthOptions
+from gktagger.training.synth.compose import compose
+from gktagger.training.synth.options import LAYOUTS, SynthOptions
 
 __all__ = ["generate", "SynthOptions", "LAYOUTS"]
 

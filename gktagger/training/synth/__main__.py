@@ -4,9 +4,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gktagger.annotations import save
+from gktagger.training.annotations import save
 
-from . import LAYOUTS, generate
+from gktagger.training.synth import LAYOUTS, generate
 
 
 def main(argv: list[str] | None = None) -> None:

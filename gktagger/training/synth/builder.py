@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from gktagger.annotations import Span
+from gktagger.training.annotations import Span
 
 PLAIN, SECTION, FIELD, RAW = 0, 1, 2, 3
 

@@ -13,19 +13,19 @@ import random
 import re
 from functools import lru_cache
 
-from gktagger.annotations import AnnotatedDoc, Span, sha256_text
+from gktagger.training.annotations import AnnotatedDoc, Span, sha256_text
 from gktagger.lexicon import ORDINALS
-from gktagger.reading import read_bytes
+from gktagger.io.reading import read_bytes
 from gktagger.schema import SECTIONS
 
-from . import prose, words
-from .builder import Builder
-from .figures import print_count, report_values
-from .layouts import FlatWriter, MiniTableWriter, Part, Writer, make_writer
-from .minitables import mini_table2, mini_table3, mini_table4
-from .options import SynthOptions
-from .script import add_pinyin, to_fullwidth, to_traditional
-from .tables import CellStyle, legacy_table, table2, table3, table4
+from gktagger.training.synth import prose, words
+from gktagger.training.synth.builder import Builder
+from gktagger.training.synth.figures import print_count, report_values
+from gktagger.training.synth.layouts import FlatWriter, MiniTableWriter, Part, Writer, make_writer
+from gktagger.training.synth.minitables import mini_table2, mini_table3, mini_table4
+from gktagger.training.synth.options import SynthOptions
+from gktagger.training.synth.script import add_pinyin, to_fullwidth, to_traditional
+from gktagger.training.synth.tables import CellStyle, legacy_table, table2, table3, table4
 
 
 def _wordings(section: str, *picks: int) -> list[str]:

@@ -14,7 +14,7 @@ from collections import Counter
 from gktagger.identities import T4_TABLE_BLOCKS, t3_result_rows
 from gktagger.schema import T3_APPLICANT_COLUMNS, T4_RESULTS
 
-from .options import SynthOptions
+from gktagger.training.synth.options import SynthOptions
 
 _COLUMN_ACTIVE = {"natural": 0.95, "commercial": 0.45, "research": 0.08, "social": 0.1, "legal": 0.2, "other_org": 0.2}
 _ROW_WEIGHT = {"granted": 8, "partial": 3, "unable_not_held": 6, "unable_create": 1, "unable_unclear": 1,

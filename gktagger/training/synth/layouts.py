@@ -12,10 +12,10 @@ from __future__ import annotations
 import random
 import re
 
-from .builder import Builder
-from .minitables import Block
-from .options import SynthOptions
-from .tables import Cell, Grid
+from gktagger.training.synth.builder import Builder
+from gktagger.training.synth.minitables import Block
+from gktagger.training.synth.options import SynthOptions
+from gktagger.training.synth.tables import Cell, Grid
 
 Part = str | tuple  # plain text, or (text, label, prose)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from gktagger.identities import T4_TABLE_BLOCKS
 from gktagger.schema import T3_COLUMNS, T3_ROWS, T4_RESULTS
 
-from .tables import Cell, CellStyle, t3_cells, t3_groups, table2
+from gktagger.training.synth.tables import Cell, CellStyle, t3_cells, t3_groups, table2
 
 ORDINALS = "一二三四五六七"
 T3_HEADERS = [

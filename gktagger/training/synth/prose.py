@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 
-from . import words
+from gktagger.training.synth import words
 
 RESULTS = {"upheld": ("结果维持", "维持"), "corrected": ("结果纠正", "纠正"), "other": ("其他结果", "其他"),
            "pending": ("尚未审结", "未审结")}

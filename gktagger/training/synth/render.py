@@ -19,10 +19,10 @@ import tempfile
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from gktagger.annotations import AnnotatedDoc, Span, sha256_text
+from gktagger.training.annotations import AnnotatedDoc, Span, sha256_text
 
-from .compose import compose
-from .options import SynthOptions
+from gktagger.training.synth.compose import compose
+from gktagger.training.synth.options import SynthOptions
 
 CHROMIUM = os.environ.get("GKTAGGER_CHROMIUM", "/usr/bin/chromium")
 # Headless, no sandbox (containers), and nothing that talks to the network on its own.
@@ -99,7 +99,7 @@ def render_png(html: str, out: str | Path, size: tuple[int, int] = (900, 1200),
 
 def scan_pdf(pdf: bytes, dpi: int = 300) -> bytes:
     """An image-only PDF of ``pdf`` (what a scanner gives): every page a grayscale picture at ``dpi``."""
-    from gktagger.ocr import page_images
+    from gktagger.io.ocr import page_images
 
     images = list(page_images(pdf, dpi))
     buffer = io.BytesIO()

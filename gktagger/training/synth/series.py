@@ -11,12 +11,12 @@ from __future__ import annotations
 import random
 from typing import Iterable, Iterator
 
-from gktagger.annotations import AnnotatedDoc
+from gktagger.training.annotations import AnnotatedDoc
 from gktagger.identities import t3_result_rows
 from gktagger.schema import T3_APPLICANT_COLUMNS, T3_ROWS
 
-from .compose import Report, compose
-from .options import SynthOptions
+from gktagger.training.synth.compose import Report, compose
+from gktagger.training.synth.options import SynthOptions
 
 
 def _chain_t3(v: dict, last: dict, fmt: str) -> None:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from gktagger.identities import t3_result_rows
 from gktagger.schema import T3_COLUMNS, T3_ROWS
 
-from .figures import print_change, print_count, print_decimal
-from .options import SynthOptions
+from gktagger.training.synth.figures import print_change, print_count, print_decimal
+from gktagger.training.synth.options import SynthOptions
 
 
 @dataclass(slots=True)

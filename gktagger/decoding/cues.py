@@ -1,0 +1,72 @@
+"""Appeal and lawsuit figures stated in prose take their result from the words before them.
+
+``行政复议申请16件，其中结果维持2件，结果纠正6件，其他结果7件，尚未审结1件``: the
+model knows these are table-4 figures but often not which block and result
+each is; the words before each number say it. A number the model tagged with
+a table-4 field and that is written as prose (a measure word follows) takes
+the block its sentence last names (复议, 诉讼, 复议后起诉 …; else the model's)
+and the result its clause names, or the block's total when the clause names
+the block and no result. Table cells are never touched: their order, not their wording, decides.
+
+>>> body = "行政复议申请16件,其中结果维持2件,结果纠正6件"
+>>> spans = [TagSpan(6, 8, "t4.review.upheld"), TagSpan(16, 17, "t4.review.corrected"), TagSpan(23, 24, "t4.review.other")]
+>>> [(body[s.start:s.end], s.label) for s in prose_results(body, spans)]
+[('16', 't4.review.total'), ('2', 't4.review.upheld'), ('6', 't4.review.corrected')]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from gktagger.decoding.fields import is_prose
+from gktagger.lexicon import BLOCK_WORDS, RESULT_WORDS
+from gktagger.schema import FIELDS
+from gktagger.tagging.tags import TagSpan
+
+RESULTS = [(result, re.compile(words)) for result, words in RESULT_WORDS]
+BLOCK_BEFORE = re.compile("|".join(f"(?P<{b}>{w})" for b, w in BLOCK_WORDS))
+SENTENCE_END = re.compile(r"[。\n]")
+MAX_SENTENCE = 120
+CLAUSE_END = re.compile(r"[,;。:、\n]|\d+[件起宗个]")
+MAX_CLAUSE = 24
+DIGITS = re.compile(r"\d+")
+
+
+def _clause_before(body: str, start: int) -> str:
+    """The words between the previous clause break (or the previous stated figure) and ``start``."""
+    window = body[max(0, start - MAX_CLAUSE):start]
+    ends = [m.end() for m in CLAUSE_END.finditer(window)]
+    return window[ends[-1]:] if ends else window
+
+
+def _block(body: str, start: int, model_block: str) -> str:
+    """The block the sentence before ``start`` last names, else the model's."""
+    lo = max(0, start - MAX_SENTENCE)
+    ends = [m.end() for m in SENTENCE_END.finditer(body, lo, start)]
+    named = [m.lastgroup for m in BLOCK_BEFORE.finditer(body, ends[-1] if ends else lo, start)]
+    return named[-1] if named else model_block
+
+
+def _result(clause: str) -> str | None:
+    for result, words in RESULTS:
+        if words.search(clause):
+            return result
+    return "total" if BLOCK_BEFORE.search(clause) else None
+
+
+def prose_results(body: str, spans: list[TagSpan]) -> list[TagSpan]:
+    """``spans`` with each prose table-4 figure labelled by the result its clause names (whole numbers)."""
+    out, seen = [], set()
+    for span in spans:
+        number = next((m for m in DIGITS.finditer(body, max(0, span.start - 12), span.end + 12)
+                       if m.start() <= span.start and span.end <= m.end()), None)
+        if span.label.startswith("t4.") and number and is_prose(body, number.end()):
+            result = _result(_clause_before(body, number.start()))
+            label = f"t4.{_block(body, number.start(), FIELDS[span.label].row)}.{result}"
+            if result and label in FIELDS and (label, number.span()) != (span.label, (span.start, span.end)):
+                span = replace(span, start=number.start(), end=number.end(), label=label, by="cue",
+                               rule=f"clause names {result}")
+        if (span.start, span.end, span.label) not in seen:
+            seen.add((span.start, span.end, span.label))
+            out.append(span)
+    return out

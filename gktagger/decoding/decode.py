@@ -1,0 +1,339 @@
+"""Constrained decoding: the cells of tables 2–4 follow the template's reading order.
+
+However a page flattens its tables (one cell per line, pipes, markdown, digits
+run together), the cells of a 2019 or 2021 report appear row by row, left to
+right, in the order of the template (``schema.template``). Instead of taking
+each character's most probable tag on its own, the numbers of the body are
+re-tagged jointly: every number is split into cells or left untagged, and the
+cells take template fields in increasing order. The chosen tagging maximises
+the model's log-probabilities, minus a penalty per template field left out
+(a blank cell takes its field for free) and a larger one for going back in the
+template (a page printing rows out of order). A printed row that shows its
+cells (tabs, pipes, blanks included; one cell per line only when all seven of
+a table-3 row are there) starts at its first column and leaves no column out
+between two of its cells: leaving one out there costs much more. Both
+templates are tried and the one that fits better kept, and whole printed rows
+are then moved where the table identities hold (the ``realign`` stage). Numbers
+the model tags as prose figures or section headings keep their tags; legacy
+reports, whose tables have no fixed layout, are not re-decoded (the ``decode``
+stage of ``pipeline.py``). The costs are :class:`~gktagger.config.DecoderConfig`.
+
+>>> import numpy as np
+>>> from gktagger.tagging.tags import LABEL_IDS, OUTSIDE
+>>> body = "自然人 64 法人 0"
+>>> order = ["t3.new.natural", "t3.new.commercial"]
+>>> lp = np.full((len(body), len(LABEL_IDS)), -9.0, dtype=np.float32)
+>>> lp[:, OUTSIDE] = -0.1
+>>> lp[4, LABEL_IDS["B-t3.new.natural"]] = -1.0     # "6": the model hesitates
+>>> lp[5, LABEL_IDS["I-t3.new.natural"]] = -1.0     # "4" continues it
+>>> lp[5, OUTSIDE] = -3.0
+>>> lp[10, LABEL_IDS["B-t3.new.commercial"]] = -3.0  # "0": the model thinks it is untagged
+>>> tags = np.zeros(len(body), dtype=np.int64)
+>>> cells = align_cells(body, tags, np.arange(len(body)), lp, order, DecoderConfig(skip_penalty=4.0))
+>>> [(body[s:e], f) for s, e, f in cells]
+[('64', 't3.new.natural'), ('0', 't3.new.commercial')]
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+import numpy as np
+
+from gktagger.config import DecoderConfig
+from gktagger.decoding.fields import is_prose
+from gktagger.lexicon import NA_MARKS, NOT_A_COUNT, NUMBER, PAGE_FOOTER, SIGNS
+from gktagger.text.rows import SEPARATORS, blank_cells, group_rows
+from gktagger.schema import FIELDS, SECTIONS, template
+from gktagger.tagging.tags import LABEL_IDS, OUTSIDE, TagSpan
+
+CELL_EDGES = "\t|\n"
+FIGURE_ENDS = frozenset("0123456789/—无")  # what a neighbouring figure or NA cell ends or starts with
+LINE_BREAK = re.compile("\n")
+ITEM_MARK = re.compile(r"[.．、] ?[^\d\s]")  # "1.属于国家秘密", "2、重复申请", "3. 其他": a row's number, not a cell
+
+_KEEP = {LABEL_IDS[f"{p}-{s}"] for s in SECTIONS for p in "BI"} | {
+    LABEL_IDS[f"{p}-{f}"] for f, field in FIELDS.items() if field.group == "prose" for p in "BI"}
+
+
+def _delimited(body: str, s: int, e: int) -> bool:
+    """Whether a number sits alone between cell separators (tab, pipe, line break), or in a line whose
+    figures the page separates by spaces, all of them (:func:`_spaced_row`): a whole cell."""
+    a, b = s, e
+    while a > 0 and body[a - 1] == " ":
+        a -= 1
+    while b < len(body) and body[b] == " ":
+        b += 1
+    if (a == 0 or body[a - 1] in CELL_EDGES) and (b == len(body) or body[b] in CELL_EDGES):
+        return True
+    return _spaced(body, s, e) and _spaced_row(body, body.rfind("\n", 0, s) + 1)
+
+
+@lru_cache(maxsize=128)  # asked once per figure of the line: without it a long spaced line costs its length squared
+def _spaced_row(body: str, line_start: int) -> bool:
+    """Whether every figure of a line, after its label, can be one cell and stands between spaces: a PDF
+    row (``予以公开 1203 17 0 0 41 2 1263``), whose figures are never cut. A line that also runs cells
+    together (``21 10 000225``: spaces fall anywhere in such a flattened body) is not one, nor is a run
+    after a label and a space (``行政许可 11315``)."""
+    end = body.find("\n", line_start)
+    figures = [m.span() for m in NUMBER.finditer(body, line_start, len(body) if end < 0 else end)]
+    return len(figures) > 1 and all(_spaced(body, fs, fe) for fs, fe in figures)
+
+
+def _spaced(body: str, s: int, e: int) -> bool:
+    """Whether a number stands between spaces beside another figure and can be one cell by itself."""
+    before = s - len(body[:s]) + len(body[:s].rstrip(" "))
+    after = e + len(body[e:]) - len(body[e:].lstrip(" "))
+    figure_left = before < s and before > 0 and body[before - 1] in FIGURE_ENDS
+    figure_right = after > e and after < len(body) and body[after] in FIGURE_ENDS
+    left_ok = before < s or s == 0 or body[s - 1] in CELL_EDGES
+    right_ok = after > e or e == len(body) or body[e] in CELL_EDGES
+    return (figure_left or figure_right) and left_ok and right_ok and _cell_ok(body[s:e])
+
+
+def _cuts(body: str, s: int, e: int) -> list[int]:
+    """Offsets inside a number where one cell may end and the next begin: between two digits of
+    an integer part, and only where the page runs cells together (not in a delimited cell)."""
+    if _delimited(body, s, e) or "," in body[s:e]:
+        return []
+    token = body[s:e]
+    point = token.find(".")
+    limit = point if point >= 0 else len(token)
+    return [k for k in range(1, limit) if token[k - 1].isdigit() and token[k].isdigit()]
+
+
+def _cell_ok(token: str) -> bool:
+    digits = token.lstrip(SIGNS)
+    if not digits or not digits[0].isdigit():
+        return token in NA_MARKS
+    return not (digits[0] == "0" and len(digits) > 1 and digits[1] != ".")
+
+
+def numbers(body: str, tags: np.ndarray, with_marks: bool = False) -> list[tuple[int, int]]:
+    """The numbers the decoder may re-tag: not prose figures, dates or page footers, nor inside headings
+    or prose tags.
+    The number of the next row (``…0000002.其他…``: its last digit) is cut off, or kept when ``with_marks``
+    (the decoder clears those tags too)."""
+    out = []
+    footers = [m.span() for m in PAGE_FOOTER.finditer(body)]  # a page footer inside a table is no cell
+    for m in NUMBER.finditer(body):
+        s, e = m.span()
+        if footers and any(fs <= s < fe for fs, fe in footers):
+            continue
+        if is_prose(body, e) or body[e:e + 1] in NOT_A_COUNT or any(int(t) in _KEEP for t in tags[s:e]):
+            continue
+        if ITEM_MARK.match(body, e) and not with_marks:
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def _slots(body: str, tokens: list[tuple[int, int]], blanks: Sequence[int] = ()) -> list[tuple[int, int, int, bool]]:
+    """The decoder's input in text order: one slot per character of a number (start, token start,
+    token end, cell may start here) and one zero-width slot per blank cell (position, -1, -1, True)."""
+    slots = [(i, -1, -1, True) for i in [*blank_cells(body), *blanks]]
+    for s, e in tokens:
+        cuts = set(_cuts(body, s, e))
+        slots += [(i, s, e, i == s or i - s in cuts) for i in range(s, e)]
+    return sorted(slots)
+
+
+def _printed_rows(body: str, slots: list, full_row: int) -> list[int]:
+    """For each slot, the printed row it belongs to (``rows.group_rows``). Within a line that is a tab
+    or markdown row; across lines (one cell per line under a row label) only when the row shows
+    ``full_row`` cells, since pages that print one cell per line may drop the empty ones and then
+    the columns are unknown."""
+    rows = group_rows(body, [(i, i + 1 if s >= 0 else i) for i, s, _, _ in slots])
+    starts = Counter(r for r, (i, s, _, _) in zip(rows, slots) if s < 0 or i == s)
+    breaks = [m.start() for m in LINE_BREAK.finditer(body)]
+    lines = np.searchsorted(breaks, [i for i, _, _, _ in slots]).tolist()
+    first_line = {}
+    for r, line in zip(rows, lines):
+        first_line.setdefault(r, line)
+    spans_lines = {r for r, line in zip(rows, lines) if line != first_line[r]}
+    return [r if r not in spans_lines or starts[r] >= full_row else -1 - line for r, line in zip(rows, lines)]
+
+
+def _cell_slots(body: str, slots: list, rows: list[int]) -> tuple[list[bool], list[bool]]:
+    """For each slot: whether it starts a delimited cell (a blank, or a number alone between separators),
+    and whether that cell comes right after another delimited cell of the same printed row
+    (:func:`_printed_rows`): a row that shows its blank cells leaves no column out."""
+    starts, neighbours = [False] * len(slots), [False] * len(slots)
+    prev_end, prev_row = None, None
+    for k, (i, s, e, _) in enumerate(slots):
+        delimited = s < 0 or _delimited(body, s, e)
+        if s < 0 or i == s:
+            starts[k] = delimited
+            neighbours[k] = (delimited and prev_end is not None and prev_row == rows[k]
+                             and not body[prev_end:i].strip(SEPARATORS))
+        if s < 0 or i == e - 1:
+            prev_end, prev_row = (max(i, e), rows[k]) if delimited else (None, None)
+    return starts, neighbours
+
+
+def _row_openers(starts: list[bool], neighbours: list[bool], rows: list[int]) -> list[bool]:
+    """Slots that open a printed row of two or more delimited cells: the page prints a row from its first column."""
+    cells_in = Counter(row for row, c in zip(rows, starts) if c)
+    return [c and not nb and cells_in[row] > 1 for c, nb, row in zip(starts, neighbours, rows)]
+
+
+def _row_members(starts: list[bool], neighbours: list[bool], openers: list[bool], slots: list,
+                 rows: list[int], trailing_blank_columns: bool = True) -> list[bool]:
+    """Delimited cells that a row of figures cannot leave out: its numbers, and its blanks that have
+    a number after them in the row (a blank after the last figure may be a column the template lacks,
+    unless ``trailing_blank_columns`` is off)."""
+    last_number = {}
+    for (i, s, _, _), row in zip(slots, rows):
+        if s >= 0:
+            last_number[row] = i
+    return [c and (nb or op) and (s >= 0 or not trailing_blank_columns or i < last_number.get(row, -1))
+            for (i, s, _, _), row, c, nb, op in zip(slots, rows, starts, neighbours, openers)]
+
+
+def _first_columns(order: Sequence[str]) -> np.ndarray:
+    """Whether each template field is the first column of its row (``t3.granted.natural``)."""
+    rows = [(FIELDS[f].table, FIELDS[f].row) for f in order]
+    return np.array([k == 0 or rows[k] != rows[k - 1] for k in range(len(order))])
+
+
+def align_cells(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray, order: Sequence[str],
+                config: DecoderConfig = DecoderConfig(), blanks: Sequence[int] = ()) -> list[tuple[int, int, str]]:
+    """The best monotone assignment of the body's numbers to the template ``order``: (start, end, field) cells.
+
+    ``logp[k]`` is the model's log-probability row for the character at ``positions[k]``. A blank
+    cell may take a template field (no value): a field left out without one costs ``config.skip_penalty``.
+    ``blanks``: positions of blank cells the body no longer shows (``BodyView.folded_blanks``).
+    """
+    cells = _align(body, tags, positions, logp, order, config, blanks=blanks)[1]
+    return [c for c in cells if c[0] < c[1]]
+
+
+def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray, order: Sequence[str],
+           config: DecoderConfig, blanks: Sequence[int] = ()) -> tuple[float, list]:
+    """:func:`align_cells` with the score of the assignment (log-probability gain over no cells at all)."""
+    skip_penalty, restart_penalty, row_skip = config.skip_penalty, config.restart_penalty, config.row_skip_penalty
+    row_of = {int(p): k for k, p in enumerate(positions)}
+    tokens = [(s, e) for s, e in numbers(body, tags) if all(i in row_of for i in range(s, e))]
+    if not tokens or not order:
+        return 0.0, []
+    n = len(order)
+    begin_ids = np.array([LABEL_IDS[f"B-{f}"] for f in order])
+    inside_ids = np.array([LABEL_IDS[f"I-{f}"] for f in order])
+    slots = _slots(body, tokens, blanks)
+    rows = _printed_rows(body, slots, config.full_row)
+    figure_rows = {row for row, (_, s, _, _) in zip(rows, slots) if s >= 0}
+    mid_table = (np.arange(n + 1) > 0) & (np.arange(n + 1) < n)
+    cell_start, row_neighbour = _cell_slots(body, slots, rows)
+    row_opener = _row_openers(cell_start, row_neighbour, rows)
+    row_member = _row_members(cell_start, row_neighbour, row_opener, slots, rows, config.trailing_blank_columns)
+    not_first = np.where(_first_columns(order), 0.0, config.opener_penalty)
+    is_change = np.array([FIELDS[f].kind == "change" for f in order])
+    index = {(i, s): k for k, (i, s, _, _) in enumerate(slots)}
+    N = len(slots)
+    neg = -1e18
+    dp = np.full((N + 1, n + 1), neg)
+    dp[0, 0] = 0.0
+    back = np.zeros((N + 1, n + 1, 3), dtype=np.int32)  # (previous slot, previous j, field index or -1)
+    arange = np.arange(n)
+
+    def relax(target: int, src: int, cand: np.ndarray, prev_j: np.ndarray, field: np.ndarray) -> None:
+        better = cand > dp[target]
+        if better.any():
+            dp[target][better] = cand[better]
+            back[target][better] = np.stack([np.full(better.sum(), src), prev_j[better], field[better]], 1)
+
+    for k, (i, s, e, can_start) in enumerate(slots):
+        row = dp[k]
+        if row.max() <= neg / 2:
+            continue
+        # untagged, free relative to O: a blank, or a whole number (a run's digits are all cells or none);
+        # a delimited cell of a row of figures left without a field costs
+        if s < 0 or i == s:
+            cost = row_skip if row_member[k] else config.blank_penalty
+            pass_over = row - mid_table * cost if cell_start[k] and rows[k] in figure_rows else row
+            after = k + 1 if s < 0 else index[(e - 1, s)] + 1
+            relax(after, k, pass_over, np.arange(n + 1), np.full(n + 1, -1))
+        if not can_start:
+            continue
+        # best state to come from for each target field j': max over j <= j' of dp[k][j] - penalty * (j' - j)
+        ramp = (row_skip if row_neighbour[k] else skip_penalty) * arange
+        lifted = row[:n] + ramp
+        running = np.maximum.accumulate(lifted)
+        best_j = np.maximum.accumulate(np.where(lifted == running, arange, 0))
+        start = running - ramp
+        # going back in the template (a page that prints a table's rows out of order) costs a fixed price:
+        # for field j', the best state j > j' to come back from
+        later = row[1:][::-1]
+        later_max = np.maximum.accumulate(later)[::-1] - restart_penalty
+        later_j = n - np.maximum.accumulate(np.where(later == np.maximum.accumulate(later), arange, 0))[::-1]
+        use = later_max > start
+        best_j, start = np.where(use, later_j, best_j), np.where(use, later_max, start)
+        if row_opener[k]:
+            start = start - not_first
+        if s < 0:  # a blank cell takes the field, nothing is tagged
+            relax(k + 1, k, np.concatenate([[neg], start]), np.concatenate([[0], best_j]), np.concatenate([[-1], arange]))
+            continue
+        r = row_of[i]
+        score = start + logp[r, begin_ids] - logp[r, OUTSIDE]
+        if body[i] in SIGNS and i + 1 < e and body[i + 1].isdigit():  # +24, 减3: only a change cell is signed
+            score = np.where(is_change, score, neg)
+        cuts = set(_cuts(body, s, e))
+        for b in range(i + 1, min(e, i + config.max_cell) + 1):
+            if b > i + 1:
+                r = row_of[b - 1]
+                # in a cell whose bounds are fixed, only the field matters: begin or inside alike
+                inside = logp[r, inside_ids] if cuts else np.logaddexp(logp[r, inside_ids], logp[r, begin_ids])
+                score = score + inside - logp[r, OUTSIDE]
+            if (b == e or b - s in cuts) and _cell_ok(body[i:b]):
+                target = index[(b, s)] if b < e else index[(b - 1, s)] + 1
+                relax(target, k, np.concatenate([[neg], score]), np.concatenate([[0], best_j]), np.concatenate([[-1], arange]))
+    final = dp[N] - skip_penalty * (n - np.arange(n + 1))
+    j = int(final.argmax())
+    cells = []
+    k = N
+    while k > 0:
+        prev_k, prev_j, f = (int(x) for x in back[k, j])
+        i, s, _, _ = slots[prev_k]
+        if f >= 0:  # a number's cell, or a blank cell (zero width) that took the field
+            cells.append((i, slots[k - 1][0] + 1 if s >= 0 else i, order[f]))
+        k, j = prev_k, prev_j
+    return float(final[int(final.argmax())]), cells[::-1]
+
+
+@dataclass
+class Decoded:
+    """The decoder's answer: the template that fits (``format``), its cells (a blank cell that took a
+    field has ``start == end``), and the numbers whose model tags the cells replace."""
+    format: str
+    cells: list[tuple[int, int, str]]
+    replaced: list[tuple[int, int]]
+
+
+def decode_tables(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
+                  config: DecoderConfig = DecoderConfig(), blanks: Sequence[int] = ()) -> Decoded | None:
+    """The table cells in the template of ``config.formats`` that fits best (None when nothing can be
+    decoded). ``blanks``: blank cells the body no longer shows (``BodyView.folded_blanks``)."""
+    if not config.formats or not len(positions):
+        return None
+    fits = [(*_align(body, tags, positions, logp, template(f), config, blanks=blanks), f) for f in config.formats]
+    _, cells, fmt = max(fits, key=lambda fit: fit[0])
+    decoded = set(int(p) for p in positions)
+    replaced = [(s, e) for s, e in numbers(body, tags, with_marks=True) if all(i in decoded for i in range(s, e))]
+    return Decoded(fmt, cells, replaced)
+
+
+def cell_spans(cells: Sequence[tuple[int, int, str]], positions: np.ndarray, logp: np.ndarray,
+               by: str = "decoder") -> list[TagSpan]:
+    """Spans of the non-blank cells, scored like a tag sequence: the lowest probability of their
+    characters' labels (``B-`` for the first, ``I-`` for the rest)."""
+    row_of = {int(p): k for k, p in enumerate(positions)}
+    out = []
+    for s, e, f, *rest in cells:
+        if s < e:
+            score = min(float(np.exp(logp[row_of[i], LABEL_IDS[("B-" if i == s else "I-") + f]])) for i in range(s, e))
+            out.append(TagSpan(s, e, f, score, rest[0] if rest else by, rest[1] if len(rest) > 1 else None))
+    return out

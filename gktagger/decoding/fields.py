@@ -1,0 +1,141 @@
+"""From tagged spans (raw offsets) to the ``fields`` of a record.
+
+A figure may be tagged several times (a table cell and a prose mention); the
+table cell is the reported value (fields.md §5). A mention followed by a
+measure word (件, 条 …) is prose; a bare number is a table cell.
+
+>>> from gktagger.tagging.tags import TagSpan
+>>> raw = "予以公开3件。予以公开\\t3"
+>>> f, others = choose_fields(raw, [TagSpan(4, 5, "t3.granted.total", 0.9), TagSpan(12, 13, "t3.granted.total", 0.8)])
+>>> f["t3.granted.total"]["start"], others[0]["start"]
+(12, 4)
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from dataclasses import replace
+from itertools import combinations
+from math import comb
+
+from gktagger.lexicon import MEASURE_WORDS, NOT_A_COUNT, WHOLE_FIGURE
+from gktagger.schema import FIELDS
+from gktagger.tagging.tags import TagSpan
+from gktagger.decoding.values import parse_value
+
+
+def is_prose(raw: str, end: int) -> bool:
+    """A mention is prose when a measure word follows it (spaces and a line wrap skipped)."""
+    i = end
+    while i < len(raw) and raw[i].isspace():
+        i += 1
+    return i < len(raw) and raw[i] in MEASURE_WORDS
+
+
+def whole_figures(text: str, spans: list[TagSpan]) -> list[TagSpan]:
+    """Field spans that cover part of a figure written as prose (a measure word after it: ``23816件``
+    tagged ``2381``) or of a date (``结转至2024年`` tagged ``202``) widened to the whole figure with its
+    approximation marks; of two spans that become one, the more confident stays. Table runs (no
+    measure word after them) are left to the decoder.
+
+    >>> text = "收到申请23816件,结转至2024年"
+    >>> [(text[s.start:s.end], s.rule) for s in whole_figures(text, [TagSpan(4, 8, "requests.received"),
+    ...                                                               TagSpan(14, 17, "t3.carried_forward.total")])]
+    [('23816', 'whole figure'), ('2024', 'whole figure')]
+    """
+    out: dict[tuple[int, int], TagSpan] = {}
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.label in FIELDS:
+            figure = next((m for m in WHOLE_FIGURE.finditer(text, max(0, span.start - 20), span.end + 20)
+                           if m.start() <= span.start and span.end <= m.end()), None)
+            if figure and figure.span() != (span.start, span.end) and (
+                    is_prose(text, figure.end()) or text[figure.end():figure.end() + 1] in NOT_A_COUNT):
+                span = replace(span, start=figure.start(), end=figure.end(), rule="whole figure")
+        key = (span.start, span.end)
+        if key not in out or span.score > out[key].score:
+            out[key] = span
+    return list(out.values())
+
+
+def field_entry(raw: str, span: TagSpan) -> dict | None:
+    """The record entry of one tagged span, or None when its text holds no value."""
+    text = raw[span.start:span.end]
+    after = raw[span.end:span.end + 3].lstrip()
+    if after[:1] in NOT_A_COUNT:
+        return None
+    value = parse_value(text, FIELDS[span.label].kind)
+    if value is None:
+        return None
+    entry = {"value": value.value, "text": text, "start": span.start, "end": span.end,
+             "score": round(float(span.score), 4), "by": getattr(span, "by", "model")}
+    if getattr(span, "rule", None):
+        entry["rule"] = span.rule
+    if value.na:
+        entry["na"] = True
+    if value.approx:
+        entry["approx"] = True
+    if value.unit:
+        entry["unit"] = value.unit
+    if value.warn:
+        entry["warn"] = value.warn
+    return entry
+
+
+def run_readings(digits: str, cells: int, limit: int) -> list[list[int]]:
+    """Ways to read a run of digits as ``cells`` numbers (none but 0 starts with 0), most even first.
+
+    >>> run_readings("11315", 3, 4)
+    [[1, 13, 15], [11, 3, 15], [11, 31, 5], [1, 1, 315]]
+    """
+    if comb(len(digits) - 1, cells - 1) > 5_000:  # a run this long is no table row: nothing to list
+        return []
+    out = []
+    for cuts in combinations(range(1, len(digits)), cells - 1):
+        parts = [digits[a:b] for a, b in zip((0, *cuts), (*cuts, len(digits)))]
+        if all(p == "0" or not p.startswith("0") for p in parts):
+            out.append((max(map(len, parts)) - min(map(len, parts)), [int(p) for p in parts]))
+    return [p for _, p in sorted(out, key=lambda c: c[0])[:limit]]
+
+
+def ambiguous_runs(fields: dict[str, dict], max_cell_digits: int, max_prose_digits: int, limit: int) -> list[str]:
+    """Fields whose figure is a run of more digits than one value of its kind holds (``518230417`` as a
+    table-2 count; ``291574310``, a legacy 本年 and 累计 run together): the value is withdrawn
+    (``value: null``), the run's text kept, and its readings as the cells of its template row, or as two
+    figures for a prose field, listed in ``candidates``. Returns the fields changed."""
+    changed = []
+    for fid, entry in fields.items():
+        field, text = FIELDS[fid], entry.get("text", "")
+        bound = max_prose_digits if field.group == "prose" else max_cell_digits
+        if field.kind != "count" or not text.isdigit() or len(text) <= bound:
+            continue
+        row = [f for f in FIELDS.values() if f.table and (f.table, f.row) == (field.table, field.row)]
+        cells = len({f.col for f in row if set(f.formats) & set(field.formats)}) if field.table else 2
+        readings = run_readings(text, min(cells, len(text)), limit)
+        if not field.table:  # 本年 | 累计: a year's figure is at most the running total
+            readings = [r for r in readings if r[0] <= r[-1]]
+        entry.update(value=None, ambiguous=True, candidates=readings)
+        changed.append(fid)
+    return changed
+
+
+def choose_fields(raw: str, spans: Iterable[TagSpan]) -> tuple[dict[str, dict], list[dict]]:
+    """One entry per field ID (the first table mention, else the first prose mention), and the other mentions.
+
+    The other mentions are kept so the validator can compare prose with tables.
+    """
+    candidates: dict[str, list[tuple[bool, int, dict]]] = {}
+    for span in spans:
+        if span.label not in FIELDS:
+            continue
+        entry = field_entry(raw, span)
+        if entry is not None:
+            candidates.setdefault(span.label, []).append((is_prose(raw, span.end), span.start, entry))
+    out, others = {}, []
+    for label in sorted(candidates, key=lambda l: min(c[1] for c in candidates[l])):
+        ranked = sorted(candidates[label], key=lambda c: (c[0], c[1]))
+        for prose, _, entry in ranked:
+            if prose:
+                entry["prose"] = True
+        out[label] = ranked[0][2]
+        others += [{"field": label, **entry} for _, _, entry in ranked[1:]]
+    return out, sorted(others, key=lambda m: m["start"])

@@ -1,5 +1,0 @@
-"""Self-contained HTML pages for reviewers: shared shell, rebuilt tables, inline SVG charts.
-
-Every page is one file with its CSS inline and no external URL, so it opens from disk with no
-server and no network. See :mod:`gktagger.show` and :mod:`gktagger.report`.
-"""

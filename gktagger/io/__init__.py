@@ -1,0 +1,1 @@
+"""Reading: bytes → document (raw text), and writing records."""

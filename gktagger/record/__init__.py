@@ -1,0 +1,1 @@
+"""The record: built once, checked by the validator's rules."""

@@ -1,0 +1,290 @@
+"""The output record (shared/spec/output.md): its types, the one place it is built, and the
+year, format and sections it reports."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Protocol, TypedDict
+
+from gktagger.io.document import Document
+from gktagger.lexicon import HANZI, ORDINALS, SUB_ORDINAL, TOPIC_WORDS
+from gktagger.schema import FIELDS, SECTIONS
+from gktagger.tagging.tags import TagSpan
+
+
+class FieldEntry(TypedDict, total=False):
+    """One field: ``value`` (None for NA), the span it was read from, and where it came from."""
+    value: float | int | None
+    text: str
+    start: int
+    end: int
+    score: float
+    by: str  # model | decoder | realign | split | cue | search
+    rule: str
+    na: bool
+    approx: bool
+    unit: str
+    prose: bool
+    split: str  # "inferred": a run-together cell split by the identities
+
+
+class Mention(FieldEntry, total=False):
+    field: str
+
+
+class SectionEntry(TypedDict, total=False):
+    id: str
+    title: str
+    start: int
+    end: int
+    score: float
+    by: str
+
+
+class Check(TypedDict):
+    rule: str
+    scope: str
+    status: str  # pass | fail | unknown | warn (a plausibility rule that is not certain)
+    message: str
+    fields: list[str]
+    basis: str  # as_printed | inferred (a field of the check placed by a step that used this rule)
+
+
+class Record(TypedDict):
+    id: str
+    source: str
+    status: str  # ok | invalid | error
+    error: str | None
+    format: str
+    year: int | None
+    sections: list[SectionEntry]
+    fields: dict[str, FieldEntry]
+    checks: list[Check]
+    mentions: list[Mention]
+
+
+class _Heading(Protocol):
+    start: int
+    end: int
+    label: str
+    score: float
+
+_TITLE_YEAR = re.compile(r"((?:19|20)\d\d)\s*年度?[^，。,\n]{0,40}?信息公开[^，。,\n]{0,8}?(?:年度|年)?报告")
+_PERIOD_YEAR = re.compile(r"统计期限[^0-9]{0,6}((?:19|20)\d\d)\s*年")
+_ANY_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
+def detect_year(text: str) -> int | None:
+    """The report year: from the title, else the statistics period, else the first year mentioned."""
+    for pattern in (_TITLE_YEAR, _PERIOD_YEAR, _ANY_YEAR):
+        m = pattern.search(text)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def detect_format(fields: dict, year: int | None, min_evidence: int = 3) -> str:
+    """``2021``/``2019`` by the cells only one template has (where there are at least ``min_evidence``;
+    fewer may be a stray tag), else by year; ``legacy`` up to 2018."""
+    only_2021 = sum(FIELDS[f].formats == ("2021",) for f in fields)
+    only_2019 = sum(FIELDS[f].formats == ("2019",) for f in fields)
+    if max(only_2021, only_2019) >= min_evidence or (year is None and only_2021 != only_2019):
+        return "2021" if only_2021 > only_2019 else "2019"
+    if year is None:
+        return "unknown"
+    if year <= 2018:
+        return "legacy"
+    return "2021" if year >= 2021 else "2019"
+
+
+# page chrome that follows a report body on scraped pages
+_FOOTER = re.compile(r"附件下载|附件[:：]|扫一扫|来源[:：]|打印本页|关闭窗口|分享到|版权所有|主办单位|网站标识码|"
+                     r"ICP备|相关链接|【字体|\|{3,}")
+_TRAILING = re.compile(r"(?:[\s|]|[—-]\s*\d+\s*[—-])+$")
+
+
+def body_end(raw: str, last_heading: int, end: int) -> int:
+    """Where the report body ends: before the first footer marker after the last heading, trailing
+    whitespace, pipes and page numbers (``— 7 —``) cut off."""
+    m = _FOOTER.search(raw, last_heading, end)
+    if m:
+        end = m.start()
+    trailing = _TRAILING.search(raw, last_heading, end)
+    return trailing.start() if trailing else end
+
+
+# what a heading's ordinal looks like just before where a tagger may have started it: 二、|三、政府信息|二
+_ORDINAL_BEFORE = re.compile(rf"[{ORDINALS}]{{1,3}}[ \t]*[、.．][ \t]*[{HANZI}]{{0,8}}$|[{ORDINALS}]{{1,3}}$")
+
+
+_ORDINAL_INSIDE = re.compile(rf"[。；;！？\n]\s*([{ORDINALS}]{{1,2}}[、.．])")
+
+
+def heading_start(raw: str, start: int, end: int) -> int:
+    """A section starts at its heading's ordinal (fields.md §1): a heading tagged from just after
+    its ordinal moves back to it, one tagged from the end of the sentence before moves on to it.
+
+    >>> raw = "工作。二、主动公开政府信息情况"
+    >>> [heading_start(raw, raw.index(c), len(raw)) for c in "主二作"]
+    [3, 3, 3]
+    """
+    m = _ORDINAL_INSIDE.search(raw, start, min(end, start + 24))
+    if m:
+        return m.start(1)
+    m = _ORDINAL_BEFORE.search(raw, max(0, start - 12), start)
+    return m.start() if m else start
+
+
+@lru_cache(maxsize=None)
+def _heading_pattern(section_id: str) -> re.Pattern:
+    sec = SECTIONS[section_id]
+    words = "|".join(re.escape(w) for w in sorted((sec.heading, *sec.aliases), key=len, reverse=True))
+    return re.compile(rf"(?<![（({ORDINALS}])[{ORDINALS}]{{1,2}}[ \t]*[、.．][ \t]*(?:{words})")
+
+
+_MID_SENTENCE = re.compile(rf"[{HANZI},，、:：]")
+
+
+SUB_HEADING_REACH = 40  # characters back from a tagged sub-heading to its section's heading
+
+
+def settle_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
+    """Heading spans moved to their ordinal (:func:`heading_start`), named by the catalogue wording
+    that follows the ordinal where one section's wording does, moved back to the section's heading
+    when they fall on a sub-heading just after it, and dropped where they start inside a sentence
+    without an ordinal (a report's headings open a line or follow its ordinal).
+
+    >>> text = "编制而成。二、主动公开政府信息情况"
+    >>> [(text[h.start:h.end], h.label) for h in settle_headings(text, [TagSpan(1, 4, "requests"), TagSpan(7, 12, "problems")])]
+    [('二、主动公开政', 'proactive')]
+    """
+    out = []
+    for h in spans:
+        if h.label not in SECTIONS:
+            out.append(h)
+            continue
+        start = heading_start(text, h.start, h.end)
+        named = [sid for sid in SECTIONS if _heading_pattern(sid).match(text, start)]
+        if not named:  # a sub-heading (（一）主动公开…的数量) tagged: its section's heading just before it
+            before = [m for m in _heading_pattern(h.label).finditer(text, max(0, start - SUB_HEADING_REACH), start)]
+            if before:
+                start, named = before[-1].start(), [h.label]
+        if len(named) == 1:
+            out.append(TagSpan(start, max(h.end, start + 1), named[0], h.score, h.by, h.rule))
+        elif named or start == 0 or not _MID_SENTENCE.match(text, start - 1):
+            out.append(TagSpan(start, max(h.end, start + 1), h.label, h.score, h.by, h.rule))
+    return out
+
+
+def strongest_headings(spans: list[_Heading], min_heading: int = 2) -> dict[str, _Heading]:
+    """Per section ID, the heading with the most confident characters (length × lowest probability;
+    then the first); fragments shorter than ``min_heading`` characters are not headings (a heading
+    is at least an ordinal and a word; a lone tagged character is noise)."""
+    best: dict[str, TagSpan] = {}
+    weight = lambda h: (h.end - h.start) * h.score
+    for h in sorted(spans, key=lambda h: h.start):
+        if h.label in SECTIONS and h.end - h.start >= min_heading and (h.label not in best or weight(h) > weight(best[h.label])):
+            best[h.label] = h
+    return best
+
+
+def missing_headings(text: str, spans: list[TagSpan], min_heading: int = 2) -> list[TagSpan]:
+    """Headings of sections the tagger did not find, where the catalogue's wording follows an ordinal
+    between the neighbouring sections it did find (sections come in catalogue order).
+
+    >>> text = "一、总体情况……二、主动公开政府信息情况……三、收到和处理政府信息公开申请情况……"
+    >>> found = [TagSpan(0, 6, "overview"), TagSpan(text.index("三"), len(text) - 2, "requests")]
+    >>> [(text[h.start:h.end], h.label) for h in missing_headings(text, found)]
+    [('二、主动公开政府信息情况', 'proactive')]
+    """
+    found = strongest_headings(spans, min_heading)
+    ids, out = list(SECTIONS), []
+    for k, sid in enumerate(ids):
+        if sid in found:
+            continue
+        lo = max((found[i].end for i in ids[:k] if i in found), default=0)
+        hi = min((found[i].start for i in ids[k + 1:] if i in found), default=len(text))
+        m = _heading_pattern(sid).search(text, lo, max(lo, hi))
+        if m:
+            found[sid] = TagSpan(m.start(), m.end(), sid, 0.5, "search", "catalogue wording after an ordinal")
+            out.append(found[sid])
+    return out + lost_headings(text, found)
+
+
+_ORDINAL_AT = re.compile(rf"([{ORDINALS}])[ \t]*[、.．]")
+
+
+def _ordinal(text: str, at: int) -> int | None:
+    m = _ORDINAL_AT.match(text, at)
+    return ORDINALS.index(m.group(1)) + 1 if m else None
+
+
+@lru_cache(maxsize=None)
+def _topic_line(section_id: str) -> re.Pattern:
+    return re.compile(rf"(?m)^[ \t]*(?:{SUB_ORDINAL}[ \t]*)?[^\n]{{0,12}}?(?:{TOPIC_WORDS[section_id]})")
+
+
+def lost_headings(text: str, found: dict[str, TagSpan]) -> list[TagSpan]:
+    """Sections whose heading line is lost (a PDF dropped ``四、存在的主要问题及改进情况``): where the
+    ordinals of two found neighbours skip numbers (三、 then 五、), each skipped one is the first
+    section between them, in catalogue order, that a line names by its topic (its first sub-heading
+    or sentence); the section starts at that line.
+
+    >>> text = "三、收到和处理政府信息公开申请情况\\n…\\n(一)存在的问题\\n人员不足。\\n五、其他需要报告的事项\\n无。"
+    >>> found = {"requests": TagSpan(0, 5, "requests"), "other": TagSpan(text.index("五"), len(text) - 3, "other")}
+    >>> [(text[h.start:h.end], h.label) for h in lost_headings(text, found)]
+    [('(一)存在的问题', 'problems')]
+    """
+    ids, out = list(SECTIONS), []
+    heads = sorted(found.items(), key=lambda kv: kv[1].start)
+    for (a, ha), (b, hb) in zip(heads, heads[1:]):
+        first, last = _ordinal(text, ha.start), _ordinal(text, hb.start)
+        if first is None or last is None or last - first < 2 or ids.index(b) - ids.index(a) < 2:
+            continue
+        # an ordinal still printed at a line start heads a section the catalogue does not name: not lost
+        skipped = sum(not re.search(rf"(?m)^[ \t]*{ORDINALS[k - 1]}[ \t]*[、.．]", text[ha.end:hb.start])
+                      for k in range(first + 1, last))
+        lo = ha.end
+        for sid in ids[ids.index(a) + 1:ids.index(b)]:
+            m = _topic_line(sid).search(text, lo, hb.start) if skipped else None
+            if m:
+                line_end = text.find("\n", m.start(), hb.start)
+                out.append(TagSpan(m.start(), line_end if line_end > 0 else m.end(), sid, 0.3, "search",
+                                   "topic of a section whose heading is lost"))
+                skipped, lo = skipped - 1, m.end()
+    return out
+
+
+def build_sections(raw: str, headings: list[_Heading], body_end_at: int, min_heading: int = 2) -> list[SectionEntry]:
+    """Sections from heading spans (raw offsets): each runs to the next heading; the last one to the
+    end of the body (footers after it are not part of it). A report has each section once: where a
+    section ID is tagged more than once, the strongest heading is kept (:func:`strongest_headings`)."""
+    heads = sorted(strongest_headings(headings, min_heading).values(), key=lambda h: h.start)
+    if heads:
+        body_end_at = max(body_end(raw, heads[-1].end, body_end_at), heads[-1].end)
+    out = []
+    for i, h in enumerate(heads):
+        end = heads[i + 1].start if i + 1 < len(heads) else body_end_at
+        out.append({"id": h.label, "title": raw[h.start:h.end], "start": h.start, "end": end,
+                    "score": round(float(h.score), 4), "by": h.by})
+    return out
+
+
+def status_of(checks: list[Check]) -> str:
+    """``invalid`` when a check fails, else ``ok`` (the contract's status of an extracted document)."""
+    return "invalid" if any(c["status"] == "fail" for c in checks) else "ok"
+
+
+def build_record(doc: Document, *, format: str, year: int | None, sections: list[SectionEntry],
+                 fields: dict[str, FieldEntry], mentions: list[Mention], checks: list[Check]) -> Record:
+    """The record of an extracted document: the one place a record is put together."""
+    return {"id": doc.id, "source": doc.source or doc.id, "status": status_of(checks), "error": None,
+            "format": format, "year": year, "sections": sections, "fields": fields, "checks": checks,
+            "mentions": mentions}
+
+
+def error_record(doc: Document, reason: str | None = None) -> Record:
+    """The record of a document that could not be processed: ``reason`` in one line."""
+    return {"id": doc.id, "source": doc.source or doc.id, "status": "error", "error": reason or doc.error,
+            "format": "unknown", "year": None, "sections": [], "fields": {}, "checks": [], "mentions": []}
+

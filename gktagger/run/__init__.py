@@ -1,0 +1,1 @@
+"""Running over corpora: batches, the local worker pool, the Ray engine."""

@@ -1,0 +1,254 @@
+"""The local worker pool: persistent processes, each loading the model once, that never hang a run.
+
+Batches go to idle workers; records come back in input order (:func:`ordered_results`).
+A worker that dies (the kernel's out-of-memory killer sends SIGKILL) or runs past its
+wall-clock limit is killed and replaced, and its batch is retried once document by
+document; a document that brings a worker down twice gets the error record
+``worker died: out of memory? …`` (or ``document took longer than … s``) and the run goes on.
+
+Each worker runs under ``RLIMIT_AS`` (:attr:`Limits.worker_memory_bytes`), so an oversized
+document usually fails alone with ``MemoryError`` before the machine runs out of memory.
+
+This pool is one machine's; past one machine the Ray engine (issue #20) replaces it behind
+the same ``ordered_results(batches, ...)`` contract: an iterator of ``(docs, records)`` in input order.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+import signal
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from typing import Iterable, Iterator
+
+from gktagger.io.document import Document
+from gktagger.extract import Extractor
+from gktagger.run.guard import extract_guarded, failed, reason
+from gktagger.io.limits import DEFAULT_LIMITS, Limits
+
+MAX_START_FAILURES = 3
+
+
+class PoolError(RuntimeError):
+    """Workers cannot start (the model does not load); the message is one line for the user."""
+
+
+def _worker_main(conn, model: str | None, threads: int, limits: Limits, settings: tuple[str, ...] = ()) -> None:
+    """A worker: load the model once, then extract the batches it is sent until told to stop."""
+    try:
+        if limits.worker_memory_bytes:
+
+            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            cap = limits.worker_memory_bytes if hard == resource.RLIM_INFINITY else min(hard, limits.worker_memory_bytes)
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+        import torch
+        from transformers.utils import logging as hf_logging
+
+
+        hf_logging.disable_progress_bar()  # one bar per (re)started worker would bury the run's own output
+
+        torch.set_num_threads(threads)
+        extractor = Extractor(model=model, overrides=settings)
+    except BaseException as error:  # noqa: BLE001 - reported to the parent, which stops the run
+        conn.send(("failed", f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        job, docs = message
+        try:
+            records = extract_guarded(extractor, docs, limits)
+        except BaseException as error:  # noqa: BLE001 - extract_guarded catches Exception; this is the rest
+            records = [failed(d, reason(error)) for d in docs]
+        conn.send((job, records))
+
+
+@dataclass
+class _Job:
+    seq: int  # the batch it belongs to
+    indices: list[int]  # which documents of that batch
+    docs: list[Document]
+    alone: bool = False  # a retry of one document
+
+
+@dataclass
+class _Worker:
+    process: mp.Process
+    conn: object
+    ready: bool = False
+    job: _Job | None = None
+    deadline: float = 0.0
+    started: float = 0.0
+
+
+@dataclass
+class _Batch:
+    docs: list[Document]
+    records: list[dict | None]
+    failures: list[int] = field(default_factory=list)
+
+
+def _signal_name(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            return signal.Signals(-exitcode).name
+        except ValueError:
+            return f"signal {-exitcode}"
+    return f"exit code {exitcode}"
+
+
+class WorkerPool:
+    """``workers`` processes with the model loaded; see the module doc."""
+    def __init__(self, workers: int, model: str | None = None, limits: Limits = DEFAULT_LIMITS,
+                 threads: int | None = None, settings: tuple[str, ...] = ()):
+        self.size = workers
+        self.model = model
+        self.settings = tuple(settings)
+        self.limits = limits
+        self.threads = threads or max(1, (os.cpu_count() or 1) // workers)
+        self.context = mp.get_context("spawn")
+        self.workers: list[_Worker] = []
+        self.start_failures = 0
+        for _ in range(workers):
+            self._start()
+
+    def _start(self) -> None:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_worker_main, args=(child, self.model, self.threads, self.limits, self.settings),
+                                       daemon=True)
+        process.start()
+        child.close()
+        self.workers.append(_Worker(process, parent))
+
+    def _remove(self, worker: _Worker) -> None:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join()
+        worker.conn.close()
+        self.workers.remove(worker)
+
+    def close(self) -> None:
+        for worker in list(self.workers):
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+        for worker in list(self.workers):
+            worker.process.join(timeout=5)
+            self._remove(worker)
+
+    def results(self, batches: Iterable[list[Document]]) -> Iterator[tuple[list[Document], list[dict]]]:
+        """``(docs, records)`` per batch, in input order; at most two batches per worker in memory."""
+        source = iter(batches)
+        open_batches: dict[int, _Batch] = {}
+        queue: deque[_Job] = deque()
+        next_seq = head = 0
+        exhausted = False
+        while True:
+            while not exhausted and len(open_batches) < 2 * self.size:
+                docs = next(source, None)
+                if docs is None:
+                    exhausted = True
+                    break
+                open_batches[next_seq] = _Batch(docs, [None] * len(docs), [0] * len(docs))
+                queue.append(_Job(next_seq, list(range(len(docs))), docs))
+                next_seq += 1
+            while head in open_batches and None not in open_batches[head].records:
+                batch = open_batches.pop(head)
+                head += 1
+                yield batch.docs, batch.records
+            if exhausted and not open_batches:
+                return
+            for worker in self.workers:
+                if worker.ready and worker.job is None and queue:
+                    job = queue.popleft()
+                    worker.job, worker.started = job, time.monotonic()
+                    worker.deadline = worker.started + self.limits.document_seconds * len(job.docs)
+                    worker.conn.send((job.seq, job.docs))
+            self._wait(open_batches, queue)
+
+    def _wait(self, open_batches: dict[int, _Batch], queue: deque[_Job]) -> None:
+        busy = [w.deadline for w in self.workers if w.job is not None]
+        timeout = max(0.0, min(busy) - time.monotonic()) if busy else None
+        by_handle = {}
+        for worker in self.workers:
+            by_handle[worker.conn] = worker
+            by_handle[worker.process.sentinel] = worker
+        ready = wait(list(by_handle), timeout)
+        seen = set()
+        for handle in ready:
+            worker = by_handle[handle]
+            if id(worker) in seen or worker not in self.workers:
+                continue
+            seen.add(id(worker))
+            message = None
+            if worker.conn.poll():
+                try:
+                    message = worker.conn.recv()
+                except (EOFError, OSError):
+                    message = None
+            if message is None:
+                self._lost(worker, open_batches, queue, died=True)
+            elif message[0] == "ready":
+                worker.ready = True
+                self.start_failures = 0
+            elif message[0] == "failed":
+                self._remove(worker)
+                raise PoolError(f"a worker could not load the model: {message[1]}")
+            else:
+                job, worker.job = worker.job, None
+                batch = open_batches[job.seq]
+                for i, record in zip(job.indices, message[1]):
+                    batch.records[i] = record
+        now = time.monotonic()
+        for worker in list(self.workers):
+            if worker.job is not None and now >= worker.deadline:
+                self._lost(worker, open_batches, queue, died=False)
+
+    def _lost(self, worker: _Worker, open_batches: dict[int, _Batch], queue: deque[_Job], died: bool) -> None:
+        """A worker died or ran out of time: replace it, retry its documents alone, fail them the second time."""
+        job = worker.job
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join()
+        exit_name = _signal_name(worker.process.exitcode)
+        self._remove(worker)
+        if not worker.ready:
+            self.start_failures += 1
+            if self.start_failures > MAX_START_FAILURES:
+                raise PoolError(f"workers keep dying while loading the model ({exit_name})")
+        self._start()
+        if job is None:
+            return
+        batch = open_batches[job.seq]
+        elapsed = time.monotonic() - worker.started
+        retries = []
+        for i, doc in zip(job.indices, job.docs):
+            batch.failures[i] += 1
+            if batch.failures[i] >= 2:
+                why = (f"worker died: out of memory? ({exit_name})" if died else
+                       f"document took longer than {self.limits.document_seconds:g} s")
+                batch.records[i] = failed(doc, why, elapsed)
+            else:
+                retries.append(_Job(job.seq, [i], [doc], alone=True))
+        queue.extendleft(reversed(retries))
+
+
+def ordered_results(batches: Iterable[list[Document]], model: str | None, workers: int,
+                    limits: Limits = DEFAULT_LIMITS, settings: tuple[str, ...] = ()
+                    ) -> Iterator[tuple[list[Document], list[dict]]]:
+    """(docs, records) per batch in input order, from a pool of ``workers`` persistent processes
+    (``settings``: pipeline overrides, as ``--set`` takes them)."""
+    pool = WorkerPool(workers, model, limits, settings=settings)
+    try:
+        yield from pool.results(batches)
+    finally:
+        pool.close()

@@ -1,0 +1,1 @@
+"""The model: characters → tokens → windows → tags."""
