@@ -21,8 +21,8 @@ from pathlib import Path
 
 from gktagger.document import Document
 from gktagger.extract import Extractor
-from gktagger.io.ocr import ocr_pages, scanned_text
-from gktagger.io.pdftext import SCANNED, PdfError, read_pdf
+from gktagger.io.ocr import ocr_pages
+from gktagger.io.pdftext import SCANNED, PdfError, read_pdf, scan_text, tables
 from gktagger.training.evaluate import markdown, score
 from gktagger.training.rendered import render
 from gktagger.training.synth.render import rendered_gold, scan_pdf
@@ -60,12 +60,12 @@ def main(argv: list[str] | None = None) -> int:
             pages = json.loads(cache.read_text(encoding="utf-8"))
         else:
             started, cpu = time.perf_counter(), _cpu()
-            pages = ocr_pages(scanned.read_bytes(), page_seconds=600, total_seconds=3600)
+            pages = ocr_pages(scanned.read_bytes(), page_seconds=600, total_seconds=3600, find_tables=tables)
             ocr_seconds += time.perf_counter() - started
             ocr_cpu += _cpu() - cpu
             pages_done += len(pages)
             cache.write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
-        read = scanned_text(scanned.read_bytes(), pages).text
+        read = scan_text(scanned.read_bytes(), pages).text
         (out / f"{path.stem}.ocr.txt").write_text(read, encoding="utf-8")
         gold = rendered_gold(gold_doc, text, read, str(scanned))
         # fields are scored by value, so every gold field counts, found in the OCR text or not

@@ -1,9 +1,11 @@
 """OCR of scanned PDFs: each page rendered (pypdfium2, already a pdfplumber dependency) and read by
 tesseract with Debian's Chinese data (``apt-get install tesseract-ocr tesseract-ocr-chi-sim``).
 
-Tesseract's word boxes go through the PDF reader's own line builder (:mod:`gktagger.io.pdftext`): lines
-from positions, a column gap becomes a tab, running headers, footers and page numbers are dropped.
-The drawn rules of a table are not seen, so a scanned table reads like a table printed without rules.
+The drawn rules of the page are found in its picture (long straight dark runs) and painted out;
+pdfplumber's table finder builds the ruled tables from them, and each cell is read on its own.
+Tesseract's word boxes then go through the PDF reader's own line builder (:mod:`gktagger.io.pdftext`):
+a table row is one line of tab-separated cells, other lines are rebuilt from positions, running
+headers, footers and page numbers are dropped. Accuracy and speed: ``bench/ocr_accuracy.py``.
 
 >>> words_from_tsv("level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth\\theight\\tconf\\ttext\\n"
 ...                "5\\t1\\t1\\t1\\t1\\t1\\t10\\t20\\t30\\t40\\t96\\t总体\\n5\\t1\\t1\\t1\\t1\\t2\\t50\\t20\\t8\\t40\\t90\\t|\\n")
@@ -25,7 +27,6 @@ import pypdfium2
 from PIL import Image, ImageDraw, ImageOps
 
 from gktagger.errors import ReadError
-from gktagger.io.pdftext import scan_text, tables
 
 INSTALL = "OCR needs tesseract-ocr and tesseract-ocr-chi-sim: apt-get install tesseract-ocr tesseract-ocr-chi-sim"
 LANGUAGE = "chi_sim"
@@ -200,19 +201,21 @@ DARK = 160  # gray level below which a pixel is ink
 MIN_INK = 30  # ink pixels of a cell that holds anything (a "." at 10.5 pt has ~40)
 
 
-def ocr_page(image, page, command: str, seconds: float) -> tuple[list[dict], list[dict]]:
+def ocr_page(image, page, command: str, seconds: float, find_tables) -> tuple[list[dict], list[dict]]:
     """One page picture (and its pdfplumber page): its characters and its rules, in points.
 
     The rules are found in the picture and painted out; each cell of a ruled table is read on its own
     (tesseract would run a cell's lines into its neighbours' when their baselines differ), the rest of
-    the page as one block; all in one tesseract run."""
+    the page as one block; one tesseract run for chi_sim, one with English data for short cells.
+    ``find_tables(page, edges)``: the ruled tables of ``page`` with those rules
+    (:func:`gktagger.io.pdftext.tables`)."""
     scale = 72 / DPI
     masks = rule_masks(image)
     edges = rule_edges(masks, scale)
     clean = without_rules(image, masks)
     rest = clean.copy()
     boxes = []
-    for table in tables(page, edges):
+    for table in find_tables(page, edges):
         x0, y0, x1, y1 = (round(v / scale) for v in table.bbox)
         ImageDraw.Draw(rest).rectangle((x0, y0, x1, y1), fill=255)
         for cell in table.cells:
@@ -240,7 +243,8 @@ def ocr_page(image, page, command: str, seconds: float) -> tuple[list[dict], lis
     return chars_of(words, scale), edges
 
 
-def ocr_pages(data: bytes, page_seconds: float, total_seconds: float) -> list[tuple[list[dict], list[dict]]]:
+def ocr_pages(data: bytes, page_seconds: float, total_seconds: float,
+              find_tables) -> list[tuple[list[dict], list[dict]]]:
     """Per page of a scanned PDF: its characters and rules in points (:func:`ocr_page`). Raises ``OcrError``."""
     command = check_tesseract()
     deadline = time.monotonic() + total_seconds
@@ -250,10 +254,5 @@ def ocr_pages(data: bytes, page_seconds: float, total_seconds: float) -> list[tu
             left = deadline - time.monotonic()
             if left <= 0:
                 raise OcrError(f"OCR took longer than {total_seconds:g} s (limit)")
-            pages.append(ocr_page(image, page, command, min(page_seconds, left)))
+            pages.append(ocr_page(image, page, command, min(page_seconds, left), find_tables))
     return pages
-
-
-def scanned_text(data: bytes, pages: list[tuple[list[dict], list[dict]]]):
-    """The :class:`~gktagger.io.pdftext.PdfText` of a scanned PDF from :func:`ocr_pages`."""
-    return scan_text(data, pages)

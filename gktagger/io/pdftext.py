@@ -500,9 +500,9 @@ def read_pdf(data: bytes, limits: PdfLimits = DEFAULT_LIMITS) -> PdfText:
 
 
 def _ocr(data: bytes, limits: PdfLimits) -> PdfText:
-    from gktagger.io.ocr import ocr_pages, scanned_text
+    from gktagger.io.ocr import ocr_pages
 
-    result = scanned_text(data, ocr_pages(data, limits.ocr_page_seconds, limits.ocr_seconds))
+    result = scan_text(data, ocr_pages(data, limits.ocr_page_seconds, limits.ocr_seconds, tables))
     if len(re.sub(r"\s", "", result.text)) < limits.min_chars_per_page * len(result.page_starts):
         raise PdfError("no text layer (scanned PDF), and OCR found no text in its pictures")
     result.ocr = True
