@@ -56,6 +56,14 @@ SUB_ORDINAL = rf"(?:[(（][{ORDINALS}]{{1,2}}[)）]|\d{{1,2}}[.、．]|[{ORDINAL
 PAGE_FOOTER = re.compile(r"^[ \t]*(?:[—\-－–]+[ \t]*\d{1,4}[ \t]*[—\-－–]+|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?"
                          r"|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$", re.MULTILINE)
 
+# The whole count a prose field states, as the words before it in its clause name it (``cues.py``), and the
+# words of a clause that gives only a part of it (a breakdown: 其中网上申请40件, 涉及自然人57件).
+PROSE_COUNT_WORDS = {
+    "requests.received": r"(?:收到|受理|接收|新收|共收)[^,，;；。、\n]{0,12}申请|申请[^,，;；。\n]{0,4}(?:总数|总量|共计|合计)",
+    "proactive.total": r"主动公开[^,，;；。、\n]{0,12}(?:信息|文件)",
+}
+PART_WORDS = r"其中|涉及|包括|网上|当面|信函|传真|自然人|法人|企业|同比|增长|减少|办理|结转|答复|公开[^,，;；。\n]{0,3}(?:网站|公报)"
+
 # Table-4 results and blocks as prose names them (``cues.py``): the first result that matches names
 # it (尚未审结 before the result words, 其他 last); the last block named before a figure is its block.
 RESULT_WORDS = (

@@ -19,11 +19,11 @@ from typing import Callable
 from gktagger.record import printed
 from gktagger.text.body import BodyView, RawSpan
 from gktagger.config import PipelineConfig
-from gktagger.decoding.cues import prose_results
+from gktagger.decoding.cues import prose_counts, prose_results
 from gktagger.decoding.decode import Decoded, cell_spans, decode_tables
 from gktagger.io.document import Document
 from gktagger.errors import ConfigError
-from gktagger.decoding.fields import ambiguous_runs, choose_fields, whole_figures
+from gktagger.decoding.fields import ambiguous_runs, choose_fields, outside_footers, whole_figures
 from gktagger.io.pdftext import add_pages
 from gktagger.decoding.realign import realign_rows
 from gktagger.record.build import (Record, build_record, build_sections, detect_format, detect_year, missing_headings,
@@ -83,7 +83,7 @@ def decode(x: Extraction) -> None:
     if detect_format(model_fields, x.year, x.config.headings.min_format_evidence) == "legacy":
         return
     x.decoded = decode_tables(x.view.text, pred.tags, pred.positions, pred.logp, x.config.decoder,
-                              blanks=x.view.folded_blanks())
+                              blanks=x.view.folded_blanks(), max_cell_digits=x.config.fields.max_cell_digits)
 
 
 def realign(x: Extraction) -> None:
@@ -112,13 +112,15 @@ def spans(x: Extraction) -> None:
 
 
 def figures(x: Extraction) -> None:
-    """Rewrites ``spans``: a prose figure or a date tagged in part becomes the whole figure (``fields.py``)."""
-    x.spans = whole_figures(x.view.text, x.spans)
+    """Rewrites ``spans``: a prose figure or a date tagged in part becomes the whole figure, and a page
+    footer is no figure (``fields.py``)."""
+    x.spans = whole_figures(x.view.text, outside_footers(x.view.text, x.spans))
 
 
 def cues(x: Extraction) -> None:
-    """Rewrites ``spans``: prose appeal/lawsuit figures named by the words before them (``cues.py``)."""
-    x.spans = prose_results(x.view.text, x.spans)
+    """Rewrites ``spans``: prose appeal/lawsuit figures, and whole prose counts, named by the words before
+    them (``cues.py``)."""
+    x.spans = prose_counts(x.view.text, prose_results(x.view.text, x.spans))
 
 
 def splits(x: Extraction) -> None:

@@ -42,3 +42,22 @@ def test_the_block_comes_from_the_sentence_when_it_names_one():
     got = [(body[s.start:s.end], s.label) for s in prose_results(body, _label(body, labels))]
     assert got == [("1", "t4.review.total"), ("1", "t4.review.upheld"), ("2", "t4.suit.total"),
                    ("1", "t4.suit_after_review.total")]
+
+
+def test_a_whole_prose_count_is_the_figure_its_clause_names():
+    """收到申请61件，涉及自然人57件: the model's 57 is a part of the count the sentence states; 61 is it."""
+    from gktagger.decoding.cues import prose_counts
+
+    def read(body, start, end, label="requests.received"):
+        [span] = prose_counts(body, [TagSpan(start, end, label, 0.5)])
+        return body[span.start:span.end], span.by
+
+    body = "2022年,本机关涉及自然人申请57件,共收到申请61件,结转至2023年办理3件。"
+    assert read(body, body.index("57"), body.index("57") + 2) == ("61", "cue")
+    body = "本年度共收到政府信息公开申请61件,其中网上申请40件、信函申请21件。"
+    assert read(body, body.index("61"), body.index("61") + 2) == ("61", "model")  # the model's figure is named
+    assert read(body, body.index("40"), body.index("40") + 2) == ("61", "cue")
+    body = "本年度主动公开政府信息1209条,其中公开规范性文件12条。"
+    assert read(body, body.index("12条"), body.index("12条") + 2, "proactive.total") == ("1209", "cue")
+    body = "收到申请61件,受理申请58件。"  # two figures named: nothing decides, the model's stays
+    assert read(body, body.index("58"), body.index("58") + 2) == ("58", "model")

@@ -14,7 +14,7 @@ from gktagger.decoding.realign import realign_rows
 from gktagger.record.build import detect_format, detect_year
 from gktagger.schema import FIELDS, template
 from gktagger.tagging.tagger import Prediction, value_mask
-from gktagger.tagging.tags import LABEL_IDS, LABELS, OUTSIDE, spans_to_tags, tags_to_spans
+from gktagger.tagging.tags import LABEL_IDS, LABELS, OUTSIDE, TagSpan, spans_to_tags, tags_to_spans
 from gktagger.training.data import corpus_examples, synthetic_examples
 
 ROW = [f"t3.granted.{c}" for c in ("natural", "commercial", "research", "social", "legal", "other_org", "total")]
@@ -333,3 +333,60 @@ def test_table_4_printed_as_one_line_of_15_figures():
     cells = align_cells(body, np.zeros(len(body), dtype=np.int64), positions, logp, order)
     assert [body[s:e] for s, e, _ in cells] == "14 2 5 1 22 4 1 0 0 5 2 0 1 0 3".split()
     assert [f for _, _, f in cells] == order
+
+
+def test_table_4_printed_as_one_run_is_split_where_its_block_totals_hold():
+    """A whole table 4 run together on its own line (``14251224100520103``): a delimited number with more
+    digits than one cell holds is cells run together. The decoder cuts it into the 15 cells of table 4, and
+    the block totals (review 14+2+5+1=22, …) decide the split."""
+    from gktagger.extract import Extractor
+
+    lines = (REPO_ROOT / "examples" / "county_2021_cells_per_line.txt").read_text(encoding="utf-8").split("\n")
+    heading = next(i for i, line in enumerate(lines) if line.startswith("第四部分"))
+    first = next(i for i in range(heading, len(lines)) if lines[i].isdigit())
+    values = "14 2 5 1 22 4 1 0 0 5 2 0 1 0 3".split()
+    text = "\n".join(lines[:first] + ["".join(values)] + lines[first + len(values):])
+    [record] = Extractor().extract([Document("t4_run.txt", text)])
+    t4 = [(f, e["value"]) for f, e in record["fields"].items() if f.startswith("t4.")]
+    assert t4 == list(zip([f for f in template("2021") if f.startswith("t4.")], map(int, values)))
+
+
+def test_a_printed_row_never_goes_back_in_the_template_mid_row():
+    """A generated report of the held-out PDF-text layout prints table 4 as one line of 15 figures
+    (`` 0 0 0 0 0 2 2 0 0 4 0 2 0 3 5``); the model, which never saw that layout, leans the third figure
+    to 复议·结果维持 again, and the decoder used to start the table over in the middle of the row."""
+    from itertools import islice
+
+    from gktagger.extract import Extractor
+    from gktagger.training import annotations as ann
+    from gktagger.training.synth import generate
+
+    text, gold = next(islice(generate(30, 2024, layouts=("pdfrows",)), 18, None))
+    assert " 0 0 0 0 0 2 2 0 0 4 0 2 0 3 5\n" in text
+    [record] = Extractor().extract([Document("pdfrows-18", text)])
+    expected = {f: v.value for f, v in ann.gold_values(gold).items() if f.startswith("t4.")}
+    assert {f: e["value"] for f, e in record["fields"].items() if f.startswith("t4.")} == expected
+
+
+def test_a_rows_item_number_does_not_make_its_figures_cuttable():
+    """``3.危及“三安全一稳定” 3 0 0 0 0 1 4``: the row number in the label is no figure of the row, so the
+    row's figures stand between spaces and are whole cells; a label's number broken over a line
+    (``（三）不予公开1⏎.属于国家秘密``) is no cell either."""
+    from gktagger.decoding.decode import _spaced_row, numbers
+
+    body = "3.危及“三安全一稳定” 3 0 0 0 0 1 4\n"
+    assert _spaced_row(body, 0)
+    body = "（三）不予公开1\n.属于国家秘密 3 0 0 0 0 1 4\n"
+    assert [body[s:e] for s, e in numbers(body, np.zeros(len(body), dtype=np.int64))] == "3 0 0 0 0 1 4".split()
+
+
+def test_a_page_footer_the_model_tags_is_no_figure():
+    """PDF text: ``—6—`` between table rows is a page footer, whatever the model tags in it."""
+    from gktagger.pipeline import figures
+
+    body = "行政复议\n结果维持 2\n—6—\n"
+    x = Extraction(Document("x", body), BodyView.of(body), prediction=None, config=PipelineConfig())
+    x.spans = [TagSpan(body.index("2"), body.index("2") + 1, "t4.review.upheld"),
+               TagSpan(body.index("6"), body.index("6") + 1, "t4.review.corrected")]
+    figures(x)
+    assert [body[s.start:s.end] for s in x.spans] == ["2"]

@@ -168,7 +168,8 @@ def test_prose_only_reports_state_appeals_and_requests():
 def test_held_out_layouts_are_never_drawn_for_training_but_generate_exactly():
     assert set(HELD_OUT_LAYOUTS) <= set(LAYOUTS)
     assert all(SynthOptions().layout_weights.get(l, 0) == 0 for l in HELD_OUT_LAYOUTS)
-    for text, doc in generate(4, seed=9, layouts=HELD_OUT_LAYOUTS):
+    for text, doc in generate(16, seed=9, layouts=HELD_OUT_LAYOUTS):  # their shapes: tests/test_layout_families.py
         assert doc.spans and all(text[s.start:s.end] == s.text for s in doc.spans)
+    for text, doc in generate(4, seed=9, layouts=("pdfrows",)):
         tables = any(FIELDS[s.label].group == "table3" and not s.prose for s in doc.spans if s.label in FIELDS)
         assert re.search(r"\S \d+ \d+ \d+$", text, re.M) or not tables  # a row's figures after its label

@@ -12,6 +12,9 @@ the block and no result. Table cells are never touched: their order, not their w
 >>> spans = [TagSpan(6, 8, "t4.review.upheld"), TagSpan(16, 17, "t4.review.corrected"), TagSpan(23, 24, "t4.review.other")]
 >>> [(body[s.start:s.end], s.label) for s in prose_results(body, spans)]
 [('16', 't4.review.total'), ('2', 't4.review.upheld'), ('6', 't4.review.corrected')]
+>>> body = "本机关涉及自然人申请57件,共收到申请61件,结转至2023年办理3件。"
+>>> [(body[s.start:s.end], s.rule) for s in prose_counts(body, [TagSpan(10, 12, "requests.received")])]
+[('61', 'clause names requests.received')]
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ import re
 from dataclasses import replace
 
 from gktagger.decoding.fields import is_prose
-from gktagger.lexicon import BLOCK_WORDS, RESULT_WORDS
+from gktagger.lexicon import BLOCK_WORDS, NOT_A_COUNT, PART_WORDS, PROSE_COUNT_WORDS, RESULT_WORDS, WHOLE_FIGURE
 from gktagger.schema import FIELDS
 from gktagger.tagging.tags import TagSpan
 
@@ -30,6 +33,8 @@ MAX_SENTENCE = 120
 CLAUSE_END = re.compile(r"[,;。:、\n]|\d+[件起宗个]")
 MAX_CLAUSE = 24
 DIGITS = re.compile(r"\d+")
+COUNT_WORDS = {field: re.compile(words) for field, words in PROSE_COUNT_WORDS.items()}
+PART = re.compile(PART_WORDS)
 
 
 def _clause_before(body: str, start: int) -> str:
@@ -70,3 +75,32 @@ def prose_results(body: str, spans: list[TagSpan]) -> list[TagSpan]:
             seen.add((span.start, span.end, span.label))
             out.append(span)
     return out
+
+
+def _names(body: str, start: int, field: str) -> bool:
+    """Whether the clause before a figure names ``field`` as a whole count, not a part of it."""
+    clause = _clause_before(body, start)
+    return bool(COUNT_WORDS[field].search(clause)) and not PART.search(clause)
+
+
+def prose_counts(body: str, spans: list[TagSpan]) -> list[TagSpan]:
+    """``spans`` with each whole prose count (``PROSE_COUNT_WORDS``) on the figure of its sentence whose
+    clause names it, when the model's figure is not named and exactly one other figure is; a figure
+    tagged twice so keeps its more confident span."""
+    out: dict[tuple[int, int, str], TagSpan] = {}
+    for span in spans:
+        if span.label in COUNT_WORDS and not _names(body, span.start, span.label):
+            lo = max([m.end() for m in SENTENCE_END.finditer(body, max(0, span.start - MAX_SENTENCE), span.start)],
+                     default=max(0, span.start - MAX_SENTENCE))
+            end = SENTENCE_END.search(body, span.end)
+            hi = min(end.start() if end else len(body), span.end + MAX_SENTENCE)
+            named = [m for m in WHOLE_FIGURE.finditer(body, lo, hi)
+                     if is_prose(body, m.end()) and body[m.end():m.end() + 1] not in NOT_A_COUNT
+                     and m.start() != span.start and _names(body, m.start(), span.label)]
+            if len(named) == 1:
+                span = replace(span, start=named[0].start(), end=named[0].end(), by="cue",
+                               rule=f"clause names {span.label}")
+        key = (span.start, span.end, span.label)
+        if key not in out or span.score > out[key].score:
+            out[key] = span
+    return list(out.values())

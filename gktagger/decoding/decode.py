@@ -53,7 +53,7 @@ from gktagger.tagging.tags import LABEL_IDS, OUTSIDE, TagSpan
 CELL_EDGES = "\t|\n"
 FIGURE_ENDS = frozenset("0123456789/—无")  # what a neighbouring figure or NA cell ends or starts with
 LINE_BREAK = re.compile("\n")
-ITEM_MARK = re.compile(r"[.．、] ?[^\d\s]")  # "1.属于国家秘密", "2、重复申请", "3. 其他": a row's number, not a cell
+ITEM_MARK = re.compile(r"[ \t]*\n?[ \t]*[.．、] ?[^\d\s]")  # "1.属于国家秘密", "2、重复申请", "3. 其他", a PDF's "1⏎.属于": a row's number, not a cell
 
 _KEEP = {LABEL_IDS[f"{p}-{s}"] for s in SECTIONS for p in "BI"} | {
     LABEL_IDS[f"{p}-{f}"] for f, field in FIELDS.items() if field.group == "prose" for p in "BI"}
@@ -79,7 +79,8 @@ def _spaced_row(body: str, line_start: int) -> bool:
     together (``21 10 000225``: spaces fall anywhere in such a flattened body) is not one, nor is a run
     after a label and a space (``行政许可 11315``)."""
     end = body.find("\n", line_start)
-    figures = [m.span() for m in NUMBER.finditer(body, line_start, len(body) if end < 0 else end)]
+    figures = [m.span() for m in NUMBER.finditer(body, line_start, len(body) if end < 0 else end)
+               if not ITEM_MARK.match(body, m.end())]  # the row's number in its label (3.危及…) is no figure
     return len(figures) > 1 and all(_spaced(body, fs, fe) for fs, fe in figures)
 
 
@@ -94,12 +95,14 @@ def _spaced(body: str, s: int, e: int) -> bool:
     return (figure_left or figure_right) and left_ok and right_ok and _cell_ok(body[s:e])
 
 
-def _cuts(body: str, s: int, e: int) -> list[int]:
+def _cuts(body: str, s: int, e: int, max_cell_digits: int = 7) -> list[int]:
     """Offsets inside a number where one cell may end and the next begin: between two digits of
-    an integer part, and only where the page runs cells together (not in a delimited cell)."""
-    if _delimited(body, s, e) or "," in body[s:e]:
-        return []
+    an integer part, and only where the page runs cells together: not in a delimited cell, unless it
+    has more digits than one cell holds (a whole row or table printed as one run, ``14251224100520103``)."""
     token = body[s:e]
+    overlong = token.isdigit() and len(token) > max_cell_digits
+    if "," in token or (not overlong and _delimited(body, s, e)):
+        return []
     point = token.find(".")
     limit = point if point >= 0 else len(token)
     return [k for k in range(1, limit) if token[k - 1].isdigit() and token[k].isdigit()]
@@ -132,12 +135,13 @@ def numbers(body: str, tags: np.ndarray, with_marks: bool = False) -> list[tuple
     return out
 
 
-def _slots(body: str, tokens: list[tuple[int, int]], blanks: Sequence[int] = ()) -> list[tuple[int, int, int, bool]]:
+def _slots(body: str, tokens: list[tuple[int, int]], blanks: Sequence[int] = (),
+           max_cell_digits: int = 7) -> list[tuple[int, int, int, bool]]:
     """The decoder's input in text order: one slot per character of a number (start, token start,
     token end, cell may start here) and one zero-width slot per blank cell (position, -1, -1, True)."""
     slots = [(i, -1, -1, True) for i in [*blank_cells(body), *blanks]]
     for s, e in tokens:
-        cuts = set(_cuts(body, s, e))
+        cuts = set(_cuts(body, s, e, max_cell_digits))
         slots += [(i, s, e, i == s or i - s in cuts) for i in range(s, e)]
     return sorted(slots)
 
@@ -213,7 +217,7 @@ def align_cells(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.nda
 
 
 def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray, order: Sequence[str],
-           config: DecoderConfig, blanks: Sequence[int] = ()) -> tuple[float, list]:
+           config: DecoderConfig, blanks: Sequence[int] = (), max_cell_digits: int = 7) -> tuple[float, list]:
     """:func:`align_cells` with the score of the assignment (log-probability gain over no cells at all)."""
     skip_penalty, restart_penalty, row_skip = config.skip_penalty, config.restart_penalty, config.row_skip_penalty
     row_of = {int(p): k for k, p in enumerate(positions)}
@@ -223,7 +227,7 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
     n = len(order)
     begin_ids = np.array([LABEL_IDS[f"B-{f}"] for f in order])
     inside_ids = np.array([LABEL_IDS[f"I-{f}"] for f in order])
-    slots = _slots(body, tokens, blanks)
+    slots = _slots(body, tokens, blanks, max_cell_digits)
     rows = _printed_rows(body, slots, config.full_row)
     figure_rows = {row for row, (_, s, _, _) in zip(rows, slots) if s >= 0}
     mid_table = (np.arange(n + 1) > 0) & (np.arange(n + 1) < n)
@@ -270,7 +274,7 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
         later = row[1:][::-1]
         later_max = np.maximum.accumulate(later)[::-1] - restart_penalty
         later_j = n - np.maximum.accumulate(np.where(later == np.maximum.accumulate(later), arange, 0))[::-1]
-        use = later_max > start
+        use = (later_max > start) & (not row_neighbour[k])  # a printed row never goes back in the template mid-row
         best_j, start = np.where(use, later_j, best_j), np.where(use, later_max, start)
         if row_opener[k]:
             start = start - not_first
@@ -281,7 +285,7 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
         score = start + logp[r, begin_ids] - logp[r, OUTSIDE]
         if body[i] in SIGNS and i + 1 < e and body[i + 1].isdigit():  # +24, 减3: only a change cell is signed
             score = np.where(is_change, score, neg)
-        cuts = set(_cuts(body, s, e))
+        cuts = set(_cuts(body, s, e, max_cell_digits))
         for b in range(i + 1, min(e, i + config.max_cell) + 1):
             if b > i + 1:
                 r = row_of[b - 1]
@@ -314,12 +318,15 @@ class Decoded:
 
 
 def decode_tables(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
-                  config: DecoderConfig = DecoderConfig(), blanks: Sequence[int] = ()) -> Decoded | None:
+                  config: DecoderConfig = DecoderConfig(), blanks: Sequence[int] = (),
+                  max_cell_digits: int = 7) -> Decoded | None:
     """The table cells in the template of ``config.formats`` that fits best (None when nothing can be
-    decoded). ``blanks``: blank cells the body no longer shows (``BodyView.folded_blanks``)."""
+    decoded). ``blanks``: blank cells the body no longer shows (``BodyView.folded_blanks``);
+    ``max_cell_digits``: an integer with more digits is cells run together (``FieldConfig``)."""
     if not config.formats or not len(positions):
         return None
-    fits = [(*_align(body, tags, positions, logp, template(f), config, blanks=blanks), f) for f in config.formats]
+    fits = [(*_align(body, tags, positions, logp, template(f), config, blanks, max_cell_digits), f)
+            for f in config.formats]
     _, cells, fmt = max(fits, key=lambda fit: fit[0])
     decoded = set(int(p) for p in positions)
     replaced = [(s, e) for s, e in numbers(body, tags, with_marks=True) if all(i in decoded for i in range(s, e))]

@@ -18,7 +18,7 @@ from dataclasses import replace
 from itertools import combinations
 from math import comb
 
-from gktagger.lexicon import MEASURE_WORDS, NOT_A_COUNT, WHOLE_FIGURE
+from gktagger.lexicon import MEASURE_WORDS, NOT_A_COUNT, PAGE_FOOTER, WHOLE_FIGURE
 from gktagger.schema import FIELDS
 from gktagger.tagging.tags import TagSpan
 from gktagger.decoding.values import parse_value
@@ -55,6 +55,17 @@ def whole_figures(text: str, spans: list[TagSpan]) -> list[TagSpan]:
         if key not in out or span.score > out[key].score:
             out[key] = span
     return list(out.values())
+
+
+def outside_footers(text: str, spans: list[TagSpan]) -> list[TagSpan]:
+    """``spans`` without those in a page footer a PDF left in the text (``— 6 —``, ``第 3 页``): never a figure.
+
+    >>> text = "复议维持 2\\n—6—\\n"
+    >>> [text[s.start:s.end] for s in outside_footers(text, [TagSpan(5, 6, "t4.review.upheld"), TagSpan(9, 10, "t4.review.other")])]
+    ['2']
+    """
+    footers = [m.span() for m in PAGE_FOOTER.finditer(text)]
+    return [s for s in spans if not any(a <= s.start < b for a, b in footers)]
 
 
 def field_entry(raw: str, span: TagSpan) -> dict | None:

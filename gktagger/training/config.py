@@ -31,6 +31,8 @@ class DataConfig:
     synthetic_n: int = 1000
     synthetic_seed: int = 7
     synthetic_formats: list[str] = field(default_factory=lambda: ["2021", "2019", "legacy"])
+    # layout → weight, over the generator's defaults (SynthOptions.layout_weights; held-out families 0)
+    synthetic_layouts: dict[str, float] = field(default_factory=dict)
     window: int = 510
     stride: int = 384
     keep_empty: float = 0.3

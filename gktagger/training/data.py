@@ -6,7 +6,7 @@ Real and synthetic documents go through exactly the steps inference takes
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -18,7 +18,7 @@ from gktagger.text.normalize import normalise
 from gktagger.text.repeats import find_body
 from gktagger.tagging.tags import OUTSIDE, spans_to_tags
 from gktagger.training.config import RecipeError
-from gktagger.training.synth import generate
+from gktagger.training.synth import LAYOUTS, SynthOptions, generate
 from gktagger.tagging.windows import make_windows
 
 
@@ -117,8 +117,24 @@ def split_documents(annotation_dirs: Iterable[str | Path], dev_documents: Iterab
     return RealDocuments(train, dev, copies)
 
 
-def synthetic_examples(n: int, seed: int, formats: Iterable[str] = ("2021", "2019", "legacy")) -> list[Example]:
-    return [to_example(text, doc) for text, doc in generate(n, seed, formats=tuple(formats))]
+def synthetic_examples(n: int, seed: int, formats: Iterable[str] = ("2021", "2019", "legacy"),
+                       layouts: dict[str, float] | None = None) -> list[Example]:
+    """``n`` generated reports; ``layouts`` (layout → weight) changes the generator's layout weights."""
+    return [to_example(text, doc) for text, doc in generate(n, seed, formats=tuple(formats),
+                                                            options=synth_options(layouts))]
+
+
+def synth_options(layouts: dict[str, float] | None) -> SynthOptions:
+    """Generator options with the layout weights of a config (``data.synthetic_layouts``).
+
+    >>> synth_options({"wholeruns": 0.5}).layout_weights["wholeruns"], synth_options(None).layout_weights.get("wholeruns", 0)
+    (0.5, 0)
+    """
+    unknown = sorted(set(layouts or {}) - set(LAYOUTS))
+    if unknown:
+        raise RecipeError(f"unknown layout {unknown[0]} in data.synthetic_layouts (known: {', '.join(LAYOUTS)})")
+    opts = SynthOptions()
+    return replace(opts, layout_weights={**opts.layout_weights, **(layouts or {})})
 
 
 def build_dataset(examples: list[Example], tokenizer, size: int, stride: int, repeat: int = 1,

@@ -62,7 +62,8 @@ def load_data(cfg: Config, tokenizer=None):
         log.info("held out %d document(s) whose text is a dev/excluded document's: %s", len(docs.held_copies),
                  ", ".join(docs.held_copies))
     real = examples_of(docs.train)
-    synth = synthetic_examples(cfg.data.synthetic_n, cfg.data.synthetic_seed, cfg.data.synthetic_formats)
+    synth = synthetic_examples(cfg.data.synthetic_n, cfg.data.synthetic_seed, cfg.data.synthetic_formats,
+                               cfg.data.synthetic_layouts)
     dev = docs.dev
     tokenizer = tokenizer or build_tokenizer((ex.text for ex in real + synth),
                                             model_max_length=cfg.model.max_position_embeddings - 2)

@@ -13,7 +13,7 @@ from typing import Iterator
 from gktagger.training.annotations import AnnotatedDoc
 
 from gktagger.training.synth.compose import compose
-from gktagger.training.synth.options import LAYOUTS, SynthOptions
+from gktagger.training.synth.options import LAYOUTS, SynthOptions, family_format, family_options
 
 __all__ = ["generate", "SynthOptions", "LAYOUTS"]
 
@@ -30,4 +30,5 @@ def generate(n: int, seed: int, formats=("2021", "2019", "legacy"), layouts=None
         rng = random.Random(f"{seed}/{i}")
         fmt = rng.choices(formats, fw)[0]
         layout = rng.choices(layouts, lw)[0]
-        yield compose(rng, opts, fmt, layout, f"synthetic/{seed}/{i:05d}")
+        fmt = family_format(rng, layout, fmt)
+        yield compose(rng, family_options(opts, layout), fmt, layout, f"synthetic/{seed}/{i:05d}")

@@ -18,10 +18,11 @@ from gktagger.lexicon import ORDINALS
 from gktagger.io.reading import read_bytes
 from gktagger.schema import SECTIONS
 
-from gktagger.training.synth import prose, words
+from gktagger.training.synth import multiprose, prose, words
 from gktagger.training.synth.builder import Builder
+from gktagger.training.synth.families import make_writer, prepare_values
 from gktagger.training.synth.figures import print_count, report_values
-from gktagger.training.synth.layouts import FlatWriter, MiniTableWriter, Part, Writer, make_writer
+from gktagger.training.synth.layouts import FlatWriter, MiniTableWriter, Part, Writer
 from gktagger.training.synth.minitables import mini_table2, mini_table3, mini_table4
 from gktagger.training.synth.options import SynthOptions
 from gktagger.training.synth.script import add_pinyin, to_fullwidth, to_traditional
@@ -62,6 +63,7 @@ class Report:
         self.year = {"2021": rng.randint(2021, 2025), "2019": rng.choice([2019, 2020]),
                      "legacy": rng.randint(2008, 2018)}[fmt]
         self.values = report_values(rng, fmt, opts)
+        prepare_values(rng, layout, self.values)
         p = rng.randrange(len(words.PROVINCES))
         self.province, self.prov_short = words.PROVINCES[p], words.PROVINCE_SHORT[p]
         self.place = rng.choice(words.PLACES)
@@ -78,6 +80,7 @@ class Report:
         self.phone = f"0{rng.randint(10, 999)}-{rng.randint(2000000, 89999999)}"
         self.notes = [f"layout={layout}"]
         self.signed = False
+        self.approx: dict[str, str] = {}
         self.ordinal_style = rng.choice(["{}、", "{}、", "{}、", "{}、 ", "{}．", "{}.", "第{}部分 ", "{} "])
 
     def ordinal(self, i: int) -> str:
@@ -97,6 +100,9 @@ class Report:
                 if v is None:
                     return None
                 out.append((print_count(rng, v, self.opts, prose=True, approx_ok=arg in APPROX_OK), arg, True))
+            elif name == "a":  # a figure as prose rounds it (multiprose)
+                printed = self.approx.setdefault(arg, multiprose.approx(rng, self.values[arg]))  # one rounding a report
+                out.append((printed, arg, True))
             elif name == "n":
                 lo, hi = map(int, arg.split("-"))
                 out.append(str(rng.randint(lo, hi)))
@@ -122,6 +128,17 @@ class Report:
         for i in sorted(picked) if ordered else picked:
             out += self.fill(pool[i]) or []
         return out
+
+    def told(self, kind: str) -> str:
+        """The template that tells the requests or appeals figures in a sentence."""
+        if kind == "requests":
+            return (multiprose.requests if self.layout == "multiprose" else prose.requests)(self.rng, self.values)
+        told = prose.appeals(self.rng, self.values)
+        return multiprose.appeals(told, self.rng) if self.layout == "multiprose" else told
+
+    def proactive(self) -> list[Part]:
+        pool = multiprose.PROACTIVE if self.layout == "multiprose" else words.PROACTIVE_FIELD
+        return self.sentences(pool, 1)
 
     def running_text(self, k: int) -> str:
         """``k`` sentences combined from phrase pools: the bulk of a report's prose."""
@@ -202,9 +219,9 @@ def _overview_figures(r: Report, k: int, upfront: bool) -> list[Part] | None:
     """Figure sentences for 总体情况's ``k``-th sub-section; ``upfront``: all of them, tables 2-4 being missing."""
     rng = r.rng
     if k == 0 and (upfront or rng.random() < 0.8):
-        return r.sentences(words.PROACTIVE_FIELD, 1)
+        return r.proactive()
     if k == 1 and upfront:
-        return (r.fill(prose.requests(rng, r.values)) or []) + (r.fill(prose.appeals(rng, r.values)) or [])
+        return (r.fill(r.told("requests")) or []) + (r.fill(r.told("appeals")) or [])
     if k == 1 and rng.random() < 0.8:
         return r.sentences(words.REQUESTS_FIELD, 1)
     return None
@@ -235,19 +252,19 @@ def _body_new(r: Report, w: Writer) -> None:
     if tables:
         _table(r, w, 2, style)
     elif not upfront:
-        w.para(r.sentences(words.PROACTIVE_FIELD, 1) + r.sentences(words.GENERAL, 1))
+        w.para(r.proactive() + r.sentences(words.GENERAL, 1))
     _heading(r, w, 2, headings["requests"], "requests")
     if tables:
         _table(r, w, 3, style)
     elif not upfront:
-        w.para(r.fill(prose.requests(rng, v)) or [])
+        w.para(r.fill(r.told("requests")) or [])
     _heading(r, w, 3, headings["appeals"], "appeals")
     if tables:
         _table(r, w, 4, style)
         if rng.random() < 0.2:
             w.para(r.sentences(words.APPEALS_FIELD, 1))
     elif not upfront:
-        w.para(r.fill(prose.appeals(rng, v)) or [])
+        w.para(r.fill(r.told("appeals")) or [])
     _heading(r, w, 4, headings["problems"], "problems")
     w.para(r.sentences(words.PROBLEMS, rng.randint(2, 5), ordered=True) + [r.running_text(rng.randint(1, 5))])
     _heading(r, w, 5, headings["other"], "other")
@@ -302,9 +319,10 @@ def _body_legacy(r: Report, w: Writer) -> None:
                               if rng.random() < 0.8 else f"{k + 1}.{sub}")
                 _paragraphs(r, w, rng.randint(1, 3))
         elif sec == "proactive":
-            _paragraphs(r, w, rng.randint(1, 3), r.sentences(words.PROACTIVE_FIELD, 1))
+            _paragraphs(r, w, rng.randint(1, 3), r.proactive())
         elif sec == "requests":
-            w.para(r.sentences(words.LEGACY_REQUESTS if received else words.LEGACY_REQUESTS_NONE, 1))
+            told = r.fill(r.told("requests")) if received and r.layout == "multiprose" else None
+            w.para(told or r.sentences(words.LEGACY_REQUESTS if received else words.LEGACY_REQUESTS_NONE, 1))
         elif sec == "fees":
             w.para(r.sentences(words.LEGACY_FEES, 1))
         elif sec == "appeals":

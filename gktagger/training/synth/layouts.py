@@ -304,20 +304,39 @@ class PdfRowWriter(Writer):
         self.footers = True
 
     def table(self, grid: Grid) -> None:
+        self.kind = grid_kind(grid)
         breaks = {self.rng.randrange(1, len(grid))} if len(grid) > 2 and self.rng.random() < 0.5 else set()
         for k, row in enumerate(grid):
             if k in breaks:
                 self.page_footer()
-            label = "".join(c.text for c in row if not c.label)
-            if len(label) > 12 and self.rng.random() < 0.5:  # the label wraps: its figures follow its last line
-                cut = self.rng.randint(6, len(label) - 4)
-                label = label[:cut] + "\n" + label[cut:]
-            self.b.text(label)
-            for c in row:
-                if c.label and c.text:
-                    self.b.text(" ")
-                    self.cell(c)
-            self.b.text("\n")
+            self.row(row)
+
+    def row(self, row: list[Cell]) -> None:
+        self.b.text(self.label(row))
+        for c in row:
+            if c.label and c.text:
+                self.b.text(" ")
+                self.cell(c)
+        self.b.text("\n")
+
+    def label(self, row: list[Cell], joint: str = "") -> str:
+        """The row's label cells; a long one wraps, its figures then follow its last line."""
+        label = joint.join(c.text for c in row if not c.label)
+        if len(label) > 12 and self.rng.random() < 0.5:
+            cut = self.rng.randint(6, len(label) - 4)
+            label = label[:cut] + "\n" + label[cut:]
+        return label
+
+
+def grid_kind(grid: Grid) -> str:
+    """``t2``, ``t3``, ``t4`` or ``legacy`` (the 本年度/历年累计 statistics table), by the grid's cells.
+
+    >>> grid_kind([[Cell("指标名称"), Cell("单位")]]), grid_kind([[Cell("规章"), Cell("3", "t2.regulations.issued")]])
+    ('legacy', 't2')
+    """
+    if grid and grid[0] and grid[0][0].text == "指标名称":
+        return "legacy"
+    return next((c.label.split(".")[0] for row in grid for c in row if c.label), "")
 
 
 _PDF_STYLE = 0.3

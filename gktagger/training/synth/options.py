@@ -5,10 +5,23 @@ True
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-LAYOUTS = ("lines", "pipes", "markdown", "tabs", "flat", "html", "minitables", "pdfrows")
-HELD_OUT_LAYOUTS = ("pdfrows",)  # never trained on (weight 0): they measure layouts the model never saw
+FAMILIES = ("mdfragments", "legacyruns", "signedruns", "wholeruns", "verticalheads", "noheadings", "multiprose")
+LAYOUTS = ("lines", "pipes", "markdown", "tabs", "flat", "html", "minitables", "pdfrows") + FAMILIES
+# Never trained on (weight 0 unless a config weights them): they measure layouts the model never saw.
+HELD_OUT_LAYOUTS = ("pdfrows",) + FAMILIES
+
+# A family shows a failure class of one template, so it fixes the report format where it needs one.
+FAMILY_FORMATS = {"legacyruns": ("legacy",), "signedruns": ("2019",), "wholeruns": ("2021", "2019"),
+                  "verticalheads": ("2021", "2019"), "mdfragments": ("2021", "2019"), "noheadings": ("2021", "2019")}
+_RUNS = {"p_thousands": 0.0, "p_blank_zeros": 0.0, "p_na_zeros": 0.0, "p_tables_missing": 0.0}
+# In a run of digits a blank cell, an NA mark or a thousands separator would be another layout.
+FAMILY_OPTIONS = {
+    "legacyruns": {**_RUNS, "p_legacy_table": 1.0}, "signedruns": _RUNS, "wholeruns": _RUNS,
+    "verticalheads": {"p_tables_missing": 0.0}, "mdfragments": {"p_tables_missing": 0.0},
+    "multiprose": {"p_tables_missing": 1.0, "p_legacy_table": 0.0, "p_prose_approx": 0.5},
+}
 
 
 @dataclass
@@ -33,3 +46,18 @@ class SynthOptions:
     p_prose_approx: float = 0.2  # 230余, 近百
     p_legacy_table: float = 0.6  # legacy statistics table (本年度/历年累计)
     p_unmapped_heading: float = 0.35  # headings that are no section (二、重点领域政府信息公开情况)
+
+
+def family_options(opts: SynthOptions, layout: str) -> SynthOptions:
+    """``opts`` with the settings a layout family needs (the same ``opts`` for other layouts).
+
+    >>> family_options(SynthOptions(), "legacyruns").p_legacy_table, family_options(SynthOptions(), "lines").p_legacy_table
+    (1.0, 0.6)
+    """
+    return replace(opts, **FAMILY_OPTIONS[layout]) if layout in FAMILY_OPTIONS else opts
+
+
+def family_format(rng, layout: str, fmt: str) -> str:
+    """The report format of a family that fixes it; ``fmt`` otherwise (drawing from ``rng`` only then)."""
+    allowed = FAMILY_FORMATS.get(layout)
+    return fmt if allowed is None or fmt in allowed else rng.choice(allowed)
