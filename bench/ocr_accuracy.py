@@ -19,7 +19,7 @@ import resource
 import time
 from pathlib import Path
 
-from gktagger.document import Document
+from gktagger.io.document import Document
 from gktagger.extract import Extractor
 from gktagger.io.ocr import ocr_pages
 from gktagger.io.pdftext import SCANNED, PdfError, read_pdf, scan_text, tables
