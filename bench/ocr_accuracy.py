@@ -5,7 +5,7 @@ by Chromium, turned into image-only PDFs (what a scanner gives), OCR'd and extra
 
 Per report: the html layout of a generated report is printed to PDF (as ``training.rendered`` does),
 each page is rasterised at ``--dpi`` and the pictures alone make the "scanned" PDF; the text reader
-must refuse it (no text layer). Then :mod:`gktagger.io.ocr` reads it (tesseract, chi_sim) and the
+must refuse it (no text layer). Then ``bench/ocr_reader.py`` reads it (tesseract, chi_sim) and the
 pipeline extracts the OCR text. Fields are scored by value against the generator's gold
 (``training.evaluate.score``): offsets of OCR text differ from the generator's. What OCR read of
 each scan (characters and rules) is kept in ``--out`` (``*.ocr.json``), so a rerun rescoring the same scans skips the OCR.
@@ -21,11 +21,11 @@ from pathlib import Path
 
 from gktagger.io.document import Document
 from gktagger.extract import Extractor
-from gktagger.io.ocr import ocr_pages
-from gktagger.io.pdftext import SCANNED, PdfError, read_pdf, scan_text, tables
+from gktagger.io.pdftext import SCANNED, PdfError, read_pdf
 from gktagger.training.evaluate import markdown, score
 from gktagger.training.rendered import render
-from gktagger.training.synth.render import rendered_gold, scan_pdf
+from gktagger.training.synth.render import rendered_gold
+from ocr_reader import ocr_pages, scan_pdf, scan_text  # bench/ocr_reader.py: python puts bench/ on the path
 
 
 def _cpu() -> float:
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             pages = json.loads(cache.read_text(encoding="utf-8"))
         else:
             started, cpu = time.perf_counter(), _cpu()
-            pages = ocr_pages(scanned.read_bytes(), page_seconds=600, total_seconds=3600, find_tables=tables)
+            pages = ocr_pages(scanned.read_bytes(), page_seconds=600, total_seconds=3600)
             ocr_seconds += time.perf_counter() - started
             ocr_cpu += _cpu() - cpu
             pages_done += len(pages)

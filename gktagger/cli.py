@@ -22,7 +22,6 @@ from gktagger.training import commands as mlcommands
 from gktagger.review import report
 from gktagger.review import show
 from gktagger.run.batch import OutputError, run_extract
-from gktagger.config import PipelineConfig
 from gktagger.errors import UsageError
 from gktagger.identities import plausibility_rules
 from gktagger.io.outputs import atomic_write, record_line
@@ -66,23 +65,9 @@ def failed(statuses: dict, fail_on: str | None) -> bool:
     return fail_on is not None and any(statuses.get(s, 0) for s in FAIL_ON[fail_on])
 
 
-def ocr_settings(args) -> list[str]:
-    """``--set`` settings with ``--ocr`` added; ``--ocr`` without tesseract is exit 2, before any work."""
-    if not args.ocr:
-        return list(getattr(args, "set", []))
-    from gktagger.io.ocr import OcrError, check_tesseract
-
-    try:
-        check_tesseract()
-    except OcrError as e:
-        raise UsageError(str(e)) from None
-    return [*getattr(args, "set", []), "limits.pdf.ocr=true"]
-
-
 def cmd_extract(args) -> int:
     if args.quiet:
         quiet_libraries()
-    args.set = ocr_settings(args)
     # read by Tagger.from_pretrained in every worker process (spawned or Ray, same machine)
     if args.backend:
         os.environ["GKTAGGER_BACKEND"] = args.backend
@@ -173,9 +158,8 @@ def cmd_text(args) -> int:
     text the reader builds for a PDF or Word file), nothing added, so ``raw[start:end] == text`` can
     be checked."""
 
-    limits = PipelineConfig().override(ocr_settings(args)).limits
     try:
-        doc = read_path(args.file, limits=limits)
+        doc = read_path(args.file)
     except ReadError as e:
         print(f"gktagger: error: {args.file}: {e}", file=sys.stderr)
         return 1
@@ -220,9 +204,6 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="change a pipeline setting of the model's pipeline.json (README: Changing a stage), "
                         "e.g. decoder.skip_penalty=2, 'disabled=[cues]' or limits.pdf.max_pages=50")
-    e.add_argument("--ocr", action="store_true",
-                   help="read scanned PDFs (no text layer) by OCR: needs Debian's tesseract-ocr and "
-                        "tesseract-ocr-chi-sim (README: PDF and Word reports); the same as --set limits.pdf.ocr=true")
     e.set_defaults(run=cmd_extract)
 
     v = sub.add_parser("validate", help="re-run the checks on hand-edited records")
@@ -236,7 +217,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("text", help="print the document text as read (the text record offsets index)")
     t.add_argument("file", help="one document: .txt .md .html .pdf .docx")
-    t.add_argument("--ocr", action="store_true", help="a scanned PDF: its text as OCR reads it (as extract --ocr)")
     t.set_defaults(run=cmd_text)
 
     show.add_parser(sub)

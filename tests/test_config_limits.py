@@ -77,9 +77,7 @@ def test_the_workers_bound_documents_by_the_limits_set(folder, tmp_path):
     ("limits.max_chars=-5", "pipeline setting limits.max_chars must be more than 0, got -5"),
     ("limits.docx.max_xml_bytes=lots", "pipeline setting limits.docx.max_xml_bytes must be a int, got 'lots'"),
     ("limits.pdf.max_pagez=3", "unknown pipeline setting 'limits.pdf.max_pagez' (limits.pdf has: max_bytes, "
-                               "max_pages, max_seconds, max_memory, min_chars_per_page, ocr, ocr_page_seconds, "
-                               "ocr_seconds)"),
-    ("limits.pdf.ocr=maybe", "pipeline setting limits.pdf.ocr must be true or false, got 'maybe'"),
+                               "max_pages, max_seconds, max_memory, min_chars_per_page)"),
 ])
 def test_a_bad_limit_is_one_line_and_exit_2_before_any_work(folder, tmp_path, capsys, setting, message):
     with pytest.raises(ConfigError, match=r"^" + message.replace("(", r"\(").replace(")", r"\)") + "$"):

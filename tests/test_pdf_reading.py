@@ -127,57 +127,10 @@ def test_two_column_page_reads_column_by_column(pdfs):
 
 
 def test_scanned_pdf_is_an_error_record(pdfs):
-    with pytest.raises(PdfError, match=r"^no text layer \(scanned PDF\): rerun with --ocr to read it by OCR "
-                                       r"\(tesseract\)$"):
+    with pytest.raises(PdfError, match=r"^no text layer \(scanned PDF\); OCR is not supported$"):
         read_pdf(pdfs["scanned"].read_bytes())
     [doc] = iter_documents([str(pdfs["scanned"])])
     assert doc.error == SCANNED
-
-
-def _tesseract_with_chinese() -> bool:
-    from gktagger.io.ocr import OcrError, check_tesseract
-
-    try:
-        return bool(check_tesseract())
-    except OcrError:
-        if os.environ.get("CI") == "true":  # .ci/run installs tesseract-ocr and tesseract-ocr-chi-sim
-            raise
-        return False
-
-
-def test_a_scanned_report_is_read_by_ocr_when_asked(pdfs, extractor, tmp_path):
-    from gktagger.config import PipelineConfig
-    from gktagger.run.guard import extract_guarded
-    from gktagger.training.evaluate import score
-
-    if not _tesseract_with_chinese():
-        pytest.skip("tesseract-ocr and tesseract-ocr-chi-sim are not installed")
-    path, _, gold = pdfs["table3"]
-    scan = tmp_path / "scan.pdf"
-    scan.write_bytes(render.scan_pdf(path.read_bytes()))  # every page a 300 dpi picture, no text layer
-    assert iter_documents([str(scan)]).__next__().error == SCANNED
-    limits = PipelineConfig().override(["limits.pdf.ocr=true"]).limits
-    [doc] = iter_documents([str(scan)], limits=limits)
-    assert not doc.error and doc.meta["reader"] == "ocr" and len(doc.meta["page_starts"]) >= 4
-    record = extract_guarded(extractor, [doc], limits)[0]  # as a worker runs it: warn checks added
-    gold.document = record["id"]
-    scores = score([gold], [record])
-    assert scores["fields"]["f1"] >= 0.95, scores["fields"]  # by value: OCR text has its own offsets
-    assert record["reader"] == "ocr" and {"rule": "text.ocr", "scope": "document", "status": "warn"}.items() <= \
-        next(c for c in record["checks"] if c["rule"] == "text.ocr").items()
-    assert all(doc.text[f["start"]:f["end"]] == f["text"] and f["page"] >= 1 for f in record["fields"].values())
-
-
-def test_ocr_without_tesseract_is_one_line(pdfs, tmp_path, monkeypatch, capsys):
-    from gktagger.io.ocr import INSTALL
-
-    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on it
-    with pytest.raises(PdfError, match="^" + INSTALL + "$"):
-        read_pdf(pdfs["scanned"].read_bytes(), PdfLimits(ocr=True))
-    assert cli(["extract", str(pdfs["scanned"]), "-o", str(tmp_path / "o.jsonl"), "--ocr", "--quiet"]) == 2
-    assert capsys.readouterr().err == f"gktagger: error: {INSTALL}\n"
-    assert INSTALL == ("OCR needs tesseract-ocr and tesseract-ocr-chi-sim: "
-                       "apt-get install tesseract-ocr tesseract-ocr-chi-sim")
 
 
 def test_encrypted_pdf(pdfs):

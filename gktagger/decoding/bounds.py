@@ -1,6 +1,6 @@
 """What the pipeline does not read as a value, said in the record: over-long digit runs, capped mentions.
 
-A run of digits longer than any table cell (:data:`~gktagger.limits.MAX_DIGIT_RUN`) is not a value of the
+A run of digits longer than any table cell (:data:`~gktagger.io.limits.MAX_DIGIT_RUN`) is not a value of the
 catalogue, and decoding it would cost memory per digit; it is reported as a mention with field
 ``digits.overlong`` instead of vanishing. Mentions past :attr:`Limits.max_mentions_per_field` per field
 are dropped and counted in ``mentions_dropped``. :func:`warn_checks` turns these, and every field read
@@ -21,7 +21,6 @@ from collections import Counter
 from gktagger.io.limits import DEFAULT_LIMITS, MAX_DIGIT_RUN, Limits
 
 OVERLONG = "digits.overlong"
-OCR = "text.ocr"
 SHOWN_DIGITS = 40
 
 
@@ -61,8 +60,7 @@ def bound_record(record: dict, doc, limits: Limits = DEFAULT_LIMITS) -> dict:
 
 
 def warn_checks(record: dict) -> list[dict]:
-    """Checks with status ``warn``: values read not quite as printed, digit runs not read, text read by
-    OCR, mentions dropped."""
+    """Checks with status ``warn``: values read not quite as printed, digit runs not read, mentions dropped."""
     out = []
     for fid, entry in (record.get("fields") or {}).items():
         if isinstance(entry, dict) and entry.get("warn"):
@@ -73,10 +71,6 @@ def warn_checks(record: dict) -> list[dict]:
             out.append({"rule": OVERLONG, "scope": f"@{m.get('start')}", "status": "warn",
                         "message": f"a run of {m.get('length')} digits at {m.get('start')} is longer than any "
                                    "table cell: not read as a value", "fields": []})
-    if record.get("reader") == "ocr":
-        out.append({"rule": OCR, "scope": "document", "status": "warn", "fields": [],
-                    "message": "the text was read by OCR from the pictures of a scanned PDF: "
-                               "a misread digit is possible, compare figures with the PDF"})
     dropped = record.get("mentions_dropped")
     if isinstance(dropped, dict):
         for fid, n in dropped.items():

@@ -65,13 +65,6 @@ class PdfLimits(_Positive):
     """Address space of the reading child (a decompression bomb fails there)."""
     min_chars_per_page: int = 20
     """Fewer text characters per page than this on average means a scan without a text layer."""
-    ocr: bool = False
-    """Read a scan without a text layer by OCR (tesseract, Debian's chi_sim data; ``gktagger extract
-    --ocr``); off, a scan is the error record ``no text layer (scanned PDF): …``."""
-    ocr_page_seconds: float = 60.0
-    """Wall-clock time to OCR one page (~5 CPU seconds a page, see ``bench/ocr_accuracy.py``)."""
-    ocr_seconds: float = 600.0
-    """Wall-clock time to OCR one PDF, on top of ``max_seconds``."""
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from gktagger.io.limits import PdfLimits
 
 
 DEFAULT_LIMITS = PdfLimits()
-SCANNED = "no text layer (scanned PDF): rerun with --ocr to read it by OCR (tesseract)"
+SCANNED = "no text layer (scanned PDF); OCR is not supported"  # measured below par: bench/PDF_READING.md
 TAB_GAP_EM = 1.2  # a gap this many char widths wide separates columns
 SPACE_GAP_EM = 0.25
 BAND = 0.1  # top and bottom share of the page where running headers and footers sit
@@ -56,7 +56,6 @@ class PdfError(ReadError):
 class PdfText:
     text: str
     page_starts: list[int] = field(default_factory=list)
-    ocr: bool = False  # read by OCR from the pictures of a scan
 
     def page_of(self, offset: int) -> int:
         """1-based page of ``offset``."""
@@ -85,10 +84,7 @@ def pages_of(doc, offset: int) -> int | None:
 
 
 def add_pages(record: dict, doc) -> dict:
-    """``page`` (1-based) on every field, section and mention of a PDF's record, and ``reader: "ocr"``
-    on the record of a scan OCR read (in place)."""
-    if (doc.meta or {}).get("reader") == "ocr":
-        record["reader"] = "ocr"
+    """``page`` (1-based) on every field, section and mention of a PDF's record (in place)."""
     if not (doc.meta or {}).get("page_starts"):
         return record
     for entry in [*record.get("sections", []), *record.get("fields", {}).values(), *record.get("mentions", [])]:
@@ -462,17 +458,6 @@ def assemble(lines: list[list[_Line]], heights: list[float]) -> PdfText:
     return PdfText("\n".join(parts), starts)
 
 
-def scan_text(data: bytes, pages: list[tuple[list[dict], list[dict]]]) -> PdfText:
-    """The text of a scanned PDF from each page's OCR'd words (char-like boxes) and rules (edges), in
-    PDF points: read like a PDF with a text layer (ruled tables from the rules found in the picture)."""
-    import pdfplumber
-
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        lines = [_page_lines(page, chars, edges) for page, (chars, edges) in zip(pdf.pages, pages)]
-        heights = [float(page.height) for page in pdf.pages]
-    return assemble(lines, heights)
-
-
 def read_pdf(data: bytes, limits: PdfLimits = DEFAULT_LIMITS) -> PdfText:
     """Read a PDF in a child process bounded by ``limits`` (time, memory). Raises ``PdfError``.
 
@@ -483,12 +468,11 @@ def read_pdf(data: bytes, limits: PdfLimits = DEFAULT_LIMITS) -> PdfText:
     """
     check_bytes(data, limits)
     command = [sys.executable, "-m", "gktagger.io.pdftext", json.dumps(asdict(limits))]
-    seconds = limits.max_seconds + (limits.ocr_seconds if limits.ocr else 0)
     try:
-        done = subprocess.run(command, input=data, capture_output=True, timeout=seconds,
+        done = subprocess.run(command, input=data, capture_output=True, timeout=limits.max_seconds,
                               env={**os.environ, "PYTHONIOENCODING": "utf-8"})
     except subprocess.TimeoutExpired:
-        raise PdfError(f"PDF took longer than {seconds:g} s to read (limit)") from None
+        raise PdfError(f"PDF took longer than {limits.max_seconds:g} s to read (limit)") from None
     try:
         answer = json.loads(done.stdout.decode("utf-8"))
     except ValueError:
@@ -496,17 +480,7 @@ def read_pdf(data: bytes, limits: PdfLimits = DEFAULT_LIMITS) -> PdfText:
         raise PdfError(f"could not read PDF: reader failed ({tail[0][:160]})") from None
     if "error" in answer:
         raise PdfError(answer["error"])
-    return PdfText(answer["text"], answer["page_starts"], answer.get("ocr", False))
-
-
-def _ocr(data: bytes, limits: PdfLimits) -> PdfText:
-    from gktagger.io.ocr import ocr_pages
-
-    result = scan_text(data, ocr_pages(data, limits.ocr_page_seconds, limits.ocr_seconds, tables))
-    if len(re.sub(r"\s", "", result.text)) < limits.min_chars_per_page * len(result.page_starts):
-        raise PdfError("no text layer (scanned PDF), and OCR found no text in its pictures")
-    result.ocr = True
-    return result
+    return PdfText(answer["text"], answer["page_starts"])
 
 
 def _worker(limits_json: str) -> None:
@@ -515,14 +489,9 @@ def _worker(limits_json: str) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory, limits.max_memory))
     data = sys.stdin.buffer.read()
     try:
-        try:
-            result = extract(data, limits)
-        except PdfError as error:
-            if str(error) != SCANNED or not limits.ocr:
-                raise
-            result = _ocr(data, limits)
-        answer = {"text": result.text, "page_starts": result.page_starts, "ocr": result.ocr}
-    except ReadError as error:
+        result = extract(data, limits)
+        answer = {"text": result.text, "page_starts": result.page_starts}
+    except PdfError as error:
         answer = {"error": str(error)}
     except MemoryError:
         answer = {"error": str(_memory_error(limits))}

@@ -239,7 +239,7 @@ def _read_office(data: bytes, id: str, suffix: str, source: str, limits: Limits)
         if data.lstrip()[:5] == b"%PDF-" or (suffix == ".pdf" and b"%PDF-" in data[:1024]):
             pdf = read_pdf(data, limits.pdf)
             return Document(id=id, text=pdf.text, source=source or id, kind="pdf",
-                            meta={"page_starts": pdf.page_starts, **({"reader": "ocr"} if pdf.ocr else {})})
+                            meta={"page_starts": pdf.page_starts})
         if data.startswith(OLE2_MAGIC):
             raise ReadError(legacy_format_error(suffix))
         if is_docx(data):

@@ -97,16 +97,6 @@ def render_png(html: str, out: str | Path, size: tuple[int, int] = (900, 1200),
     return out
 
 
-def scan_pdf(pdf: bytes, dpi: int = 300) -> bytes:
-    """An image-only PDF of ``pdf`` (what a scanner gives): every page a grayscale picture at ``dpi``."""
-    from gktagger.io.ocr import page_images
-
-    images = list(page_images(pdf, dpi))
-    buffer = io.BytesIO()
-    images[0].save(buffer, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
-    return buffer.getvalue()
-
-
 def html_to_docx(html: str) -> bytes:
     """A .docx of an HTML page: block elements as paragraphs, tables as Word tables with their
     colspan/rowspan merged, in document order."""

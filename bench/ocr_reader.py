@@ -1,11 +1,13 @@
-"""OCR of scanned PDFs: each page rendered (pypdfium2, already a pdfplumber dependency) and read by
-tesseract with Debian's Chinese data (``apt-get install tesseract-ocr tesseract-ocr-chi-sim``).
+"""The OCR reader measured by ``bench/ocr_accuracy.py`` (not offered by gktagger: below the 0.95 field
+F1 it had to reach, see ``bench/PDF_READING.md``). Each page of a scanned PDF is rendered
+(pypdfium2, already a pdfplumber dependency) and read by tesseract with Debian's Chinese data
+(``apt-get install tesseract-ocr tesseract-ocr-chi-sim``).
 
 The drawn rules of the page are found in its picture (long straight dark runs) and painted out;
 pdfplumber's table finder builds the ruled tables from them, and each cell is read on its own.
-Tesseract's word boxes then go through the PDF reader's own line builder (:mod:`gktagger.io.pdftext`):
+Tesseract's word boxes then go through gktagger's PDF line builder (:mod:`gktagger.io.pdftext`):
 a table row is one line of tab-separated cells, other lines are rebuilt from positions, running
-headers, footers and page numbers are dropped. Accuracy and speed: ``bench/ocr_accuracy.py``.
+headers, footers and page numbers are dropped.
 
 >>> words_from_tsv("level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth\\theight\\tconf\\ttext\\n"
 ...                "5\\t1\\t1\\t1\\t1\\t1\\t10\\t20\\t30\\t40\\t96\\t总体\\n5\\t1\\t1\\t1\\t1\\t2\\t50\\t20\\t8\\t40\\t90\\t|\\n")
@@ -27,6 +29,8 @@ import pypdfium2
 from PIL import Image, ImageDraw, ImageOps
 
 from gktagger.errors import ReadError
+from gktagger.lexicon import NA_MARKS
+from gktagger.io.pdftext import PdfText, _page_lines, assemble, tables
 
 INSTALL = "OCR needs tesseract-ocr and tesseract-ocr-chi-sim: apt-get install tesseract-ocr tesseract-ocr-chi-sim"
 LANGUAGE = "chi_sim"
@@ -201,6 +205,18 @@ DARK = 160  # gray level below which a pixel is ink
 MIN_INK = 30  # ink pixels of a cell that holds anything (a "." at 10.5 pt has ~40)
 
 
+def _misread(words: list[dict]) -> bool:
+    """A short cell chi_sim read as hanzi that are no NA mark (``国国`` for ``00``), or as nothing though
+    it holds ink: English data reads it again. A cell read as digits, or as an NA mark (``无``, ``—``),
+    stays as read (English data reads 无 as 7).
+
+    >>> _misread([{"text": "国国"}]), _misread([]), _misread([{"text": "无"}]), _misread([{"text": "12"}])
+    (True, True, False, False)
+    """
+    text = "".join(w["text"] for w in words)
+    return len(text) <= SHORT_CELL and text not in NA_MARKS and (not text or any(ch >= "\u2e80" for ch in text))
+
+
 def ocr_page(image, page, command: str, seconds: float, find_tables) -> tuple[list[dict], list[dict]]:
     """One page picture (and its pdfplumber page): its characters and its rules, in points.
 
@@ -230,7 +246,7 @@ def ocr_page(image, page, command: str, seconds: float, find_tables) -> tuple[li
     tsvs = tesseract_tsv([rest] + [crop for _, crop in boxes], command, seconds)
     words, cells = words_from_tsv(tsvs[0]), [words_from_tsv(tsv) for tsv in tsvs[1:]]
     # chi_sim reads a lone number in a cell as hanzi now and then (0 as 国); English data reads digits
-    short = [k for k, found in enumerate(cells) if len("".join(w["text"] for w in found)) <= SHORT_CELL]
+    short = [k for k, found in enumerate(cells) if _misread(found)]
     digits = tesseract_tsv([boxes[k][1] for k in short], command, seconds - (time.monotonic() - started), "eng")
     for k, tsv in zip(short, digits):
         english = words_from_tsv(tsv)
@@ -244,7 +260,7 @@ def ocr_page(image, page, command: str, seconds: float, find_tables) -> tuple[li
 
 
 def ocr_pages(data: bytes, page_seconds: float, total_seconds: float,
-              find_tables) -> list[tuple[list[dict], list[dict]]]:
+              find_tables=tables) -> list[tuple[list[dict], list[dict]]]:
     """Per page of a scanned PDF: its characters and rules in points (:func:`ocr_page`). Raises ``OcrError``."""
     command = check_tesseract()
     deadline = time.monotonic() + total_seconds
@@ -256,3 +272,20 @@ def ocr_pages(data: bytes, page_seconds: float, total_seconds: float,
                 raise OcrError(f"OCR took longer than {total_seconds:g} s (limit)")
             pages.append(ocr_page(image, page, command, min(page_seconds, left), find_tables))
     return pages
+
+
+def scan_text(data: bytes, pages: list[tuple[list[dict], list[dict]]]) -> PdfText:
+    """The text of a scanned PDF from each page's OCR'd words (char-like boxes) and rules (edges), in
+    PDF points: read like a PDF with a text layer (ruled tables from the rules found in the picture)."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        lines = [_page_lines(page, chars, edges) for page, (chars, edges) in zip(pdf.pages, pages)]
+        heights = [float(page.height) for page in pdf.pages]
+    return assemble(lines, heights)
+
+
+def scan_pdf(pdf: bytes, dpi: int = DPI) -> bytes:
+    """An image-only PDF of ``pdf`` (what a scanner gives): every page a grayscale picture at ``dpi``."""
+    images = list(page_images(pdf, dpi))
+    buffer = io.BytesIO()
+    images[0].save(buffer, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return buffer.getvalue()
