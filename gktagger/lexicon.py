@@ -64,6 +64,14 @@ PROSE_COUNT_WORDS = {
 }
 PART_WORDS = r"其中|涉及|包括|网上|当面|信函|传真|自然人|法人|企业|同比|增长|减少|办理|结转|答复|公开[^,，;；。\n]{0,3}(?:网站|公报)"
 
+# Table-3 rows whose total prose states in so many words (``cues.py``): the clause before the figure names it.
+T3_ROW_WORDS = (
+    ("carried_over", r"上一?年度?结转|结转上一?年度?"),
+    ("carried_forward", r"结转(?:至|到)?(?:下一?年度?|\d{4}年(?:度)?)(?:继续)?办理"),
+    ("partial", r"部分公开"),
+    ("granted", r"(?<!部分)(?:予以公开|同意公开|全部公开)"),
+)
+
 # Table-4 results and blocks as prose names them (``cues.py``): the first result that matches names
 # it (尚未审结 before the result words, 其他 last); the last block named before a figure is its block.
 RESULT_WORDS = (

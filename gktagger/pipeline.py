@@ -19,7 +19,7 @@ from typing import Callable
 from gktagger.record import printed
 from gktagger.text.body import BodyView, RawSpan
 from gktagger.config import PipelineConfig
-from gktagger.decoding.cues import prose_counts, prose_results
+from gktagger.decoding.cues import prose_counts, prose_results, prose_row_totals
 from gktagger.decoding.decode import Decoded, cell_spans, decode_tables
 from gktagger.io.document import Document
 from gktagger.errors import ConfigError
@@ -27,7 +27,7 @@ from gktagger.decoding.fields import ambiguous_runs, choose_fields, outside_foot
 from gktagger.io.pdftext import add_pages
 from gktagger.decoding.realign import realign_rows
 from gktagger.record.build import (Record, build_record, build_sections, detect_format, detect_year, missing_headings,
-                     settle_headings)
+                     settle_headings, to_source as record_to_source)
 from gktagger.schema import FIELDS, SECTIONS, template
 from gktagger.decoding.splits import resolve_runs
 from gktagger.tagging.tagger import Prediction
@@ -118,9 +118,9 @@ def figures(x: Extraction) -> None:
 
 
 def cues(x: Extraction) -> None:
-    """Rewrites ``spans``: prose appeal/lawsuit figures, and whole prose counts, named by the words before
-    them (``cues.py``)."""
-    x.spans = prose_counts(x.view.text, prose_results(x.view.text, x.spans))
+    """Rewrites ``spans``: prose appeal/lawsuit figures, whole prose counts and table-3 row totals, named
+    by the words before them (``cues.py``)."""
+    x.spans = prose_row_totals(x.view.text, prose_counts(x.view.text, prose_results(x.view.text, x.spans)))
 
 
 def splits(x: Extraction) -> None:
@@ -169,29 +169,10 @@ def checks(x: Extraction) -> None:
 
 
 def to_source(x: Extraction) -> None:
-    """For a page read from HTML, rewrites every offset of ``fields``, ``mentions``, ``sections``, the
-    record's ``title``/``period`` and a field's ``cumulative`` (``printed.py``) and the checks'
-    ``field@offset`` scopes from the reduced text to the HTML source: the contract's
-    "document text as read", so that ``text == raw[start:end]`` on the file as downloaded."""
-    doc = x.doc
-    if doc.source_offsets is None:
-        return
-    for entry in [*x.fields.values(), *x.mentions]:
-        start, end = doc.to_source(entry["start"], entry["end"])
-        entry.update(start=start, end=end, text=doc.raw[start:end])
-    for section in x.sections:
-        title_end = doc.to_source(section["start"], section["start"] + len(section["title"]))[1]
-        section["start"], section["end"] = doc.source_position(section["start"]), doc.source_position(section["end"])
-        section["title"] = doc.raw[section["start"]:title_end]
-    beside = [x.extra.get("title"), x.extra.get("period"), *(f.get("cumulative") for f in x.fields.values())]
-    for entry in beside:  # printed.py's extras (a title taken from <title> has no offsets)
-        if entry and "start" in entry:
-            start, end = doc.to_source(entry["start"], entry["end"])
-            entry.update(start=start, end=end, text=doc.raw[start:end])
-    for check in x.checks:
-        field_id, at, offset = check["scope"].partition("@")
-        if at and offset.isdigit():
-            check["scope"] = f"{field_id}@{doc.source_position(int(offset))}"
+    """For a page read from HTML, rewrites the offsets of ``fields``, ``mentions``, ``sections``,
+    ``title``/``period`` and the checks' scopes to the HTML source (:func:`gktagger.record.build.to_source`)."""
+    record_to_source({"fields": x.fields, "mentions": x.mentions, "sections": x.sections, "checks": x.checks,
+                      "title": x.extra.get("title"), "period": x.extra.get("period")}, x.doc)
 
 
 STAGES: tuple[Stage, ...] = (

@@ -61,3 +61,17 @@ def test_a_whole_prose_count_is_the_figure_its_clause_names():
     assert read(body, body.index("12条"), body.index("12条") + 2, "proactive.total") == ("1209", "cue")
     body = "收到申请61件,受理申请58件。"  # two figures named: nothing decides, the model's stays
     assert read(body, body.index("58"), body.index("58") + 2) == ("58", "model")
+
+
+def test_a_prose_figure_whose_clause_names_a_table_3_row_is_its_total():
+    from gktagger.decoding.cues import prose_row_totals
+
+    body = "涉及自然人29件,同意公开6件,部分公开2件,结转至2024年办理4件。"
+    read = [(body[s.start:s.end], s.label, s.by) for s in prose_row_totals(body, [])]
+    assert read == [("6", "t3.granted.total", "cue"), ("2", "t3.partial.total", "cue"),
+                    ("4", "t3.carried_forward.total", "cue")]
+    body = "均在法定期限内予以答复。予以公开及部分公开258件,占33%。"  # both rows named: neither
+    assert prose_row_totals(body, []) == []
+    body = "行政复议结果维持2件,同意公开3件。"  # a table-4 figure the model tagged keeps its label
+    spans = [TagSpan(body.index("3件"), body.index("3件") + 1, "t4.review.upheld")]
+    assert prose_row_totals(body, spans) == spans

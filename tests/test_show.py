@@ -188,7 +188,7 @@ def test_document_text_and_record_strings_are_escaped():
     html = render_show(record, raw)
     assert "<script" not in html and "<img" not in html and "<i>" not in html and "<code><b>" not in html
     assert "<code>&lt;b&gt;</code>" in html and "&lt;i&gt;1&lt;/i&gt; ≠ 2" in html
-    assert "&lt;script&gt;document.title=&quot;pwned&quot;&lt;/script&gt;" in html
+    assert "&lt;script&gt;document.title=&#34;pwned&#34;&lt;/script&gt;" in html
     assert Page(html).marks[-1]["text"] == "3"
 
 
@@ -378,3 +378,33 @@ def test_html_records_index_the_html_source_and_show_highlights_them(corpus):
         html = render_show(shown, text)
         assert "not highlighted" not in html
         assert html.count('<mark id="span-') >= len(record["fields"])
+
+
+HTML_ANNOTATIONS = sorted(p.name[:-len(".json")] for p in ANNOTATIONS.glob("*.json")
+                          if p.name.endswith((".html.json", ".htm.json")))
+
+
+@pytest.mark.parametrize("name", HTML_ANNOTATIONS)
+def test_gold_record_of_an_html_page_is_shown_with_every_field_on_its_gold_text(name, corpus):
+    """A gold record (training.gold_records, the JSONL `show --record` and `report` read) of an HTML page
+    indexes the HTML source like an extracted record, so its page highlights each gold span."""
+    from gktagger.training.annotations import gold_spans
+    from gktagger.review.show import iter_texts
+    from gktagger.training.gold_records import gold_records
+
+    annotation = ann.load(ANNOTATIONS / f"{name}.json")
+    doc = ann.read_document(annotation)
+    [record] = [r for r in gold_records() if r["id"] == annotation.document]
+    for entry in [*record["fields"].values(), *record["mentions"]]:
+        assert doc.raw[entry["start"]:entry["end"]] == entry["text"]
+    record = {**json.loads(json.dumps(record, ensure_ascii=False)), "source": str(corpus / annotation.document)}
+    [(shown, text, problem)] = iter_texts([record], roots=[corpus])
+    assert problem == "" and text == doc.text
+    html = render_show(shown, text)
+    marks = {m["id"]: m for m in Page(html).marks}
+    gold = gold_spans(annotation)
+    assert len(gold) == len(record["fields"]) > 20
+    for fid, span in gold.items():
+        mark = marks[f"span-{fid}"]
+        assert (int(mark["data-start"]), int(mark["data-end"]), mark["text"]) == (span.start, span.end, span.text), fid
+    assert "not highlighted" not in html

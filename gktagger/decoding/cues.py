@@ -22,7 +22,7 @@ import re
 from dataclasses import replace
 
 from gktagger.decoding.fields import is_prose
-from gktagger.lexicon import BLOCK_WORDS, NOT_A_COUNT, PART_WORDS, PROSE_COUNT_WORDS, RESULT_WORDS, WHOLE_FIGURE
+from gktagger.lexicon import BLOCK_WORDS, NOT_A_COUNT, PART_WORDS, PROSE_COUNT_WORDS, RESULT_WORDS, T3_ROW_WORDS, WHOLE_FIGURE
 from gktagger.schema import FIELDS
 from gktagger.tagging.tags import TagSpan
 
@@ -35,6 +35,7 @@ MAX_CLAUSE = 24
 DIGITS = re.compile(r"\d+")
 COUNT_WORDS = {field: re.compile(words) for field, words in PROSE_COUNT_WORDS.items()}
 PART = re.compile(PART_WORDS)
+T3_ROWS = [(row, re.compile(words)) for row, words in T3_ROW_WORDS]
 
 
 def _clause_before(body: str, start: int) -> str:
@@ -104,3 +105,36 @@ def prose_counts(body: str, spans: list[TagSpan]) -> list[TagSpan]:
         if key not in out or span.score > out[key].score:
             out[key] = span
     return list(out.values())
+
+
+def _row_named(body: str, start: int) -> str | None:
+    clause = _clause_before(body, start)
+    named = [row for row, words in T3_ROWS if words.search(clause)]
+    return named[0] if len(named) == 1 else None  # 予以公开及部分公开258件 is neither row
+
+
+def prose_row_totals(body: str, spans: list[TagSpan]) -> list[TagSpan]:
+    """``spans`` with every prose figure whose clause names a table-3 row (``T3_ROW_WORDS``) labelled
+    that row's total: a figure the model tagged with a table-3 or count field is relabelled, one it left
+    untagged is added (score 0: the model did not see it).
+
+    >>> body = "涉及自然人29件,同意公开6件,部分公开2件,结转至2024年办理4件。"
+    >>> [(body[s.start:s.end], s.label) for s in prose_row_totals(body, [TagSpan(body.index("2件"), body.index("2件") + 1, "t3.granted.total")])]
+    [('6', 't3.granted.total'), ('2', 't3.partial.total'), ('4', 't3.carried_forward.total')]
+    """
+    at = {(s.start, s.end): s for s in spans}
+    out = [s for s in spans]
+    for m in WHOLE_FIGURE.finditer(body):
+        if not is_prose(body, m.end()) or body[m.end():m.end() + 1] in NOT_A_COUNT:
+            continue
+        row = _row_named(body, m.start())
+        if row is None:
+            continue
+        label, old = f"t3.{row}.total", at.get(m.span())
+        if old is not None and old.label == label:
+            continue
+        if old is not None and not (old.label.startswith("t3.") or old.label in COUNT_WORDS):
+            continue
+        new = TagSpan(m.start(), m.end(), label, old.score if old else 0.0, "cue", f"clause names t3.{row}")
+        out = [s for s in out if s is not old] + [new]
+    return sorted(out, key=lambda s: (s.start, s.end))

@@ -117,6 +117,7 @@ def body_end(raw: str, last_heading: int, end: int) -> int:
 _ORDINAL_BEFORE = re.compile(rf"[{ORDINALS}]{{1,3}}[ \t]*[、.．][ \t]*[{HANZI}]{{0,8}}$|[{ORDINALS}]{{1,3}}$")
 
 
+_SUB_ORDINAL_AT_LINE = re.compile(rf"[ \t]*({SUB_ORDINAL})[ \t]*")
 _ORDINAL_INSIDE = re.compile(rf"[。；;！？\n]\s*([{ORDINALS}]{{1,2}}[、.．])")
 
 
@@ -127,9 +128,15 @@ def heading_start(raw: str, start: int, end: int) -> int:
     >>> raw = "工作。二、主动公开政府信息情况"
     >>> [heading_start(raw, raw.index(c), len(raw)) for c in "主二作"]
     [3, 3, 3]
+    >>> raw = "工作。\\n（一）依申请公开情况"
+    >>> [heading_start(raw, raw.index(c), len(raw)) for c in "依一"]
+    [4, 4]
     """
     m = _ORDINAL_INSIDE.search(raw, start, min(end, start + 24))
     if m:
+        return m.start(1)
+    m = _SUB_ORDINAL_AT_LINE.match(raw, raw.rfind("\n", 0, start) + 1)
+    if m and start <= m.end():  # a lost section's first sub-heading (（一）依申请公开情况) starts at its ordinal
         return m.start(1)
     m = _ORDINAL_BEFORE.search(raw, max(0, start - 12), start)
     return m.start() if m else start
@@ -273,6 +280,37 @@ def build_sections(raw: str, headings: list[_Heading], body_end_at: int, min_hea
 def status_of(checks: list[Check]) -> str:
     """``invalid`` when a check fails, else ``ok`` (the contract's status of an extracted document)."""
     return "invalid" if any(c["status"] == "fail" for c in checks) else "ok"
+
+
+def to_source(record: dict, doc: Document) -> None:
+    """For a page read from HTML, rewrites in place every offset of the record's ``fields``,
+    ``mentions``, ``sections``, ``title``/``period`` and a field's ``cumulative`` (``printed.py``) and
+    the checks' ``field@offset`` scopes from the reduced text to the HTML source: the contract's
+    "document text as read", so that ``text == raw[start:end]`` on the file as downloaded.
+
+    >>> from gktagger.io.reading import read_bytes
+    >>> doc = read_bytes("<p>收到<b>12</b>件</p>".encode(), id="x.html", suffix=".html")
+    >>> record = {"fields": {"t3.new.total": {"text": "12", "start": 2, "end": 4}}}
+    >>> to_source(record, doc)
+    >>> record["fields"]["t3.new.total"]
+    {'text': '12', 'start': 8, 'end': 10}
+    """
+    if doc.source_offsets is None:
+        return
+    fields = (record.get("fields") or {}).values()
+    beside = [record.get("title"), record.get("period"), *(f.get("cumulative") for f in fields)]
+    for entry in [*fields, *(record.get("mentions") or []), *beside]:
+        if entry and "start" in entry:  # a title taken from <title> has no offsets
+            start, end = doc.to_source(entry["start"], entry["end"])
+            entry.update(start=start, end=end, text=doc.raw[start:end])
+    for section in record.get("sections") or []:
+        title_end = doc.to_source(section["start"], section["start"] + len(section["title"]))[1]
+        section["start"], section["end"] = doc.source_position(section["start"]), doc.source_position(section["end"])
+        section["title"] = doc.raw[section["start"]:title_end]
+    for check in record.get("checks") or []:
+        field_id, at, offset = str(check.get("scope", "")).partition("@")
+        if at and offset.isdigit():
+            check["scope"] = f"{field_id}@{doc.source_position(int(offset))}"
 
 
 def build_record(doc: Document, *, format: str, year: int | None, sections: list[SectionEntry],

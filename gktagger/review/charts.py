@@ -1,5 +1,7 @@
 """Charts as inline SVG (no script, no font or image to fetch), and heat-map cell colours.
 
+Each chart function computes the geometry; ``charts.html`` draws it (labels and values escaped).
+
 >>> svg = hbar_chart([("t3.balance", 3), ("t4.sum", 1)], "failing checks")
 >>> svg.startswith("<svg") and svg.count("<rect") == 2
 True
@@ -8,52 +10,48 @@ True
 """
 from __future__ import annotations
 
-from gktagger.review.page import esc, fmt_number
+from markupsafe import Markup
+
+from gktagger.review.page import ENV, fmt_number
 
 BAR = "#4a78c2"
 
 
+def _draw(macro: str, **chart) -> Markup:
+    return Markup(getattr(ENV.get_template("charts.html").module, macro)(dict(chart, bar=BAR)))
+
+
 def hbar_chart(items: list[tuple[str, float]], title: str, width: int = 560, label_width: int = 230,
-               notes: list[str] | None = None) -> str:
+               notes: list[str] | None = None) -> Markup:
     """Horizontal bars, one per ``(label, value)``; ``notes`` are printed after each value."""
-    if not items:
-        return '<p class="muted">none</p>'
     row, top = 22, 6
-    top_value = max(v for _, v in items) or 1
+    top_value = max((v for _, v in items), default=0) or 1
     span = width - label_width - 70
-    parts = []
+    bars = []
     for i, (label, value) in enumerate(items):
         y = top + i * row
         w = max(1.0, span * value / top_value) if value else 0.0
-        note = f" {notes[i]}" if notes else ""
-        parts.append(f'<text x="{label_width - 6}" y="{y + 14}" text-anchor="end">{esc(label)}</text>'
-                     f'<rect x="{label_width}" y="{y + 3}" width="{w:.1f}" height="{row - 7}" fill="{BAR}">'
-                     f'<title>{esc(label)}: {esc(value)}{esc(note)}</title></rect>'
-                     f'<text x="{label_width + w + 5:.1f}" y="{y + 14}">{esc(value)}{esc(note)}</text>')
-    height = top * 2 + row * len(items)
-    return (f'<svg class="chart hbar" role="img" aria-label="{esc(title)}" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" font-size="12">{"".join(parts)}</svg>')
+        bars.append({"label": label, "value": value, "note": f" {notes[i]}" if notes else "",
+                     "label_x": label_width - 6, "text_y": y + 14, "bar_y": y + 3, "w": f"{w:.1f}",
+                     "value_x": f"{label_width + w + 5:.1f}"})
+    return _draw("hbar", title=title, width=width, height=top * 2 + row * len(items), x=label_width,
+                 bar_height=row - 7, bars=bars)
 
 
-def vbar_chart(items: list[tuple[str, float]], title: str, height: int = 170, bar: int = 34) -> str:
+def vbar_chart(items: list[tuple[str, float]], title: str, height: int = 170, bar: int = 34) -> Markup:
     """Vertical bars, one per ``(label, value)`` (e.g. documents per report year)."""
-    if not items:
-        return '<p class="muted">none</p>'
     top, bottom, gap = 18, 22, 8
-    top_value = max(v for _, v in items) or 1
+    top_value = max((v for _, v in items), default=0) or 1
     plot = height - top - bottom
-    width = gap + len(items) * (bar + gap)
-    parts = [f'<line x1="0" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" stroke="#999"/>']
+    bars = []
     for i, (label, value) in enumerate(items):
         x = gap + i * (bar + gap)
         h = plot * value / top_value
         y = height - bottom - h
-        parts.append(f'<rect x="{x}" y="{y:.1f}" width="{bar}" height="{h:.1f}" fill="{BAR}">'
-                     f'<title>{esc(label)}: {esc(value)}</title></rect>'
-                     f'<text x="{x + bar / 2}" y="{y - 4:.1f}" text-anchor="middle">{esc(value)}</text>'
-                     f'<text x="{x + bar / 2}" y="{height - 6}" text-anchor="middle">{esc(label)}</text>')
-    return (f'<svg class="chart vbar" role="img" aria-label="{esc(title)}" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" font-size="12">{"".join(parts)}</svg>')
+        bars.append({"label": label, "value": value, "x": x, "y": f"{y:.1f}", "h": f"{h:.1f}",
+                     "mid": x + bar / 2, "value_y": f"{y - 4:.1f}"})
+    return _draw("vbar", title=title, width=gap + len(items) * (bar + gap), height=height, axis_y=height - bottom,
+                 label_y=height - 6, bar_width=bar, bars=bars)
 
 
 def heat(share: float) -> str:
@@ -64,7 +62,7 @@ def heat(share: float) -> str:
 
 
 def year_chart(points: list[tuple[int, float | None]], title: str, marked: list[tuple[int, int]] = (),
-               width: int = 230, height: int = 130) -> str:
+               width: int = 230, height: int = 130) -> Markup:
     """One figure of one body over the years: dots joined between consecutive years, the value above
     each dot, a red band over each ``marked`` (year, next year) pair (a failing cross-year check).
 
@@ -74,26 +72,19 @@ def year_chart(points: list[tuple[int, float | None]], title: str, marked: list[
     """
     years = [y for y, _ in points]
     if not years:
-        return '<p class="muted">none</p>'
+        return _draw("years", points=[])
     left, right, top, bottom = 12, 12, 20, 20
     first, last = min(years), max(years)
     top_value = max((v for _, v in points if v is not None), default=0) or 1
     x = lambda y: left + (width - left - right) * ((y - first) / (last - first) if last > first else 0.5)
     yv = lambda v: top + (height - top - bottom) * (1 - v / top_value)
-    parts = [f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="#999"/>']
-    for a, b in marked:
-        parts.append(f'<rect class="marked" x="{x(a):.1f}" y="{top - 14}" width="{max(6.0, x(b) - x(a)):.1f}" '
-                     f'height="{height - bottom - top + 14}" fill="#d11" fill-opacity="0.15">'
-                     f'<title>{esc(a)}→{esc(b)}: a cross-year check fails</title></rect>')
+    bands = [{"a": a, "b": b, "x": f"{x(a):.1f}", "w": f"{max(6.0, x(b) - x(a)):.1f}"} for a, b in marked]
     known = {y: v for y, v in points if v is not None}
-    for y in sorted(known):
-        if y + 1 in known:
-            parts.append(f'<line x1="{x(y):.1f}" y1="{yv(known[y]):.1f}" x2="{x(y + 1):.1f}" y2="{yv(known[y + 1]):.1f}" '
-                         f'stroke="{BAR}" stroke-width="1.5"/>')
-    for y, v in points:
-        parts.append(f'<text x="{x(y):.1f}" y="{height - 5}" text-anchor="middle" font-size="10">{esc(y)}</text>')
-        if v is not None:
-            parts.append(f'<circle cx="{x(y):.1f}" cy="{yv(v):.1f}" r="3.5" fill="{BAR}"><title>{esc(y)}: {esc(fmt_number(v))}</title>'
-                         f'</circle><text x="{x(y):.1f}" y="{yv(v) - 6:.1f}" text-anchor="middle" font-size="10">{esc(fmt_number(v))}</text>')
-    return (f'<svg class="chart years" role="img" aria-label="{esc(title)}" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" font-size="11">{"".join(parts)}</svg>')
+    lines = [{"x1": f"{x(y):.1f}", "y1": f"{yv(known[y]):.1f}", "x2": f"{x(y + 1):.1f}", "y2": f"{yv(known[y + 1]):.1f}"}
+             for y in sorted(known) if y + 1 in known]
+    dots = [{"year": y, "value": None if v is None else fmt_number(v), "x": f"{x(y):.1f}",
+             "y": None if v is None else f"{yv(v):.1f}", "value_y": None if v is None else f"{yv(v) - 6:.1f}"}
+            for y, v in points]
+    return _draw("years", title=title, width=width, height=height, axis=(left, height - bottom, width - right),
+                 band_y=top - 14, band_height=height - bottom - top + 14, year_y=height - 5,
+                 bands=bands, lines=lines, points=dots)

@@ -19,7 +19,8 @@ from urllib.parse import quote
 
 from gktagger.run.batch import UsageError
 from gktagger.review.charts import hbar_chart, heat, vbar_chart
-from gktagger.review.page import esc, page, page_name
+from gktagger.review.page import page_name, render
+from gktagger.review.tables import Cell, Row, Table, th
 from gktagger.io.outputs import read_records, suffix_duplicates
 from gktagger.schema import FIELDS, SECTIONS, T2_CELLS, T3_COLUMNS, T3_ROWS, T4_BLOCKS, T4_RESULTS
 from gktagger.review.show import iter_texts, render_show
@@ -28,19 +29,6 @@ from gktagger.io.sources import source_roots, write_page
 STATUSES = ("ok", "invalid", "error")
 FORMAT_ORDER = ("2021", "2019", "legacy", "unknown")
 TOP_N = 15
-
-REPORT_CSS = """
-body.report main { max-width:1180px; margin:0 auto; padding:14px 20px 40px; }
-.grid2 { display:grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap:8px 28px; align-items:start; }
-table.cov td { text-align:right; min-width:2.2em; font-variant-numeric:tabular-nums; }
-table.cov td.none { background:repeating-linear-gradient(45deg,#fff,#fff 3px,#eee 3px,#eee 5px); }
-table.cov th.rowhead, table.docs td.id { text-align:left; font-weight:normal; }
-table.docs td { vertical-align:top; }
-table.docs td.num { text-align:right; font-variant-numeric:tabular-nums; }
-table.status td { text-align:right; min-width:3em; }
-svg.chart text { fill:#1d1d1f; }
-"""
-
 
 def _fmt(record: dict) -> str:
     fmt = record.get("format")
@@ -51,18 +39,17 @@ def _failing(record: dict) -> list[dict]:
     return [c for c in record.get("checks") or [] if c.get("status") == "fail"]
 
 
-def status_table(records: list[dict]) -> str:
+def status_table(records: list[dict]) -> Table:
     counts = Counter((r.get("status"), _fmt(r)) for r in records)
     formats = [f for f in FORMAT_ORDER if any(k[1] == f for k in counts)] or list(FORMAT_ORDER[:1])
-    head = "".join(f"<th>{esc(f)}</th>" for f in formats)
-    rows = []
+    rows = [Row([th("status \\ format"), *(th(f) for f in formats), th("all")])]
     for s in STATUSES + tuple(sorted({k[0] for k in counts if k[0] not in STATUSES}, key=str)):
-        cells = "".join(f"<td>{counts.get((s, f), 0)}</td>" for f in formats)
         total = sum(counts.get((s, f), 0) for f in formats)
-        rows.append(f'<tr><th><span class="badge {esc(s)}">{esc(s)}</span></th>{cells}<td><b>{total}</b></td></tr>')
-    totals = "".join(f"<td><b>{sum(counts.get((s, f), 0) for s in {k[0] for k in counts})}</b></td>" for f in formats)
-    return (f'<table id="by-status" class="status"><tr><th>status \\ format</th>{head}<th>all</th></tr>{"".join(rows)}'
-            f'<tr><th>all</th>{totals}<td><b>{len(records)}</b></td></tr></table>')
+        rows.append(Row([Cell(s, "th", badge=True), *(Cell(counts.get((s, f), 0)) for f in formats), Cell(total, bold=True)]))
+    statuses = {k[0] for k in counts}
+    rows.append(Row([th("all"), *(Cell(sum(counts.get((s, f), 0) for s in statuses), bold=True) for f in formats),
+                     Cell(len(records), bold=True)]))
+    return Table(rows, {"id": "by-status", "class": "status"})
 
 
 def year_chart(records: list[dict]) -> str:
@@ -85,60 +72,55 @@ class Coverage:
     def possible(self, fid: str) -> int:
         return sum(n for f, n in self.by_format.items() if f in FIELDS[fid].formats or f == "unknown")
 
-    def td(self, fid: str | None) -> str:
+    def td(self, fid: str | None) -> Cell:
         if fid is None or fid not in FIELDS:
-            return '<td class="none"></td>'
+            return Cell(attrs={"class": "none"})
         n, d = self.stated.get(fid, 0), self.possible(fid)
         title = f"{fid}: stated in {n} of {d} documents of formats {', '.join(FIELDS[fid].formats)}"
-        return f'<td data-field="{esc(fid)}" style="background:{heat(n / d if d else 0)}" title="{esc(title)}">{n}</td>'
+        return Cell(n, attrs={"data-field": fid, "style": f"background:{heat(n / d if d else 0)}", "title": title})
 
 
-def coverage_tables(cov: Coverage) -> str:
+def coverage_tables(cov: Coverage) -> dict:
+    """The coverage grids: ``t2``, ``t3``, ``t4``, ``prose``, ``sections`` (:class:`Table`), ``documents``."""
     items: dict[str, str] = {}
     measures: dict[str, str] = {}
     for item, measure, label, _, _ in T2_CELLS:
         item_label, measure_label = label.split(" ", 1)
         items.setdefault(item, item_label)
         measures.setdefault(measure, measure_label)
-    t2 = _grid("cov-table2", "", measures, [(label, [f"t2.{i}.{m}" for m in measures]) for i, label in items.items()], cov)
-    t3 = _grid("cov-table3", "", T3_COLUMNS, [(f"{short} {label}", [f"t3.{r}.{c}" for c in T3_COLUMNS])
-                                              for r, (label, short, _) in T3_ROWS.items()], cov)
-    t4 = _grid("cov-table4", "", T4_RESULTS, [(label, [f"t4.{b}.{r}" for r in T4_RESULTS]) for b, label in T4_BLOCKS.items()], cov)
-    prose = _grid("cov-prose", "", {"n": "documents"}, [(FIELDS[f].label + f" ({f})", [f]) for f in FIELDS
-                                                         if FIELDS[f].group == "prose"], cov)
     d = cov.documents
-    sec_rows = "".join(f'<tr><th class="rowhead">{esc(s.heading)} <span class="muted">({esc(sid)})</span></th>'
-                       f'<td style="background:{heat(cov.sections.get(sid, 0) / d if d else 0)}" '
-                       f'title="{esc(sid)}: found in {cov.sections.get(sid, 0)} of {d} documents">{cov.sections.get(sid, 0)}</td></tr>'
-                       for sid, s in SECTIONS.items())
-    sections = f'<table id="cov-sections" class="cov"><tr><th>section</th><th>documents</th></tr>{sec_rows}</table>'
-    return (f'<p class="muted">Each cell: how many of the {d} extracted documents state the field; '
-            'the colour is the share among documents whose format has it (hover for the numbers). '
-            'Hatched: no such field.</p>'
-            f'<h3>Table 3 · 收到和处理政府信息公开申请情况</h3>{t3}'
-            f'<div class="grid2"><div><h3>Table 2 · 主动公开政府信息情况</h3>{t2}</div>'
-            f'<div><h3>Table 4 · 行政复议、行政诉讼</h3>{t4}<h3>Prose figures</h3>{prose}'
-            f'<h3>Sections</h3>{sections}</div></div>')
+    sections = [Row([th("section"), th("documents")])]
+    for sid, s in SECTIONS.items():
+        n = cov.sections.get(sid, 0)
+        sections.append(Row([th(s.heading, muted=f"({sid})", class_="rowhead"),
+                             Cell(n, attrs={"style": f"background:{heat(n / d if d else 0)}",
+                                            "title": f"{sid}: found in {n} of {d} documents"})]))
+    return {"documents": d,
+            "t2": _grid("cov-table2", measures, [(label, [f"t2.{i}.{m}" for m in measures]) for i, label in items.items()], cov),
+            "t3": _grid("cov-table3", T3_COLUMNS, [(f"{short} {label}", [f"t3.{r}.{c}" for c in T3_COLUMNS])
+                                                   for r, (label, short, _) in T3_ROWS.items()], cov),
+            "t4": _grid("cov-table4", T4_RESULTS, [(label, [f"t4.{b}.{r}" for r in T4_RESULTS]) for b, label in T4_BLOCKS.items()], cov),
+            "prose": _grid("cov-prose", {"n": "documents"}, [(FIELDS[f].label + f" ({f})", [f]) for f in FIELDS
+                                                              if FIELDS[f].group == "prose"], cov),
+            "sections": Table(sections, {"id": "cov-sections", "class": "cov"})}
 
 
-def _grid(table_id: str, corner: str, columns: dict[str, str], rows: list[tuple[str, list[str]]], cov: Coverage) -> str:
-    head = "".join(f"<th>{esc(c)}</th>" for c in columns.values())
-    body = "".join(f'<tr><th class="rowhead">{esc(label)}</th>{"".join(cov.td(f) for f in fids)}</tr>'
-                   for label, fids in rows)
-    return f'<table id="{table_id}" class="cov"><tr><th>{esc(corner)}</th>{head}</tr>{body}</table>'
+def _grid(table_id: str, columns: dict[str, str], rows: list[tuple[str, list[str]]], cov: Coverage) -> Table:
+    head = Row([th(), *(th(c) for c in columns.values())])
+    return Table([head, *(Row([th(label, class_="rowhead"), *(cov.td(f) for f in fids)]) for label, fids in rows)],
+                 {"id": table_id, "class": "cov"})
 
 
-def checks_chart(records: list[dict]) -> str:
+def checks_chart(records: list[dict]):
+    """The bars of failing checks per rule (None when no check fails)."""
     checks = Counter(c.get("rule") for r in records for c in _failing(r))
     docs = Counter(rule for r in records for rule in {c.get("rule") for c in _failing(r)})
     items = checks.most_common()
     notes = [f"({docs[rule]} doc{'s' if docs[rule] != 1 else ''})" for rule, _ in items]
-    if not items:
-        return '<p id="failing-by-rule">No failing check.</p>'
-    return f'<div id="failing-by-rule">{hbar_chart(items, "failing checks by rule", notes=notes)}</div>'
+    return hbar_chart(items, "failing checks by rule", notes=notes) if items else None
 
 
-def honesty_table(records: list[dict]) -> str:
+def honesty_table(records: list[dict]) -> Table:
     """Per rule: passes read as printed, passes inferred (a split or realign made them hold), warnings."""
     counts: dict[str, Counter] = {}
     for r in records:
@@ -146,49 +128,38 @@ def honesty_table(records: list[dict]) -> str:
             status = c.get("status")
             key = "inferred" if status == "pass" and c.get("basis") == "inferred" else status
             counts.setdefault(c.get("rule"), Counter())[key] += 1
-    rows = "".join(f'<tr><th class="rowhead">{esc(rule)}</th><td>{n.get("pass", 0)}</td><td>{n.get("inferred", 0)}</td>'
-                   f'<td>{n.get("fail", 0)}</td><td>{n.get("warn", 0)}</td><td>{n.get("unknown", 0)}</td></tr>'
-                   for rule, n in sorted(counts.items(), key=lambda kv: str(kv[0])))
-    return ('<table id="checks-by-basis" class="status"><tr><th>rule</th><th>pass as printed</th>'
-            f'<th>pass inferred</th><th>fail</th><th>warn</th><th>unknown</th></tr>{rows}</table>')
+    head = Row([th(h) for h in ("rule", "pass as printed", "pass inferred", "fail", "warn", "unknown")])
+    rows = [Row([th(rule, class_="rowhead"), *(Cell(n.get(k, 0)) for k in ("pass", "inferred", "fail", "warn", "unknown"))])
+            for rule, n in sorted(counts.items(), key=lambda kv: str(kv[0]))]
+    return Table([head, *rows], {"id": "checks-by-basis", "class": "status"})
 
 
-def slowest(records: list[dict], chars: dict[str, int]) -> str:
+def slowest(records: list[dict], chars: dict[str, int]) -> dict:
+    """The slowest documents when records carry ``seconds``, else the largest: ``timed`` and ``chart``."""
     timed = [(r["id"], float(r["seconds"])) for r in records if isinstance(r.get("seconds"), (int, float))]
     if timed:
         top = sorted(timed, key=lambda t: -t[1])[:TOP_N]
-        return ("<h2 id=\"slowest\">Slowest documents</h2>"
-                + hbar_chart([(_short(i), round(s, 2)) for i, s in top], "seconds per document", notes=["s"] * len(top)))
+        return {"timed": True, "chart": hbar_chart([(_short(i), round(s, 2)) for i, s in top], "seconds per document",
+                                                   notes=["s"] * len(top))}
     top = sorted(chars.items(), key=lambda t: -t[1])[:TOP_N]
-    return ('<h2 id="slowest">Largest documents</h2><p class="muted">The records carry no timing '
-            '(no <code>seconds</code> key), so these are the largest documents by character count, '
-            'which dominate extraction time.</p>'
-            + hbar_chart([(_short(i), n) for i, n in top], "characters per document"))
+    return {"timed": False, "chart": hbar_chart([(_short(i), n) for i, n in top], "characters per document")}
 
 
 def _short(record_id: str, keep: int = 34) -> str:
     return record_id if len(record_id) <= keep else "…" + record_id[-keep + 1:]
 
 
-def documents_table(records: list[dict], chars: dict[str, int], links: dict[str, str]) -> str:
-    timed = any("seconds" in r for r in records)
-    head = "<tr><th>document</th><th>status</th><th>format</th><th>year</th><th>fields</th><th>failing checks</th>" \
-           f"<th>characters</th>{'<th>seconds</th>' if timed else ''}</tr>"
+def documents(records: list[dict], chars: dict[str, int], links: dict[str, str]) -> list[dict]:
+    """One row per record of the documents table."""
     rows = []
     for r in records:
         rid = str(r.get("id"))
-        name = f'<a href="{esc(links[rid])}">{esc(rid)}</a>' if rid in links else esc(rid)
         failing = Counter(c.get("rule") for c in _failing(r))
-        fail_text = ", ".join(f"{rule}×{n}" if n > 1 else str(rule) for rule, n in failing.items())
-        if r.get("status") == "error":
-            fail_text = f'<span class="muted">error: {esc(r.get("error"))}</span>'
-        else:
-            fail_text = esc(fail_text)
-        secs = f'<td class="num">{esc(r.get("seconds", ""))}</td>' if timed else ""
-        rows.append(f'<tr><td class="id">{name}</td><td><span class="badge {esc(r.get("status"))}">{esc(r.get("status"))}</span></td>'
-                    f'<td>{esc(_fmt(r))}</td><td>{esc(r.get("year") or "")}</td><td class="num">{len(r.get("fields") or {})}</td>'
-                    f'<td>{fail_text}</td><td class="num">{chars.get(rid, "")}</td>{secs}</tr>')
-    return f'<table id="documents" class="docs">{head}{"".join(rows)}</table>'
+        rows.append({"id": rid, "link": links.get(rid), "status": r.get("status"), "error": r.get("error"),
+                     "format": _fmt(r), "year": r.get("year") or "", "fields": len(r.get("fields") or {}),
+                     "failing": ", ".join(f"{rule}×{n}" if n > 1 else str(rule) for rule, n in failing.items()),
+                     "chars": chars.get(rid, ""), "seconds": r.get("seconds", "")})
+    return rows
 
 
 def render_report(records: list[dict], source: str, chars: dict[str, int] | None = None,
@@ -196,21 +167,12 @@ def render_report(records: list[dict], source: str, chars: dict[str, int] | None
     """The report page; ``chars`` maps ids to text lengths, ``links`` ids to their show pages (relative URLs)."""
     chars, links = chars or {}, links or {}
     status = Counter(r.get("status") for r in records)
-    summary = " · ".join(f'<span class="badge {esc(s)}">{esc(s)}</span> {status.get(s, 0)}' for s in STATUSES)
-    note_html = "".join(f'<p class="muted">{esc(n)}</p>' for n in notes or [])
-    body = (f'<main><h1>gktagger report · {esc(Path(source).name)}</h1>'
-            f'<p>{len(records)} documents · {summary} · <span class="muted">records {esc(source)}</span></p>{note_html}'
-            f'<div class="grid2"><div><h2>Documents by status and format</h2>{status_table(records)}</div>'
-            f'<div><h2>Documents per report year</h2>{year_chart(records)}</div></div>'
-            f'<div class="grid2"><div><h2>Failing checks by rule</h2>{checks_chart(records)}</div>'
-            f'<div>{slowest(records, chars)}</div></div>'
-            f'<h2>Checks by rule and basis</h2><p class="muted">A pass is <i>inferred</i> when a field of the check '
-            'was placed by a step that made this very rule hold (a digit split, a row moved); warnings never '
-            f'make a record invalid.</p>{honesty_table(records)}'
-            f'<h2>Field coverage</h2>{coverage_tables(Coverage(records))}'
-            f'<h2>Documents</h2><p class="muted">{len(links)} of {len(records)} documents link to their '
-            f'<code>show</code> page.</p>{documents_table(records, chars, links)}</main>')
-    return page(f"gktagger report · {source}", body, REPORT_CSS, "report")
+    return render("report.html", records=records, source=source, source_name=Path(source).name,
+                  summary=[(s, status.get(s, 0)) for s in STATUSES], notes=notes or [],
+                  status_table=status_table(records), year_chart=year_chart(records), checks_chart=checks_chart(records),
+                  slowest=slowest(records, chars), honesty_table=honesty_table(records),
+                  coverage=coverage_tables(Coverage(records)), links=links,
+                  timed=any("seconds" in r for r in records), documents=documents(records, chars, links))
 
 
 def load_records(path: str) -> list[dict]:

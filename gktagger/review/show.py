@@ -27,55 +27,18 @@ from gktagger.record import printed
 from gktagger.training.annotations import gold_spans
 from gktagger.run.batch import UsageError
 from gktagger.text.body import BodyView
+from gktagger.io.document import Document
 from gktagger.extract import Extractor
-from gktagger.review.page import esc, fmt_value, legend, page, page_name
+from gktagger.review.page import fmt_value, page_name, render
 from gktagger.review.tables import Cells, field_marks, other_fields, table2, table3, table4
 from gktagger.io.outputs import read_records
 from gktagger.io.reading import DOCUMENT_SUFFIXES, ReadError, iter_documents, read_path
-from gktagger.record.build import status_of
+from gktagger.record.build import status_of, to_source
 from gktagger.text.rows import printed_rows
 from gktagger.schema import FIELDS, GROUPS, SECTIONS
 from gktagger.io.sources import source_roots, unavailable, write_page
 from gktagger.record.validate import validate
 from gktagger.decoding.values import parse_value
-
-SHOW_CSS = """
-.layout { display:grid; grid-template-columns: 210px minmax(0, 1fr) minmax(0, 640px); gap:0; min-height:100vh; }
-nav#index { position:sticky; top:0; height:100vh; overflow:auto; padding:12px; background:#f7f7f9;
-            border-right:1px solid var(--line); font-size:13px; }
-nav#index ol, nav#index ul { padding-left:18px; margin:4px 0; }
-nav#index ul.legend { list-style:none; padding-left:0; }
-main { padding:12px 18px; min-width:0; }
-aside#tables { position:sticky; top:0; height:100vh; overflow:auto; padding:12px; border-left:1px solid var(--line); }
-pre.doc { white-space:pre-wrap; word-break:break-all; font:14px/1.7 system-ui, "Noto Sans CJK SC", sans-serif;
-          margin:0; }
-mark.hl { color:inherit; border-radius:2px; padding:0 1px; box-shadow:inset -1px 0 0 rgba(0,0,0,.28); }
-mark.hl.fail-box { outline-offset:0; }
-mark.hl.inferred-box { outline-offset:0; }
-mark.mention { background:transparent; }
-.prose-mark { text-decoration:underline dashed #8a7500; text-underline-offset:3px; }
-td.prose-mark { font-style:italic; }
-mark:target, td:target { animation: flash 1.6s ease-out; }
-@keyframes flash { 0% { box-shadow:0 0 0 4px #ff0; } 100% { box-shadow:0 0 0 0 #ff0; } }
-ol.checks { padding-left:22px; margin:4px 0; }
-ol.checks li { margin:3px 0; }
-ol.checks .msg { font-family:ui-monospace, monospace; background:#fff3f2; padding:0 4px; }
-.banner { padding:6px 10px; border-radius:4px; margin:6px 0; }
-.banner.warn { background:#fff5d6; border:1px solid #e7c75a; }
-.banner.error { background:#ffe3e0; border:1px solid #e58a80; }
-table.rebuilt { margin:4px 0 10px; }
-table.rebuilt td.cell { text-align:right; min-width:2.4em; }
-table.rebuilt td.cell a { color:inherit; text-decoration:none; display:block; }
-table.rebuilt td.blank { background:#fff; }
-table.rebuilt td.none { background:repeating-linear-gradient(45deg,#fff,#fff 3px,#eee 3px,#eee 5px); }
-table.rebuilt th.rowhead { text-align:left; font-weight:normal; }
-table.rebuilt th.article { text-align:left; background:#e9e9ef; }
-table.t3 th.leaf { max-width:18em; }
-details#rows { margin:1em 0; } table.rows td, table.rows th { border:1px solid #ddd; padding:1px 4px; font-size:.85em; text-align:center; }
-table.rows th.label { text-align:right; font-weight:normal; color:#555; } table.rows td.free { background:#fff3e0; } table.rows td.blank { color:#aaa; }
-@media (max-width: 1100px) { .layout { grid-template-columns: 1fr; } nav#index, aside#tables { position:static; height:auto; } }
-"""
-
 
 @dataclass(frozen=True)
 class Mark:
@@ -157,101 +120,64 @@ def _made_by(entry: dict) -> str:
     return f" · by {by}" + (f" ({rule})" if rule else "")
 
 
-def _rows_html(record: dict, raw: str | None) -> str:
+def printed_row_cells(record: dict, raw: str) -> list[dict]:
     """The printed rows the reader saw in the report body (``rows.printed_rows``), each cell with the
-    field that took it: what the decoder had to work with."""
-    if raw is None:
-        return ""
+    fields that took it (None for a blank cell): what the decoder had to work with."""
     view = BodyView.of(raw)
     taken = sorted((f["start"], fid) for fid, f in (record.get("fields") or {}).items() if isinstance(f.get("start"), int))
-    items, rows = [], []
+    out = []
     for row in printed_rows(view.text, view.folded_blanks(), min_cells=1):
         spans = [(s, e, *view.norm.to_raw(s + view.start, e + view.start)) if s < e else (s, e, None, None)
                  for s, e in row.cells]
         inside = [[fid for start, fid in taken if rs is not None and rs <= start < re_] for _, _, rs, re_ in spans]
         if len(spans) > 1 or len(inside[0]) > 1:  # a row of cells, or a run of digits holding several
-            rows.append((row, spans, inside))
-    for k, (row, spans, inside) in enumerate(rows):
-        cells = []
-        for (s, e, rs, re_), fids in zip(spans, inside):
-            if s == e:
-                cells.append('<td class="blank">_</td>')
-                continue
-            names = " ".join(f.split(".", 1)[-1] for f in fids) or "·"
-            cells.append(f'<td title="{esc(" ".join(fids) or "no field")}" class="{"took" if fids else "free"}">'
-                         f'{esc(raw[rs:re_])}<br><small>{esc(names)}</small></td>')
-        line_start = view.text.rfind("\n", 0, row.start) + 1
-        label = view.text[line_start:row.start].strip(" \t|")[-24:]
-        items.append(f'<tr><th>{k + 1}</th><th class="label">{esc(label)}</th>{"".join(cells)}</tr>')
-    table = f'<table class="rows">{"".join(items)}</table>' if items else '<p class="muted">no row of two or more cells</p>'
-    return (f'<details id="rows"><summary>Printed rows the reader saw ({len(rows)})</summary>'
-            f'<p class="muted">cells with only separators between them, in body order (runs of digits as one '
-            f'cell); blank cells as _; under each figure the fields filed from it</p>{table}</details>')
+            line_start = view.text.rfind("\n", 0, row.start) + 1
+            cells = [None if s == e else {"text": raw[rs:re_], "fields": fids,
+                                          "names": " ".join(f.split(".", 1)[-1] for f in fids) or "·"}
+                     for (s, e, rs, re_), fids in zip(spans, inside)]
+            out.append({"label": view.text[line_start:row.start].strip(" \t|")[-24:], "cells": cells})
+    return out
 
 
-def render_text(raw: str, marks: Iterable[Mark]) -> tuple[str, list[Mark]]:
-    """The escaped text with ``<mark>`` elements; nested spans nest, partly overlapping ones are skipped."""
+def text_pieces(raw: str, marks: Iterable[Mark]) -> tuple[list[tuple[str, object]], list[Mark]]:
+    """The text cut at the marks: ``("text", str)``, ``("open", Mark)``, ``("close", None)``; nested spans
+    nest, partly overlapping ones are skipped (and returned)."""
     out, stack, pos, skipped = [], [], 0, []
+
+    def close():
+        nonlocal pos
+        top = stack.pop()
+        out.extend([("text", raw[pos:top.end]), ("close", None)])
+        pos = top.end
+
     for m in sorted(marks, key=lambda m: (m.start, -m.end)):
         while stack and stack[-1].end <= m.start:
-            top = stack.pop()
-            out.append(esc(raw[pos:top.end]) + "</mark>")
-            pos = top.end
+            close()
         if stack and m.end > stack[-1].end:
             skipped.append(m)
             continue
-        out.append(esc(raw[pos:m.start]))
-        out.append(f'<mark id="{esc(m.anchor)}" class="{esc(m.classes)}" data-field="{esc(m.field)}" '
-                   f'data-start="{m.start}" data-end="{m.end}" title="{esc(m.title)}">')
+        out.extend([("text", raw[pos:m.start]), ("open", m)])
         pos = m.start
         stack.append(m)
     while stack:
-        top = stack.pop()
-        out.append(esc(raw[pos:top.end]) + "</mark>")
-        pos = top.end
-    out.append(esc(raw[pos:]))
-    return "".join(out), skipped
+        close()
+    out.append(("text", raw[pos:]))
+    return out, skipped
 
 
-def _checks_html(record: dict, checks: list[dict]) -> str:
+def _check_counts(record: dict) -> dict:
     every = record.get("checks") or []
     counts = {s: sum(c.get("status") == s for c in every) for s in ("pass", "fail", "unknown", "warn")}
-    inferred = sum(c.get("status") == "pass" and c.get("basis") == "inferred" for c in every)
-    warns = "".join(f'<li class="warn" data-rule="{esc(c.get("rule"))}"><b>{esc(c.get("rule"))}</b> '
-                    f'[{esc(c.get("scope"))}] <span class="msg">{esc(c.get("message"))}</span></li>'
-                    for c in every if c.get("status") == "warn")
-    summary = (f'<p class="muted" id="check-counts">{len(every)} checks: {counts["pass"]} pass '
-               f'({counts["pass"] - inferred} as printed, {inferred} inferred: a split or realign made them hold), '
-               f'{counts["fail"]} fail, {counts["warn"]} warn, {counts["unknown"]} unknown (a value missing or NA)</p>'
-               + (f'<h3>Warnings ({counts["warn"]})</h3><ol class="warns">{warns}</ol>' if warns else ""))
-    if not checks:
-        return f'<section id="checks"><h2>Failing checks</h2><p>No failing check.</p>{summary}</section>'
-    items = []
-    for i, c in enumerate(checks):
-        links = " ".join(f'<a href="#cell-{esc(f)}">{esc(f)}</a>' for f in c.get("fields") or [])
-        items.append(f'<li id="check-{i + 1}" class="check fail" data-rule="{esc(c.get("rule"))}">'
-                     f'<b>{esc(c.get("rule"))}</b> [{esc(c.get("scope"))}] <span class="msg">{esc(c.get("message"))}</span>'
-                     f'<br><span class="muted">cells:</span> {links}</li>')
-    return f'<section id="checks"><h2>Failing checks ({len(checks)})</h2><ol class="checks">{"".join(items)}</ol>{summary}</section>'
-
-
-def _index_html(record: dict, linked_sections: set[str]) -> str:
-    items = []
-    for i, s in enumerate(record.get("sections") or []):
-        name = esc(s.get("title") or s.get("id"))
-        inner = f'<a href="#sec-{i}">{name}</a>' if f"sec-{i}" in linked_sections else name
-        items.append(f'<li data-section="{esc(s.get("id"))}">{inner}</li>')
-    sections = f'<ol id="section-index">{"".join(items)}</ol>' if items else '<p class="muted">no section found</p>'
-    return (f'<nav id="index"><h2>Sections</h2>{sections}<h2>Jump to</h2><ul>'
-            '<li><a href="#checks">failing checks</a></li><li><a href="#tables">rebuilt tables</a></li>'
-            f'<li><a href="#text">document text</a></li></ul><h2>Legend</h2>{legend(GROUPS)}</nav>')
+    counts["inferred"] = sum(c.get("status") == "pass" and c.get("basis") == "inferred" for c in every)
+    counts["all"] = len(every)
+    return counts
 
 
 def render_show(record: dict, raw: str | None, note: str = "") -> str:
     """The ``show`` page of one record; ``raw`` is the document text its offsets point into (None: unreadable)."""
     checks, failing, _ = _failing(record)
     marks, problems = collect_marks(record, raw) if raw is not None else ([], [])
-    body, skipped = render_text(raw, marks) if raw is not None else ("", [])
+    text, skipped = text_pieces(raw, marks) if raw is not None else (None, [])
     problems += [f"{m.field} [{m.start}:{m.end}] overlaps another span: not highlighted" for m in skipped]
     anchors = {m.anchor for m in marks} - {m.anchor for m in skipped}
     fmt = record.get("format") or "unknown"
@@ -260,36 +186,25 @@ def render_show(record: dict, raw: str | None, note: str = "") -> str:
               ("Table 3 · 收到和处理政府信息公开申请情况", table3(fmt, ctx)),
               ("Table 4 · 政府信息公开行政复议、行政诉讼情况", table4(fmt, ctx)),
               ("Other fields (prose and outside the tables)", other_fields(fmt, ctx))]
-    layout = "official" if fmt in ("2021", "2019") else "no official grid: only rows and columns with a stated field"
-    tables_html = "".join(f"<h3>{esc(t)}</h3>{h}" for t, h in tables if h) or '<p class="muted">no field found</p>'
-    status = record.get("status") or "?"
-    n_fields = len(record.get("fields") or {})
-    banners = ""
-    if record.get("error"):
-        banners += f'<div class="banner error">error: {esc(record["error"])}</div>'
-    if note:
-        banners += f'<div class="banner warn">{esc(note)}</div>'
-    if problems:
-        items = "".join(f"<li>{esc(p)}</li>" for p in problems[:50])
-        banners += (f'<div class="banner warn">{len(problems)} spans not highlighted (was the document changed '
-                    f'after extraction?)<ul>{items}</ul></div>')
-    header = (f'<header><h1>{esc(record.get("id"))}</h1><p class="meta"><span class="badge {esc(status)}">{esc(status)}</span> '
-              f'format <b>{esc(fmt)}</b> · year <b>{esc(record.get("year") or "?")}</b> · {n_fields} fields · '
-              f'{len(checks)} failing checks · source <code>{esc(record.get("source"))}</code></p>{banners}</header>')
-    text_html = (f'<section id="text"><h2>Document text</h2><pre class="doc">{body}</pre></section>'
-                 if raw is not None else '<section id="text"><h2>Document text</h2><p class="muted">not available</p></section>')
-    aside = (f'<aside id="tables"><h2>Rebuilt tables <span class="muted">({esc(fmt)} format, {esc(layout)})</span></h2>'
-             f'{tables_html}</aside>')
-    main = f"<main>{header}{_checks_html(record, checks)}{_rows_html(record, raw)}{text_html}</main>"
-    body_html = f'<div class="layout">{_index_html(record, anchors)}{main}{aside}</div>'
-    return page(f"{record.get('id')} · gktagger show", body_html, SHOW_CSS, "show")
+    sections = [{"id": s.get("id"), "name": s.get("title") or s.get("id"), "anchor": f"sec-{i}", "linked": f"sec-{i}" in anchors}
+                for i, s in enumerate(record.get("sections") or [])]
+    return render("show.html", record=record, status=record.get("status") or "?", fmt=fmt,
+                  n_fields=len(record.get("fields") or {}), failing=checks, note=note, problems=problems,
+                  counts=_check_counts(record), warns=[c for c in record.get("checks") or [] if c.get("status") == "warn"],
+                  rows=printed_row_cells(record, raw) if raw is not None else None, text=text,
+                  sections=sections, groups=GROUPS, tables=[(t, table) for t, table in tables if table],
+                  layout="official" if fmt in ("2021", "2019") else "no official grid: only rows and columns with a stated field")
 
 
-def gold_record(annotation, text: str, record_id: str | None = None) -> dict:
+def gold_record(annotation, document: Document | str, record_id: str | None = None) -> dict:
     """A record (output contract) built from gold spans: what a perfect tagger would report, checks included.
 
-    Used to review annotations and to test pages with realistic highlights.
+    ``document`` is what the annotation indexes: the :class:`Document` as read (an HTML page's record
+    then indexes its HTML source, as an extracted record does, and is shown with :func:`for_display`),
+    or the text itself (offsets stay in that text). Used to review annotations and to test pages with
+    realistic highlights.
     """
+    doc = document if isinstance(document, Document) else Document(id=annotation.document, text=document)
 
     def entry(span) -> dict:
         v = parse_value(span.text, FIELDS[span.label].kind)
@@ -307,9 +222,10 @@ def gold_record(annotation, text: str, record_id: str | None = None) -> dict:
     record = {"id": record_id or annotation.document, "source": record_id or annotation.document, "status": "ok",
               "error": None, "format": annotation.format, "year": annotation.year, "sections": annotation.sections(),
               "fields": fields, "checks": [], "mentions": sorted(mentions, key=lambda m: m["start"])}
-    printed.annotate(record, text)
+    printed.annotate(record, doc.text, doc.source_text)
     record["checks"] = validate(record)
     record["status"] = status_of(record["checks"])
+    to_source(record, doc)
     return record
 
 

@@ -3,24 +3,60 @@
 Rows, columns and labels come from the catalogue (:mod:`gktagger.schema`), filtered by the
 format (2021 and 2019 differ in table 2 and in table 3's 其他处理 rows). Legacy and unknown
 formats have no official grid: only the rows and columns that hold a stated field are drawn.
+The layout is computed here as :class:`Table` data; ``macros.html`` writes it (escaped).
 
+>>> from gktagger.review.page import render_string
 >>> ctx = Cells({"t3.new.natural": {"value": 2, "text": "2", "start": 5, "end": 6}}, linked={"t3.new.natural"})
->>> "2</a>" in table3("2021", ctx) and 'href="#span-t3.new.natural"' in table3("2021", ctx)
+>>> html = render_string('{% import "macros.html" as m %}{{ m.table(t) }}', t=table3("2021", ctx))
+>>> "2</a>" in html and 'href="#span-t3.new.natural"' in html
 True
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gktagger.review.page import fmt_value
 from gktagger.schema import FIELDS, T2_CELLS, T3_COLUMNS, T3_ROWS, T4_BLOCKS, T4_RESULTS
-from gktagger.review.page import esc, fmt_value
 
 STANDARD = ("2021", "2019")
 # 《条例》第二十条 items of table 2: layout knowledge the catalogue does not carry
 T2_ARTICLES = {"regulations": "（一）", "normative": "（一）", "licensing": "（五）", "other_services": "（五）",
                "penalty": "（六）", "coercion": "（六）", "fees": "（八）", "procurement": "（九）"}
 T3_RESULTS_HEADING = "三、本年度办理结果"
-CHINESE_ORDINALS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One ``<td>``/``<th>``: its text and attributes; the text linked to ``href``, or set in ``<code>``,
+    in bold, or as a status badge; ``muted`` follows the text in grey."""
+    text: object = ""
+    tag: str = "td"
+    attrs: dict = field(default_factory=dict)
+    href: str = ""
+    code: bool = False
+    bold: bool = False
+    badge: bool = False
+    muted: str = ""
+
+
+def th(text="", muted: str = "", **attrs) -> Cell:
+    """A header cell; ``class_`` stands for ``class``."""
+    return Cell(text, "th", {k.rstrip("_"): v for k, v in attrs.items()}, muted=muted)
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    attrs: dict = field(default_factory=dict)
+
+
+@dataclass
+class Table:
+    rows: list[Row]
+    attrs: dict = field(default_factory=dict)
+
+
+NONE = Cell(attrs={"class": "none"})
 
 
 def field_marks(entry: dict, failing: list[int] | None) -> tuple[list[str], list[str]]:
@@ -45,21 +81,20 @@ class Cells:
     failing: dict[str, list[int]] = field(default_factory=dict)  # field ID -> indexes of failing checks
     linked: set[str] = field(default_factory=set)
 
-    def td(self, fid: str) -> str:
+    def td(self, fid: str) -> Cell:
         entry = self.fields.get(fid)
         label = FIELDS[fid].label
         if entry is None:
             classes = ["cell", "blank"] + (["fail-box"] if fid in self.failing else [])
-            return f'<td id="cell-{esc(fid)}" class="{" ".join(classes)}" title="{esc(fid)} · {esc(label)} · not stated"></td>'
+            return Cell(attrs={"id": f"cell-{fid}", "class": " ".join(classes), "title": f"{fid} · {label} · not stated"})
         marks, notes = field_marks(entry, self.failing.get(fid))
         classes = ["cell", f"g-{FIELDS[fid].group}", *marks]
         if entry.get("na"):
             notes.append("NA")
         title = f"{fid} = {fmt_value(entry)} · {label} · text {entry.get('text', '')!r}"
         title += "".join(f" · {n}" for n in notes)
-        shown = esc(fmt_value(entry))
-        inner = f'<a href="#span-{esc(fid)}">{shown}</a>' if fid in self.linked else shown
-        return f'<td id="cell-{esc(fid)}" class="{" ".join(classes)}" title="{esc(title)}">{inner}</td>'
+        return Cell(fmt_value(entry), attrs={"id": f"cell-{fid}", "class": " ".join(classes), "title": title},
+                    href=f"#span-{fid}" if fid in self.linked else "")
 
     def stated(self, fids) -> bool:
         return any(f in self.fields for f in fids)
@@ -78,11 +113,11 @@ def _t2_cells(fmt: str):
     return [c for c in T2_CELLS if fmt in c[3]]
 
 
-def table2(fmt: str, ctx: Cells) -> str:
+def table2(fmt: str, ctx: Cells) -> Table | None:
     """Table 2 (主动公开政府信息情况): one block per 第二十条 item, columns as the format prints them."""
     cells = _t2_cells(fmt)
     if not cells:
-        return ""
+        return None
     blocks: dict[str, dict] = {}
     for item, measure, label, _, _ in cells:
         item_label, measure_label = label.split(" ", 1)
@@ -92,16 +127,14 @@ def table2(fmt: str, ctx: Cells) -> str:
     width = 1 + max(len(b["measures"]) for b in blocks.values())
     rows = []
     for article, block in blocks.items():
-        rows.append(f'<tr><th colspan="{width}" class="article">第二十条第{esc(article)}项</th></tr>')
+        rows.append(Row([th(f"第二十条第{article}项", colspan=width, class_="article")]))
         pad = width - 1 - len(block["measures"])
-        heads = "".join(f"<th>{esc(m)}</th>" for m in block["measures"].values())
-        filler = '<td class="none"></td>' * pad
-        rows.append(f"<tr><th>信息内容</th>{heads}{'<th></th>' * pad}</tr>")
+        rows.append(Row([th("信息内容"), *(th(m) for m in block["measures"].values()), *[th()] * pad]))
         for item, item_label in block["items"].items():
-            tds = "".join(ctx.td(f"t2.{item}.{m}") if fmt in getattr(FIELDS.get(f"t2.{item}.{m}"), "formats", ())
-                          else '<td class="none"></td>' for m in block["measures"])
-            rows.append(f'<tr><th class="rowhead">{esc(item_label)}</th>{tds}{filler}</tr>')
-    return f'<table id="table2" class="rebuilt t2" data-format="{esc(fmt)}">{"".join(rows)}</table>'
+            tds = [ctx.td(f"t2.{item}.{m}") if fmt in getattr(FIELDS.get(f"t2.{item}.{m}"), "formats", ()) else NONE
+                   for m in block["measures"]]
+            rows.append(Row([th(item_label, class_="rowhead"), *tds, *[NONE] * pad]))
+    return Table(rows, {"id": "table2", "class": "rebuilt t2", "data-format": fmt})
 
 
 def _t3_grid(fmt: str, ctx: Cells) -> tuple[list[str], list[str]]:
@@ -125,45 +158,44 @@ def _t3_parts(row: str) -> tuple[str, str, str]:
     return top, f"（{sub_ordinal}）{label}", ""
 
 
-def table3(fmt: str, ctx: Cells) -> str:
+def table3(fmt: str, ctx: Cells) -> Table | None:
     """Table 3 (收到和处理政府信息公开申请情况) with the official two-level header and row groups."""
     rows, cols = _t3_grid(fmt, ctx)
     if not rows or not cols:
-        return ""
+        return None
     orgs = [c for c in cols if c not in ("natural", "total")]
-    head1 = f'<tr><th rowspan="3" colspan="3"></th><th colspan="{len(cols)}">申请人情况</th></tr>'
-    head2 = "<tr>"
+    head1 = Row([th(rowspan=3, colspan=3), th("申请人情况", colspan=len(cols))])
+    head2 = Row([])
     for c in cols:
         if c in orgs:
             if c == orgs[0]:
-                head2 += f'<th colspan="{len(orgs)}">法人或其他组织</th>'
+                head2.cells.append(th("法人或其他组织", colspan=len(orgs)))
         else:
-            head2 += f'<th rowspan="2">{esc(T3_COLUMNS[c])}</th>'
-    head2 += "</tr>"
-    head3 = "<tr>" + "".join(f"<th>{esc(T3_COLUMNS[c])}</th>" for c in orgs) + "</tr>"
+            head2.cells.append(th(T3_COLUMNS[c], rowspan=2))
+    head3 = Row([th(T3_COLUMNS[c]) for c in orgs])
     parts = {r: _t3_parts(r) for r in rows}
     out = [head1, head2, head3]
     seen_top, seen_sub = set(), set()
     for r in rows:
         top, sub, leaf = parts[r]
-        heads = ""
+        heads = []
         if top != "三":
-            heads = f'<th colspan="3" class="rowhead">{esc(leaf)}</th>'
+            heads.append(th(leaf, colspan=3, class_="rowhead"))
         else:
             if top not in seen_top:
                 seen_top.add(top)
                 span = sum(1 for p in parts.values() if p[0] == top)
-                heads += f'<th rowspan="{span}" class="rowhead">{esc(T3_RESULTS_HEADING)}</th>'
+                heads.append(th(T3_RESULTS_HEADING, rowspan=span, class_="rowhead"))
             if not leaf:
-                heads += f'<th colspan="2" class="rowhead">{esc(sub)}</th>'
+                heads.append(th(sub, colspan=2, class_="rowhead"))
             else:
                 if sub not in seen_sub:
                     seen_sub.add(sub)
                     span = sum(1 for p in parts.values() if p[1] == sub)
-                    heads += f'<th rowspan="{span}" class="rowhead">{esc(sub)}</th>'
-                heads += f'<th class="rowhead leaf">{esc(leaf)}</th>'
-        out.append(f'<tr data-row="{esc(r)}">{heads}{"".join(ctx.td(f"t3.{r}.{c}") for c in cols)}</tr>')
-    return f'<table id="table3" class="rebuilt t3" data-format="{esc(fmt)}">{"".join(out)}</table>'
+                    heads.append(th(sub, rowspan=span, class_="rowhead"))
+                heads.append(th(leaf, class_="rowhead leaf"))
+        out.append(Row([*heads, *(ctx.td(f"t3.{r}.{c}") for c in cols)], {"data-row": r}))
+    return Table(out, {"id": "table3", "class": "rebuilt t3", "data-format": fmt})
 
 
 def _t4_blocks(fmt: str, ctx: Cells) -> list[str]:
@@ -172,11 +204,11 @@ def _t4_blocks(fmt: str, ctx: Cells) -> list[str]:
     return [b for b in T4_BLOCKS if ctx.stated(f"t4.{b}.{r}" for r in T4_RESULTS)]
 
 
-def table4(fmt: str, ctx: Cells) -> str:
+def table4(fmt: str, ctx: Cells) -> Table | None:
     """Table 4 (行政复议、行政诉讼): one header group per block, one row of results."""
     blocks = _t4_blocks(fmt, ctx)
     if not blocks:
-        return ""
+        return None
     tops: list[tuple[str, list[tuple[str, str]]]] = []
     for b in blocks:
         top, _, sub = T4_BLOCKS[b].partition(" ")
@@ -185,29 +217,29 @@ def table4(fmt: str, ctx: Cells) -> str:
         else:
             tops.append((top, [(b, sub)]))
     n = len(T4_RESULTS)
-    head1 = head2 = head3 = ""
+    head1, head2, head3 = [], [], []
     for top, subs in tops:
         if len(subs) == 1 and not subs[0][1]:
-            head1 += f'<th colspan="{n}">{esc(top)}</th>'
-            head2 += "".join(f'<th rowspan="2">{esc(v)}</th>' for v in T4_RESULTS.values())
+            head1.append(th(top, colspan=n))
+            head2 += [th(v, rowspan=2) for v in T4_RESULTS.values()]
         else:
-            head1 += f'<th colspan="{n * len(subs)}">{esc(top)}</th>'
+            head1.append(th(top, colspan=n * len(subs)))
             for _, sub in subs:
-                head2 += f'<th colspan="{n}">{esc(sub)}</th>'
-                head3 += "".join(f"<th>{esc(v)}</th>" for v in T4_RESULTS.values())
+                head2.append(th(sub, colspan=n))
+                head3 += [th(v) for v in T4_RESULTS.values()]
     if not head3:
-        head2 = head2.replace(' rowspan="2"', "")
-    cells = "".join(ctx.td(f"t4.{b}.{r}") for b in blocks for r in T4_RESULTS)
-    heads = f"<tr>{head1}</tr><tr>{head2}</tr>" + (f"<tr>{head3}</tr>" if head3 else "")
-    return f'<table id="table4" class="rebuilt t4" data-format="{esc(fmt)}">{heads}<tr>{cells}</tr></table>'
+        head2 = [th(c.text, **{k: v for k, v in c.attrs.items() if k != "rowspan"}) for c in head2]
+    cells = [ctx.td(f"t4.{b}.{r}") for b in blocks for r in T4_RESULTS]
+    rows = [Row(head1), Row(head2), *([Row(head3)] if head3 else []), Row(cells)]
+    return Table(rows, {"id": "table4", "class": "rebuilt t4", "data-format": fmt})
 
 
-def other_fields(fmt: str, ctx: Cells) -> str:
+def other_fields(fmt: str, ctx: Cells) -> Table | None:
     """The stated fields no rebuilt table shows (prose figures, fields of another format)."""
     placed = placed_fields(fmt, ctx)
     rest = [f for f in FIELDS if f in ctx.fields and f not in placed]
     if not rest:
-        return ""
-    rows = "".join(f'<tr><th class="rowhead">{esc(FIELDS[f].label)}</th><td><code>{esc(f)}</code></td>{ctx.td(f)}</tr>'
-                   for f in rest)
-    return f'<table id="other-fields" class="rebuilt other"><tr><th>label</th><th>field</th><th>value</th></tr>{rows}</table>'
+        return None
+    rows = [Row([th("label"), th("field"), th("value")])]
+    rows += [Row([th(FIELDS[f].label, class_="rowhead"), Cell(f, code=True), ctx.td(f)]) for f in rest]
+    return Table(rows, {"id": "other-fields", "class": "rebuilt other"})

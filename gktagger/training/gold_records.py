@@ -13,26 +13,15 @@ from collections import Counter
 from pathlib import Path
 
 from gktagger.training import annotations as ann
-from gktagger.record import printed
-from gktagger.io.reading import read_path
 from gktagger.review.show import gold_record
 
 ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
 
 
 def gold_records(folder: Path = ANNOTATIONS) -> list[dict]:
-    """Gold records of every annotation; an HTML page whose text lost its title gets its source's
-    ``<title>`` (as extraction does)."""
-
-    out = []
-    for path in sorted(folder.glob("*.json")):
-        doc = ann.load(path)
-        record = gold_record(doc, ann.document_text(doc))
-        if "title" not in record and doc.text is None:
-            source = read_path(ann.corpus_root() / doc.document).source_text
-            printed.annotate(record, ann.document_text(doc), source)
-        out.append(record)
-    return out
+    """Gold records of every annotation, offsets as in extracted records (an HTML page's index its
+    source; a page whose text lost its title gets its source's ``<title>``, as extraction does)."""
+    return [gold_record(doc, ann.read_document(doc)) for doc in map(ann.load, sorted(folder.glob("*.json")))]
 
 
 def main(argv: list[str] | None = None) -> None:
