@@ -28,15 +28,17 @@ def _model_key(model: str | os.PathLike | None) -> str | None:
 
 def extract_text(text: str, id: str = "text", model: str | os.PathLike | None = None) -> dict:
     """The record of one report given as text (plain, markdown or HTML source)."""
-    return _extractor(_model_key(model)).extract([document_from_text(text, id=id)])[0]
+    extractor = _extractor(_model_key(model))
+    return extractor.extract([document_from_text(text, id=id, limits=extractor.config.limits)])[0]
 
 
 def extract_file(path: str | os.PathLike, model: str | os.PathLike | None = None) -> dict:
     """The record of one report file (``.txt .md .html .htm``); an unreadable file gives an error record."""
+    extractor = _extractor(_model_key(model))
     try:
-        doc = read_path(path)
+        doc = read_path(path, limits=extractor.config.limits)
     except ReadError as e:
         doc = Document.failed(str(path), str(e))
     except OSError as e:
         doc = Document.failed(str(path), f"could not read: {e.strerror or e}")
-    return _extractor(_model_key(model)).extract([doc])[0]
+    return extractor.extract([doc])[0]

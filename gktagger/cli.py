@@ -203,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="int8 dynamic quantisation of the model (opt-in: costs F1, see bench/RESULTS.md)")
     e.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="change a pipeline setting of the model's pipeline.json (README: Changing a stage), "
-                        "e.g. decoder.skip_penalty=2 or 'disabled=[cues]'")
+                        "e.g. decoder.skip_penalty=2, 'disabled=[cues]' or limits.pdf.max_pages=50")
     e.set_defaults(run=cmd_extract)
 
     v = sub.add_parser("validate", help="re-run the checks on hand-edited records")

@@ -11,6 +11,12 @@ before this file existed gets the defaults, which reproduce that pipeline.
 (2.5, ('cues',))
 >>> PipelineConfig.from_dict(config.to_dict()) == config
 True
+>>> PipelineConfig().override(["limits.pdf.max_pages=50"]).limits.pdf.max_pages
+50
+>>> PipelineConfig().override(["limits.pdf.max_pages=-1"])
+Traceback (most recent call last):
+...
+gktagger.errors.ConfigError: pipeline setting limits.pdf.max_pages must be more than 0, got -1
 >>> PipelineConfig().override(["decoder.skip_penalti=2"])
 Traceback (most recent call last):
 ...
@@ -27,9 +33,10 @@ from typing import Any, Iterable
 import yaml
 
 from gktagger.errors import ConfigError
+from gktagger.io.limits import Limits
 
 CONFIG_FILE = "pipeline.json"
-VERSION = 1
+VERSION = 2  # 2: the limits section (a version-1 file gets the default limits)
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "weights"  # the model shipped in the package
 
 
@@ -82,7 +89,8 @@ class HeadingConfig:
 
 @dataclass(frozen=True)
 class PipelineConfig:
-    """Everything the pipeline after reading can be told; see :mod:`gktagger.pipeline` for the stages."""
+    """Everything the pipeline can be told: the stages after reading (see :mod:`gktagger.pipeline`) and
+    the bounds on reading and on each document's work (``limits``, :mod:`gktagger.io.limits`)."""
     version: int = VERSION
     windows: WindowConfig = field(default_factory=WindowConfig)
     decoder: DecoderConfig = field(default_factory=DecoderConfig)
@@ -91,6 +99,7 @@ class PipelineConfig:
     fields: FieldConfig = field(default_factory=FieldConfig)
     headings: HeadingConfig = field(default_factory=HeadingConfig)
     disabled: tuple[str, ...] = ()  # stage names switched off (``gktagger.pipeline.STAGES``)
+    limits: Limits = field(default_factory=Limits)  # what one document may cost, reading included (limits.py)
 
     def to_dict(self) -> dict:
         return json.loads(json.dumps(dataclasses.asdict(self)))
@@ -133,7 +142,7 @@ class PipelineConfig:
         if data.get("version", VERSION) > VERSION:
             raise ConfigError(f"{path} is pipeline config version {data['version']}; this gktagger reads up to "
                               f"{VERSION}: upgrade gktagger")
-        return cls.from_dict(data)
+        return cls.from_dict({**data, "version": VERSION})  # an older file: its missing sections get the defaults
 
 
 def _build(cls, data: Any, where: str):
@@ -151,7 +160,10 @@ def _build(cls, data: Any, where: str):
             values[name] = _build(type(default), value, key + ".")
         else:
             values[name] = _coerce(value, default, key)
-    return cls(**values)
+    try:
+        return cls(**values)
+    except ConfigError as error:  # a value out of its range (limits.py): name it with its full key
+        raise ConfigError(f"pipeline setting {where}{error}") from None
 
 
 def _coerce(value: Any, default: Any, key: str):

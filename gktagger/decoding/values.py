@@ -10,7 +10,7 @@ True
 True
 >>> parse_value("1.0").value, parse_value("1.0").warn
 (1, 'count 1.0 read as 1')
->>> parse_value("9" * 40) is None  # longer than any cell (Limits.max_digit_run)
+>>> parse_value("9" * 40) is None  # longer than any cell (limits.MAX_DIGIT_RUN)
 True
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from gktagger.lexicon import APPROX_MARKS, NA_MARKS, UNITS
-from gktagger.io.limits import DEFAULT_LIMITS
+from gktagger.io.limits import MAX_DIGIT_RUN
 
 NA_TOKENS = set(NA_MARKS)
 _NUMBER = re.compile(r"([+\-]?)(\d[\d,]*(?:\.\d+)?)")
@@ -66,7 +66,7 @@ def parse_value(text: str, kind: str = "count") -> Value | None:
         hanzi = _hanzi_number(s)
         return None if hanzi is None else Value(-hanzi if negative else hanzi, approx=approx)
     digits = m.group(2).replace(",", "")
-    if len(digits.partition(".")[0]) > DEFAULT_LIMITS.max_digit_run:
+    if len(digits.partition(".")[0]) > MAX_DIGIT_RUN:
         return None  # no cell of the catalogue: bounds.py reports the run as a digits.overlong mention
     unit_match = _UNIT.search(s)
     unit = unit_match.group(1) if unit_match else None

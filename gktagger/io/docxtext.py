@@ -20,22 +20,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
 
 from gktagger.errors import ReadError
+from gktagger.io.limits import DocxLimits
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-
-
-@dataclass(frozen=True)
-class DocxLimits:
-    """``max_bytes``: file size; ``max_xml_bytes``: uncompressed size of the main document part
-    (a zip bomb is refused before it is inflated)."""
-    max_bytes: int = 64 * 2**20
-    max_xml_bytes: int = 256 * 2**20
-
-
 DEFAULT_LIMITS = DocxLimits()
 
 

@@ -14,7 +14,8 @@ The text is what every offset of a PDF's record points into (``gktagger text FIL
 - a page printed in two columns is read column by column;
 - pages are joined by a newline; ``page_starts[k]`` is the offset where page ``k + 1`` starts.
 
-Reading runs in a child process with a wall-clock and an address-space limit (:class:`PdfLimits`),
+Reading runs in a child process with a wall-clock and an address-space limit
+(:class:`~gktagger.io.limits.PdfLimits`, ``limits.pdf`` of the pipeline config),
 so an encrypted, damaged, truncated or hostile PDF (thousands of pages, a decompression bomb)
 costs one bounded, one-line error and never the batch.
 
@@ -36,30 +37,11 @@ import sys
 from dataclasses import asdict, dataclass, field
 
 from gktagger.errors import ReadError
-
-
-@dataclass(frozen=True)
-class PdfLimits:
-    """What one PDF may cost. A PDF over a limit gets a one-line error record.
-
-    - ``max_bytes``: file size read at all (64 MiB; published reports are well under 20 MiB).
-    - ``max_pages``: page count (500; annual reports run 5-40 pages; a 2,000-page PDF is refused
-      before any page is parsed).
-    - ``max_seconds``: wall-clock time of the reading child process (120 s; reading runs at several
-      pages per second, see ``bench/pdf_reading.py``).
-    - ``max_memory``: address space of the reading child (2 GiB; a decompression bomb fails there).
-    - ``min_chars_per_page``: fewer text characters per page than this on average means a scan
-      without a text layer.
-    """
-    max_bytes: int = 64 * 2**20
-    max_pages: int = 500
-    max_seconds: float = 120.0
-    max_memory: int = 2 * 2**30
-    min_chars_per_page: int = 20
+from gktagger.io.limits import PdfLimits
 
 
 DEFAULT_LIMITS = PdfLimits()
-SCANNED = "no text layer (scanned PDF); OCR is not supported"
+SCANNED = "no text layer (scanned PDF); OCR is not supported"  # measured below par: bench/PDF_READING.md
 TAB_GAP_EM = 1.2  # a gap this many char widths wide separates columns
 SPACE_GAP_EM = 0.25
 BAND = 0.1  # top and bottom share of the page where running headers and footers sit
@@ -244,10 +226,10 @@ def _inside(c: dict, box) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
-def _closing_lines(page) -> list[dict]:
+def _closing_lines(page, edges: list[dict]) -> list[dict]:
     """Horizontal lines where a table's vertical rules stop without one: a table broken by a page
     break has no rule at the break, and its cells there would not close."""
-    verticals = [e for e in page.edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 2]
+    verticals = [e for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 2]
     out = []
     for y, key in ((max((e["bottom"] for e in verticals), default=None), "bottom"),
                    (min((e["top"] for e in verticals), default=None), "top")):
@@ -259,14 +241,28 @@ def _closing_lines(page) -> list[dict]:
     return out
 
 
-def _table_rows(page, chars: list[dict]) -> tuple[list[_Line], set[int]]:
+def tables(page, edges: list[dict] | None = None) -> list:
+    """The page's ruled tables (pdfplumber), from its drawn lines or from ``edges`` (a scan's rules
+    found in its picture), with closing rules where a page break cut a table."""
+    settings = {"explicit_horizontal_lines": _closing_lines(page, page.edges if edges is None else edges)}
+    if edges is not None:
+        verticals = [e for e in edges if e["orientation"] == "v"]
+        settings = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
+                    "explicit_vertical_lines": verticals,
+                    "explicit_horizontal_lines": [e for e in edges if e["orientation"] == "h"]
+                    + settings["explicit_horizontal_lines"]}
+        if len(verticals) < 2 or len(settings["explicit_horizontal_lines"]) < 2:
+            return []
+    return [t for t in page.find_tables(settings)
+            if len(t.rows) >= 2 or max((len(r.cells) for r in t.rows), default=0) >= 2]  # not a box around text
+
+
+def _table_rows(page, chars: list[dict], edges: list[dict] | None = None) -> tuple[list[_Line], set[int]]:
     """Rows of the page's ruled tables (one line each, cells tab-separated) and the ids of the
-    characters they hold."""
+    characters they hold. ``edges``: the rules, when they are not the page's drawn lines."""
     rows, claimed = [], set()
-    rules = [e for e in page.edges if e["orientation"] == "h"]
-    for table in page.find_tables({"explicit_horizontal_lines": _closing_lines(page)}):
-        if len(table.rows) < 2 and max((len(r.cells) for r in table.rows), default=0) < 2:
-            continue  # a box drawn around text, not a table
+    rules = [e for e in (page.edges if edges is None else edges) if e["orientation"] == "h"]
+    for table in tables(page, edges):
         in_table = [c for c in chars if _inside(c, table.bbox)]
         for row in table.rows:
             cells = [box for box in row.cells if box is not None]
@@ -346,10 +342,12 @@ def _ordered(lines: list[list[dict]], width: float) -> list[_Line]:
     return out + [_line(l) for l in left + right]
 
 
-def _page_lines(page) -> list[_Line]:
-    chars = [c for c in page.chars if c["text"].strip() and not c["text"].startswith("(cid:")
+def _page_lines(page, chars: list[dict] | None = None, edges: list[dict] | None = None) -> list[_Line]:
+    """The page's lines in reading order; ``chars`` and ``edges`` (rules) default to the page's own."""
+    chars = page.chars if chars is None else chars
+    chars = [c for c in chars if c["text"].strip() and not c["text"].startswith("(cid:")
              and 0 <= (c["x0"] + c["x1"]) / 2 <= page.width and 0 <= (c["top"] + c["bottom"]) / 2 <= page.height]
-    rows, claimed = _table_rows(page, chars) if chars else ([], set())
+    rows, claimed = _table_rows(page, chars, edges) if chars else ([], set())
     free = _cluster([c for c in chars if id(c) not in claimed])
     lines = rows + _ordered(free, page.width)
     if rows:  # tables sit between text runs by position; a two-column run keeps its own order
@@ -438,16 +436,22 @@ def extract(data: bytes, limits: PdfLimits = DEFAULT_LIMITS) -> PdfText:
             raise _open_error(error, limits) from None
     if not pages:
         raise PdfError("PDF has no pages")
+    result = assemble(lines, heights)
+    if len(re.sub(r"\s", "", result.text)) < limits.min_chars_per_page * len(pages):
+        raise PdfError(SCANNED)
+    return result
+
+
+def assemble(lines: list[list[_Line]], heights: list[float]) -> PdfText:
+    """The text of pages of lines: running headers, footers and page numbers dropped, a table row cut
+    by a page break joined with its rest, pages joined by a newline."""
     chrome = _chrome(lines, heights)
     lines = [[l for i, l in enumerate(page) if (p, i) not in chrome] for p, page in enumerate(lines)]
     for above, below in zip(lines, lines[1:]):
         if above and below and above[-1].row and above[-1].open_bottom and below[0].row:
             above[-1].join_below(below.pop(0))
-    texts = ["\n".join(l.text for l in page) for page in lines]
-    if sum(len(re.sub(r"\s", "", t)) for t in texts) < limits.min_chars_per_page * len(pages):
-        raise PdfError(SCANNED)
     starts, parts, pos = [], [], 0
-    for t in texts:
+    for t in ("\n".join(l.text for l in page) for page in lines):
         starts.append(pos)
         parts.append(t)
         pos += len(t) + 1

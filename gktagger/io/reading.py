@@ -22,7 +22,7 @@ from gktagger.io.document import Document
 from gktagger.io.docxtext import OLE2_MAGIC, DocxError, is_docx, legacy_format_error, read_docx
 from gktagger.errors import ReadError
 from gktagger.io.htmltext import HtmlLimitError, html_to_text
-from gktagger.io.limits import DEFAULT_LIMITS, too_large
+from gktagger.io.limits import DEFAULT_LIMITS, Limits, too_large
 from gktagger.io.pdftext import PdfError, read_pdf
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".wps")
@@ -198,17 +198,17 @@ def looks_like_html(text: str) -> bool:
 
 
 def document_from_text(text: str, id: str, source: str = "", encoding: str | None = None,
-                       suffix: str = ".txt") -> Document:
+                       suffix: str = ".txt", limits: Limits = DEFAULT_LIMITS) -> Document:
     """Build a Document from decoded text: HTML (by suffix or content) is reduced. Raises ``ReadError``."""
     suffix = suffix.lower()
     if not text.strip():
         raise ReadError("empty document")
-    problem = too_large(len(text))
+    problem = too_large(len(text), limits)
     if problem:
         raise ReadError(problem)
     if suffix in (".html", ".htm") or looks_like_html(text):
         try:
-            reduced, offsets = html_to_text(text)
+            reduced, offsets = html_to_text(text, limits)
         except HtmlLimitError as error:
             raise ReadError(str(error)) from None
         if not reduced.strip():
@@ -219,30 +219,31 @@ def document_from_text(text: str, id: str, source: str = "", encoding: str | Non
     return Document(id=id, text=text, source=source or id, encoding=encoding, kind=kind)
 
 
-def read_bytes(data: bytes, id: str, suffix: str = ".txt", source: str = "") -> Document:
+def read_bytes(data: bytes, id: str, suffix: str = ".txt", source: str = "",
+               limits: Limits = DEFAULT_LIMITS) -> Document:
     """Decode and, for HTML, reduce ``data``; PDF and Word by their own readers. Raises ``ReadError``
-    (empty, binary, undecodable, damaged)."""
-    office = _read_office(data, id, suffix.lower(), source)
+    (empty, binary, undecodable, damaged, over one of ``limits``)."""
+    office = _read_office(data, id, suffix.lower(), source, limits)
     if office is not None:
         return office
     text, encoding = decode(data)
-    return document_from_text(text, id=id, source=source, encoding=encoding, suffix=suffix)
+    return document_from_text(text, id=id, source=source, encoding=encoding, suffix=suffix, limits=limits)
 
 
 # PDF and Word (issue 17): dispatch on magic bytes, the suffix only names what a damaged file claimed to be.
 _BASE64_MAGIC = ("JVBERi0", "UEsDB", "0M8R4KGxGuE")  # %PDF-, PK\x03\x04, OLE2 in base64
 
 
-def _read_office(data: bytes, id: str, suffix: str, source: str) -> Document | None:
+def _read_office(data: bytes, id: str, suffix: str, source: str, limits: Limits) -> Document | None:
     try:
         if data.lstrip()[:5] == b"%PDF-" or (suffix == ".pdf" and b"%PDF-" in data[:1024]):
-            pdf = read_pdf(data)
+            pdf = read_pdf(data, limits.pdf)
             return Document(id=id, text=pdf.text, source=source or id, kind="pdf",
                             meta={"page_starts": pdf.page_starts})
         if data.startswith(OLE2_MAGIC):
             raise ReadError(legacy_format_error(suffix))
         if is_docx(data):
-            return Document(id=id, text=read_docx(data), source=source or id, kind="docx")
+            return Document(id=id, text=read_docx(data, limits.docx), source=source or id, kind="docx")
     except (PdfError, DocxError) as error:
         raise ReadError(str(error)) from None
     if suffix in (".pdf", ".docx"):
@@ -265,14 +266,14 @@ def _base64_document(value: str) -> bytes | None:
         return None
 
 
-def read_path(path: str | Path, id: str | None = None) -> Document:
-    """Read one file. ``id`` defaults to the path exactly as given.
+def read_path(path: str | Path, id: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read one file within ``limits``. ``id`` defaults to the path exactly as given.
 
     Raises ``FileNotFoundError`` for a missing path and ``ReadError`` for unreadable content.
     """
     name = path if isinstance(path, str) else str(path)
-    data = read_file_bytes(path)
-    return read_bytes(data, id=name if id is None else id, suffix=Path(path).suffix, source=name)
+    data = read_file_bytes(path, limits.max_bytes)
+    return read_bytes(data, id=name if id is None else id, suffix=Path(path).suffix, source=name, limits=limits)
 
 
 def read_file_bytes(path: str | Path, max_bytes: int = DEFAULT_LIMITS.max_bytes) -> bytes:
@@ -297,28 +298,29 @@ def read_file_bytes(path: str | Path, max_bytes: int = DEFAULT_LIMITS.max_bytes)
     return data
 
 
-def iter_documents(inputs: list[str | Path], text_column: str = "text",
-                   id_column: str = "id", keep_columns: list[str] = ()) -> Iterator[Document]:
+def iter_documents(inputs: list[str | Path], text_column: str = "text", id_column: str = "id",
+                   keep_columns: list[str] = (), limits: Limits = DEFAULT_LIMITS) -> Iterator[Document]:
     """Documents from files, folders (recursive, sorted), JSONL/JSON and Parquet corpora, in order.
 
     A missing input raises ``FileNotFoundError`` at once (before anything is read); every other
     problem becomes a ``Document.failed(id, reason)`` so one bad page never stops a run.
     ``keep_columns`` of JSONL/Parquet rows are kept in ``doc.meta["columns"]`` (missing ones None).
+    ``limits`` (the pipeline config's): a document over one gets its one-line error.
     """
     for item in inputs:
         if not Path(item).exists():
             raise FileNotFoundError(f"no such file or directory: {item}")
     if not keep_columns:
-        return _iter(inputs, text_column, id_column)
-    return _with_columns(inputs, text_column, id_column, list(keep_columns))
+        return _iter(inputs, text_column, id_column, limits)
+    return _with_columns(inputs, text_column, id_column, list(keep_columns), limits)
 
 
-def _with_columns(inputs, text_column: str, id_column: str, keep: list[str]) -> Iterator[Document]:
+def _with_columns(inputs, text_column: str, id_column: str, keep: list[str], limits: Limits) -> Iterator[Document]:
     """Documents with their rows' ``keep`` columns: each JSONL/Parquet input is read again for them, row
     by row in step with its documents (files and folders have none)."""
     for item in inputs:
         rows = _column_rows(str(item), keep)
-        for doc in _iter([item], text_column, id_column):
+        for doc in _iter([item], text_column, id_column, limits):
             values = next(rows, None) if rows is not None else None
             doc.meta["columns"] = {c: (values or {}).get(c) for c in keep}
             yield doc
@@ -366,8 +368,8 @@ def _json_rows(name: str) -> Iterator[dict]:
             yield r if isinstance(r, dict) else {}
 
 
-def documents_from_bytes(data: bytes, name: str, text_column: str = "text",
-                         id_column: str = "id") -> Iterator[Document]:
+def documents_from_bytes(data: bytes, name: str, text_column: str = "text", id_column: str = "id",
+                         limits: Limits = DEFAULT_LIMITS) -> Iterator[Document]:
     """The documents of one input file already in memory (a Ray Data ``read_binary_files`` row), with
     the ids, sources and error records ``iter_documents`` gives for the file ``name``.
 
@@ -377,31 +379,32 @@ def documents_from_bytes(data: bytes, name: str, text_column: str = "text",
 
     suffix = Path(name).suffix.lower()
     if suffix in (".jsonl", ".json"):
-        yield from _iter_json(name, text_column, id_column, handle=io.BytesIO(data))
+        yield from _iter_json(name, text_column, id_column, limits, handle=io.BytesIO(data))
     elif suffix == ".parquet":
         import pyarrow as pa
 
-        yield from _iter_parquet(name, text_column, id_column, source=pa.BufferReader(data))
+        yield from _iter_parquet(name, text_column, id_column, limits, source=pa.BufferReader(data))
     else:
         try:
-            yield read_bytes(data, id=name, suffix=suffix, source=name)
+            yield read_bytes(data, id=name, suffix=suffix, source=name, limits=limits)
         except ReadError as error:
             yield Document.failed(name, str(error))
 
 
-def _iter(inputs, text_column, id_column) -> Iterator[Document]:
+def _iter(inputs, text_column, id_column, limits: Limits) -> Iterator[Document]:
     for item in inputs:
         name = item if isinstance(item, str) else str(item)
         path = Path(item)
         if path.is_dir():
             for file_name in _walk(name):
-                yield _read_file(file_name) if file_name.lower().endswith(DOCUMENT_SUFFIXES) else _unsupported(file_name)
+                yield _read_file(file_name, limits) if file_name.lower().endswith(DOCUMENT_SUFFIXES) \
+                    else _unsupported(file_name)
         elif path.suffix.lower() in (".jsonl", ".json"):
-            yield from _iter_json(name, text_column, id_column)
+            yield from _iter_json(name, text_column, id_column, limits)
         elif path.suffix.lower() == ".parquet":
-            yield from _iter_parquet(name, text_column, id_column)
+            yield from _iter_parquet(name, text_column, id_column, limits)
         else:
-            yield _read_file(name)
+            yield _read_file(name, limits)
 
 
 def _unsupported(name: str) -> Document:
@@ -423,9 +426,9 @@ def _walk(directory: str) -> list[str]:
     return sorted(found, key=lambda p: Path(p[base:]).parts)
 
 
-def _read_file(name: str) -> Document:
+def _read_file(name: str, limits: Limits) -> Document:
     try:
-        return read_path(name)
+        return read_path(name, limits=limits)
     except ReadError as error:
         return Document.failed(name, str(error))
     except OSError as error:
@@ -439,19 +442,19 @@ def _first_line(error: BaseException) -> str:
     return lines[0][:300] if lines else ""
 
 
-def _record_document(value, id: str, source: str, text_column: str) -> Document:
+def _record_document(value, id: str, source: str, text_column: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     try:
         if isinstance(value, (bytes, bytearray)):
-            return read_bytes(bytes(value), id=id, source=source)
+            return read_bytes(bytes(value), id=id, source=source, limits=limits)
         if not isinstance(value, str):
             return Document.failed(id, f'column "{text_column}" is not text', source=source)
         encoded = _base64_document(value)
         if encoded is not None:
-            return read_bytes(encoded, id=id, source=source)
+            return read_bytes(encoded, id=id, source=source, limits=limits)
         text = value  # a leading BOM stays: offsets point into the text exactly as given
         if "\x00" in text or _control_heavy(text):
             raise ReadError("not text: binary content")
-        return document_from_text(text, id=id, source=source)
+        return document_from_text(text, id=id, source=source, limits=limits)
     except ReadError as error:
         return Document.failed(id, str(error), source=source)
     except Exception as error:  # noqa: BLE001 - a parser bug on one record must not stop the run
@@ -463,7 +466,7 @@ def _record_id(record: dict, id_column: str, fallback: str) -> str:
     return fallback if value is None or value == "" else str(value)
 
 
-def _iter_json(name: str, text_column: str, id_column: str, handle=None) -> Iterator[Document]:
+def _iter_json(name: str, text_column: str, id_column: str, limits: Limits, handle=None) -> Iterator[Document]:
     if handle is None:
         try:
             handle = open(name, "rb")
@@ -474,7 +477,7 @@ def _iter_json(name: str, text_column: str, id_column: str, handle=None) -> Iter
         first = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
         handle.seek(0)
         if first.startswith(b"["):
-            yield from _iter_json_array(handle, name, text_column, id_column)
+            yield from _iter_json_array(handle, name, text_column, id_column, limits)
             return
         for line_no, raw in enumerate(handle, start=1):
             fallback = f"{name}:{line_no}"
@@ -485,29 +488,29 @@ def _iter_json(name: str, text_column: str, id_column: str, handle=None) -> Iter
             except (UnicodeDecodeError, ValueError):
                 yield Document.failed(fallback, f"invalid JSON on line {line_no}", source=fallback)
                 continue
-            yield _json_record(record, fallback, text_column, id_column, f"line {line_no}")
+            yield _json_record(record, fallback, text_column, id_column, f"line {line_no}", limits)
 
 
-def _iter_json_array(handle, name: str, text_column: str, id_column: str) -> Iterator[Document]:
+def _iter_json_array(handle, name: str, text_column: str, id_column: str, limits: Limits) -> Iterator[Document]:
     try:
         records = json.loads(handle.read().decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
         yield Document.failed(name, f"invalid JSON: {error}")
         return
     for index, record in enumerate(records):
-        yield _json_record(record, f"{name}:{index}", text_column, id_column, f"item {index}")
+        yield _json_record(record, f"{name}:{index}", text_column, id_column, f"item {index}", limits)
 
 
-def _json_record(record, fallback: str, text_column: str, id_column: str, where: str) -> Document:
+def _json_record(record, fallback: str, text_column: str, id_column: str, where: str, limits: Limits) -> Document:
     if not isinstance(record, dict):
         return Document.failed(fallback, f"{where} is not a JSON object", source=fallback)
     id = _record_id(record, id_column, fallback)
     if text_column not in record:
         return Document.failed(id, f'no column "{text_column}"', source=fallback)
-    return _record_document(record[text_column], id, fallback, text_column)
+    return _record_document(record[text_column], id, fallback, text_column, limits)
 
 
-def _iter_parquet(name: str, text_column: str, id_column: str, source=None) -> Iterator[Document]:
+def _iter_parquet(name: str, text_column: str, id_column: str, limits: Limits, source=None) -> Iterator[Document]:
     import pyarrow.parquet as pq
 
     try:
@@ -527,5 +530,5 @@ def _iter_parquet(name: str, text_column: str, id_column: str, source=None) -> I
             if texts is None:
                 yield Document.failed(id, f'no column "{text_column}"', source=fallback)
             else:
-                yield _record_document(texts[index], id, fallback, text_column)
+                yield _record_document(texts[index], id, fallback, text_column, limits)
             row += 1

@@ -365,11 +365,12 @@ def _extract_one(path: str, model: str | None) -> tuple[dict, str | None, str]:
     if p.is_dir() or not p.name.lower().endswith(DOCUMENT_SUFFIXES):
         raise UsageError(f"show takes one document ({' '.join(DOCUMENT_SUFFIXES)}): for a corpus run "
                          "`gktagger extract` then `gktagger report OUT.jsonl --with-pages`")
+    extractor = Extractor(model=model)
     try:
-        doc = read_path(path)
+        doc = read_path(path, limits=extractor.config.limits)
     except ReadError as e:
         raise UsageError(f"cannot read {path}: {e}") from None
-    record = Extractor(model=model).extract([doc])[0]
+    record = extractor.extract([doc])[0]
     return (*for_display(record, doc), "")
 
 

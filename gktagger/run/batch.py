@@ -14,7 +14,7 @@ from gktagger.config import DEFAULT_MODEL_DIR, PipelineConfig
 from gktagger.io.document import Document
 from gktagger.errors import GktaggerError, UsageError
 from gktagger.run.guard import failed, reason
-from gktagger.io.limits import DEFAULT_LIMITS, Limits
+from gktagger.io.limits import Limits
 from gktagger.io.outputs import (
     SUFFIXES,
     TABLE_SUFFIXES,
@@ -199,11 +199,14 @@ def _safe_lines(records: list[dict], docs: list[Document]) -> list[dict]:
 
 def run_extract(inputs: list[str], out: str, model: str | None = None, workers: int = 1, batch_size: int = 8,
                 resume: bool = False, quiet: bool = False, text_column: str = "text",
-                id_column: str = "id", settings: Sequence[str] = (), limits: Limits = DEFAULT_LIMITS,
+                id_column: str = "id", settings: Sequence[str] = (), limits: Limits | None = None,
                 keep_columns: Sequence[str] = (), long: bool = False) -> Summary:
+    """``limits``: the run's bounds; default those of the model's pipeline config with ``settings``
+    applied (``--set limits.pdf.max_pages=50``), for reading here and the workers alike."""
     out_path = check_arguments(inputs, out, workers, batch_size)
     settings = tuple(settings)
-    PipelineConfig.load(model or DEFAULT_MODEL_DIR).override(settings)  # a typo is exit 2, before any work
+    config = PipelineConfig.load(model or DEFAULT_MODEL_DIR).override(settings)  # a typo is exit 2, before any work
+    limits = config.limits if limits is None else limits
     stream = stream_path(out_path)
     try:
         sink = JsonlSink(stream, append=resume)
@@ -233,7 +236,7 @@ def _extract_into(sink: JsonlSink, inputs, model, workers, batch_size, done, qui
     summary = Summary()
     started = time.time()
     docs = (d for d in unique_ids(iter_documents(inputs, text_column=text_column, id_column=id_column,
-                                                 keep_columns=list(keep_columns)))
+                                                 keep_columns=list(keep_columns), limits=limits))
             if d.id not in done)
     progress = None
     if not quiet:

@@ -40,7 +40,7 @@ from gktagger.io.document import Document
 from gktagger.errors import UsageError
 from gktagger.extract import Extractor
 from gktagger.run.guard import extract_guarded
-from gktagger.io.limits import DEFAULT_LIMITS
+from gktagger.io.limits import DEFAULT_LIMITS, Limits
 from gktagger.io.outputs import TABLE_SUFFIXES, JsonlSink, complete_ids, read_records, stream_path, write_table
 from gktagger.io.reading import ReadError, _record_document, _walk, documents_from_bytes, read_bytes
 
@@ -81,14 +81,14 @@ def row_document(row: dict) -> Document:
 
 
 def file_documents(row: dict, names: dict[str, str], text_column: str, id_column: str,
-                   skip: frozenset = frozenset()) -> list[dict]:
+                   skip: frozenset = frozenset(), limits: Limits = DEFAULT_LIMITS) -> list[dict]:
     """The document rows of one ``read_binary_files`` row, named by the input path as the user gave it."""
     name = names.get(os.path.abspath(row["path"]), row["path"])
-    return [document_row(d) for d in documents_from_bytes(row["bytes"], name, text_column, id_column)
+    return [document_row(d) for d in documents_from_bytes(row["bytes"], name, text_column, id_column, limits)
             if d.id not in skip]
 
 
-def user_documents(batch, text_column: str = "text", id_column: str = "id"):
+def user_documents(batch, text_column: str = "text", id_column: str = "id", limits: Limits = DEFAULT_LIMITS):
     """Rows of a user's Dataset (text, or bytes as read_binary_files gives) → document rows."""
     import pyarrow as pa
 
@@ -100,11 +100,12 @@ def user_documents(batch, text_column: str = "text", id_column: str = "id"):
         id = str(raw_id) if raw_id not in (None, "") else name or f"row:{n}"
         if text_column not in row and "bytes" in row:
             try:
-                doc = read_bytes(row["bytes"], id=id, suffix=Path(name).suffix or ".txt", source=name or id)
+                doc = read_bytes(row["bytes"], id=id, suffix=Path(name).suffix or ".txt", source=name or id,
+                                 limits=limits)
             except ReadError as error:
                 doc = Document.failed(id, str(error), source=name or id)
         elif text_column in row:
-            doc = _record_document(row[text_column], id, name or id, text_column)
+            doc = _record_document(row[text_column], id, name or id, text_column, limits)
         else:
             doc = Document.failed(id, f'no column "{text_column}"')
         out.append(document_row(doc))
@@ -129,7 +130,7 @@ class ExtractActor:
         import pyarrow as pa
 
         docs = [row_document(r) for r in batch.to_pylist()]
-        records = extract_guarded(self.extractor, docs, DEFAULT_LIMITS)  # as a local worker runs it
+        records = extract_guarded(self.extractor, docs, self.extractor.config.limits)  # as a local worker runs it
         return pa.table({"id": [d.id for d in docs],
                          "status": [r["status"] for r in records],
                          "characters": [len(d.text) for d in docs],
@@ -159,8 +160,9 @@ def extract_dataset(ds, model: str | None = None, num_actors: int = 2, batch_siz
     column (``read_binary_files``); ids come from ``id_column``, else ``path``. Records are the
     ones ``gktagger extract`` writes; a document that cannot be read gets an error record.
     """
+    limits = PipelineConfig.load(model or DEFAULT_MODEL_DIR).override(settings).limits
     documents = ds.map_batches(user_documents, batch_format="pyarrow",
-                               fn_kwargs={"text_column": text_column, "id_column": id_column})
+                               fn_kwargs={"text_column": text_column, "id_column": id_column, "limits": limits})
     return extract_documents(documents, model=model, num_actors=num_actors, batch_size=batch_size,
                              threads=threads, backend=backend, quantize=quantize, settings=settings)
 
@@ -205,7 +207,7 @@ def run_extract_ray(inputs: list[str], out: str, model: str | None = None, addre
     """``gktagger extract --engine ray``: same outputs, summary and resume as ``batch.run_extract``."""
     ray = require_ray()
     out_path = check_arguments(inputs, out)
-    PipelineConfig.load(model or DEFAULT_MODEL_DIR).override(settings)  # a typo is exit 2, before any work
+    config = PipelineConfig.load(model or DEFAULT_MODEL_DIR).override(settings)  # a typo is exit 2, before any work
     files = input_files(inputs)
     connect(ray, address, quiet)
     context = ray.data.DataContext.get_current()
@@ -230,7 +232,8 @@ def run_extract_ray(inputs: list[str], out: str, model: str | None = None, addre
                                               num_cpus=READ_CPUS)
             documents = read.flat_map(file_documents, num_cpus=READ_CPUS,
                                       fn_kwargs={"names": names, "text_column": text_column,
-                                                 "id_column": id_column, "skip": done})
+                                                 "id_column": id_column, "skip": done,
+                                                 "limits": config.limits})
             records = extract_documents(documents, model=str(Path(model).resolve()) if model else None,
                                         num_actors=num_actors, batch_size=batch_size, backend=backend,
                                         quantize=quantize, settings=tuple(settings))

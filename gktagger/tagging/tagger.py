@@ -20,7 +20,7 @@ import numpy as np
 from gktagger.config import DEFAULT_MODEL_DIR, WindowConfig
 from gktagger.errors import ModelError
 from gktagger.lexicon import NUMBER
-from gktagger.io.limits import DEFAULT_LIMITS
+from gktagger.io.limits import MAX_DIGIT_RUN, MAX_VALUE_CHARS
 from gktagger.tagging.tags import LABELS, TagSpan, tags_to_spans
 from gktagger.tagging.windows import make_windows, owner_array
 
@@ -35,11 +35,11 @@ if TYPE_CHECKING:  # torch and transformers load when a model does: `gktagger --
 def value_mask(text: str) -> np.ndarray:
     """Which characters belong to a value the decoder may re-tag (the tagger keeps their full distributions)."""
     mask = np.zeros(len(text), dtype=bool)
-    budget = DEFAULT_LIMITS.max_value_chars
+    budget = MAX_VALUE_CHARS
     for m in NUMBER.finditer(text):
         # the decoder costs ~7 KB per character of a value: runs longer than any cell, and values past
         # the budget (hostile pages), are left to the model's own tags (bounds.py reports the long runs)
-        if m.end() - m.start() <= DEFAULT_LIMITS.max_digit_run:
+        if m.end() - m.start() <= MAX_DIGIT_RUN:
             budget -= m.end() - m.start()
             if budget < 0:
                 break

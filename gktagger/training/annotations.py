@@ -29,6 +29,7 @@ from typing import Iterable
 
 from gktagger.io.document import Document, sha256_text
 from gktagger.identities import check_tables
+from gktagger.io.limits import DEFAULT_LIMITS, Limits
 from gktagger.io.reading import read_path
 from gktagger.schema import FIELDS, SECTIONS, group_of
 from gktagger.decoding.values import Value, parse_value
@@ -144,11 +145,12 @@ def document_text(doc: AnnotatedDoc) -> str:
     return read_document(doc).text
 
 
-def read_document(doc: AnnotatedDoc) -> Document:
-    """The document ``doc`` annotates, read as ``gktagger extract`` reads it (an HTML page keeps its source)."""
+def read_document(doc: AnnotatedDoc, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """The document ``doc`` annotates, read as ``gktagger extract`` reads it (an HTML page keeps its
+    source), within ``limits``."""
     if doc.text is not None:
         return Document(id=doc.document, text=doc.text, source=doc.document)
-    return read_path(corpus_root() / doc.document, id=doc.document)
+    return read_path(corpus_root() / doc.document, id=doc.document, limits=limits)
 
 
 def save(doc: AnnotatedDoc, path: str | Path) -> Path:

@@ -89,7 +89,7 @@ def score(docs: list[AnnotatedDoc], records: list[dict], read: list | None = Non
 
 def evaluate_model(extractor, docs: list[AnnotatedDoc]) -> dict:
     """Scores of ``extractor`` on annotated documents, each read as ``gktagger extract`` reads it."""
-    read = [ann.read_document(d) for d in docs]
+    read = [ann.read_document(d, extractor.config.limits) for d in docs]
     return score(docs, extractor.extract(read), read)
 
 

@@ -1,0 +1,128 @@
+"""Reading limits live in the pipeline config (``limits``): saved in pipeline.json, defaults for an older
+folder, and ``--set limits.…`` really bounds reading (main process), the local workers and the Ray actors."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gktagger.cli import main as cli
+from gktagger.config import PipelineConfig
+from gktagger.errors import ConfigError
+from gktagger.io.limits import Limits, PdfLimits
+from gktagger.run.rayengine import file_documents, row_document
+
+REPORT = "一、总体情况\n本年度收到政府信息公开申请12件，均已按时答复。\n"
+
+
+def text_pdf(pages: list[str]) -> bytes:
+    """A PDF with a text layer: one line of ASCII text per page (Helvetica)."""
+    count = len(pages)
+    kids = " ".join(f"{4 + 2 * k} 0 R" for k in range(count)).encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    for k, line in enumerate(pages):
+        content = b"BT /F1 12 Tf 20 400 Td (%s) Tj ET" % line.encode("ascii")
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >>"
+                       b" /Contents %d 0 R >>" % (5 + 2 * k))
+        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("in")
+    (folder / "a.txt").write_text(REPORT, encoding="utf-8")
+    (folder / "b.pdf").write_bytes(text_pdf([f"Information disclosure annual report, page {k}" for k in (1, 2, 3)]))
+    (folder / "c.txt").write_text(REPORT * 3, encoding="utf-8")
+    return folder
+
+
+def run(folder: Path, out: Path, *settings: str) -> list[dict]:
+    args = ["extract", str(folder), "-o", str(out), "--quiet"]
+    for s in settings:
+        args += ["--set", s]
+    assert cli(args) == 0
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+def test_a_lower_limit_set_on_the_command_line_makes_the_documented_error_record(folder, tmp_path):
+    default = {r["id"].rsplit("/", 1)[-1]: r for r in run(folder, tmp_path / "default.jsonl")}
+    assert [r["status"] != "error" for r in default.values()] == [True, True, True]
+    lowered = {r["id"].rsplit("/", 1)[-1]: r for r in run(
+        folder, tmp_path / "lowered.jsonl", "limits.pdf.max_pages=2", f"limits.max_chars={len(REPORT) * 2}")}
+    assert lowered["b.pdf"]["status"] == "error" and lowered["b.pdf"]["error"] == "PDF has 3 pages (limit 2)"
+    assert lowered["c.txt"]["error"] == f"document too large: {len(REPORT) * 3} characters > {len(REPORT) * 2}"
+    assert lowered["a.txt"]["fields"] == default["a.txt"]["fields"]  # the rest of the batch goes on
+
+
+def test_the_workers_bound_documents_by_the_limits_set(folder, tmp_path):
+    # a PDF's text is only measured after reading, by the worker that extracts it
+    [record] = [r for r in run(folder, tmp_path / "o.jsonl", "limits.max_chars=100") if r["id"].endswith("b.pdf")]
+    assert record["status"] == "error" and record["error"].startswith("document too large: ")
+    assert record["error"].endswith(" characters > 100")
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("limits.pdf.max_pages=0", "pipeline setting limits.pdf.max_pages must be more than 0, got 0"),
+    ("limits.max_chars=-5", "pipeline setting limits.max_chars must be more than 0, got -5"),
+    ("limits.docx.max_xml_bytes=lots", "pipeline setting limits.docx.max_xml_bytes must be a int, got 'lots'"),
+    ("limits.pdf.max_pagez=3", "unknown pipeline setting 'limits.pdf.max_pagez' (limits.pdf has: max_bytes, "
+                               "max_pages, max_seconds, max_memory, min_chars_per_page)"),
+])
+def test_a_bad_limit_is_one_line_and_exit_2_before_any_work(folder, tmp_path, capsys, setting, message):
+    with pytest.raises(ConfigError, match=r"^" + message.replace("(", r"\(").replace(")", r"\)") + "$"):
+        PipelineConfig().override([setting])
+    out = tmp_path / "o.jsonl"
+    assert cli(["extract", str(folder), "-o", str(out), "--quiet", "--set", setting]) == 2
+    assert capsys.readouterr().err == f"gktagger: error: {message}\n"
+    assert not out.exists()
+
+
+def test_zero_switches_the_worker_memory_limit_off_only():
+    assert PipelineConfig().override(["limits.worker_memory_bytes=0"]).limits.worker_memory_bytes == 0
+    with pytest.raises(ConfigError, match="document_seconds must be more than 0"):
+        PipelineConfig().override(["limits.document_seconds=0"])
+
+
+def test_pipeline_json_round_trips_the_limits(tmp_path):
+    tuned = PipelineConfig().override(["limits.pdf.max_pages=40", "limits.docx.max_bytes=1000",
+                                       "limits.html_parse_seconds=2.5"])
+    saved = json.loads(tuned.save(tmp_path).read_text(encoding="utf-8"))
+    assert saved["limits"]["pdf"]["max_pages"] == 40 and saved["limits"]["docx"]["max_bytes"] == 1000
+    assert PipelineConfig.load(tmp_path) == tuned
+    assert PipelineConfig.load(tmp_path).limits.html_parse_seconds == 2.5
+
+
+def test_an_older_pipeline_json_without_limits_gets_the_defaults(tmp_path):
+    old = PipelineConfig().override(["decoder.skip_penalty=2"]).to_dict()
+    del old["limits"]
+    old["version"] = 1
+    (tmp_path / "pipeline.json").write_text(json.dumps(old), encoding="utf-8")
+    loaded = PipelineConfig.load(tmp_path)
+    assert loaded.limits == Limits() and loaded.limits.pdf == PdfLimits() and loaded.decoder.skip_penalty == 2
+
+
+def test_the_ray_engine_reads_and_extracts_within_the_limits_set(folder):
+    from gktagger.run.rayengine import ExtractActor
+
+    limits = PipelineConfig().override(["limits.pdf.max_pages=2"]).limits
+    pdf = folder / "b.pdf"
+    [row] = file_documents({"path": str(pdf), "bytes": pdf.read_bytes()}, {}, "text", "id", limits=limits)
+    assert row_document(row).error == "PDF has 3 pages (limit 2)"
+    [row] = file_documents({"path": str(pdf), "bytes": pdf.read_bytes()}, {}, "text", "id")
+    assert row_document(row).error is None
+    import pyarrow as pa
+
+    actor = ExtractActor(None, settings=("limits.max_chars=100",))  # what map_batches builds on each worker
+    out = actor(pa.Table.from_pylist([row])).to_pylist()
+    assert out[0]["status"] == "error" and json.loads(out[0]["record"])["error"].endswith(" characters > 100")
