@@ -20,7 +20,7 @@ from gktagger.record import printed
 from gktagger.text.body import BodyView, RawSpan
 from gktagger.config import PipelineConfig
 from gktagger.decoding.cues import prose_counts, prose_results, prose_row_totals
-from gktagger.decoding.decode import Decoded, cell_spans, decode_tables
+from gktagger.decoding.decode import Decoded, cell_spans, decode_tables, label_score
 from gktagger.io.document import Document
 from gktagger.errors import ConfigError
 from gktagger.decoding.fields import ambiguous_runs, choose_fields, outside_footers, whole_figures
@@ -120,7 +120,10 @@ def figures(x: Extraction) -> None:
 def cues(x: Extraction) -> None:
     """Rewrites ``spans``: prose appeal/lawsuit figures, whole prose counts and table-3 row totals, named
     by the words before them (``cues.py``)."""
-    x.spans = prose_row_totals(x.view.text, prose_counts(x.view.text, prose_results(x.view.text, x.spans)))
+    pred = x.prediction
+    row_of = {int(p): k for k, p in enumerate(pred.positions)} if pred.logp is not None else {}
+    x.spans = prose_row_totals(x.view.text, prose_counts(x.view.text, prose_results(x.view.text, x.spans)),
+                               lambda s, e, label: label_score(row_of, pred.logp, s, e, label) if row_of else 0.0)
 
 
 def splits(x: Extraction) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Callable
 
 from gktagger.decoding.fields import is_prose
 from gktagger.lexicon import BLOCK_WORDS, NOT_A_COUNT, PART_WORDS, PROSE_COUNT_WORDS, RESULT_WORDS, T3_ROW_WORDS, WHOLE_FIGURE
@@ -113,10 +114,11 @@ def _row_named(body: str, start: int) -> str | None:
     return named[0] if len(named) == 1 else None  # 予以公开及部分公开258件 is neither row
 
 
-def prose_row_totals(body: str, spans: list[TagSpan]) -> list[TagSpan]:
+def prose_row_totals(body: str, spans: list[TagSpan],
+                     score_of: Callable[[int, int, str], float] = lambda s, e, label: 0.0) -> list[TagSpan]:
     """``spans`` with every prose figure whose clause names a table-3 row (``T3_ROW_WORDS``) labelled
     that row's total: a figure the model tagged with a table-3 or count field is relabelled, one it left
-    untagged is added (score 0: the model did not see it).
+    untagged is added, scored by ``score_of(start, end, label)`` (the model's probability of that label).
 
     >>> body = "涉及自然人29件,同意公开6件,部分公开2件,结转至2024年办理4件。"
     >>> [(body[s.start:s.end], s.label) for s in prose_row_totals(body, [TagSpan(body.index("2件"), body.index("2件") + 1, "t3.granted.total")])]
@@ -135,6 +137,7 @@ def prose_row_totals(body: str, spans: list[TagSpan]) -> list[TagSpan]:
             continue
         if old is not None and not (old.label.startswith("t3.") or old.label in COUNT_WORDS):
             continue
-        new = TagSpan(m.start(), m.end(), label, old.score if old else 0.0, "cue", f"clause names t3.{row}")
+        new = TagSpan(m.start(), m.end(), label, old.score if old else score_of(*m.span(), label), "cue",
+                      f"clause names t3.{row}")
         out = [s for s in out if s is not old] + [new]
     return sorted(out, key=lambda s: (s.start, s.end))

@@ -344,6 +344,14 @@ def cell_spans(cells: Sequence[tuple[int, int, str]], positions: np.ndarray, log
     out = []
     for s, e, f, *rest in cells:
         if s < e:
-            score = min(float(np.exp(logp[row_of[i], LABEL_IDS[("B-" if i == s else "I-") + f]])) for i in range(s, e))
-            out.append(TagSpan(s, e, f, score, rest[0] if rest else by, rest[1] if len(rest) > 1 else None))
+            out.append(TagSpan(s, e, f, label_score(row_of, logp, s, e, f), rest[0] if rest else by,
+                               rest[1] if len(rest) > 1 else None))
     return out
+
+
+def label_score(row_of: dict[int, int], logp: np.ndarray, s: int, e: int, label: str) -> float:
+    """The lowest probability the model gives ``label`` over the characters of ``s:e`` it scored fully
+    (``row_of``: character → row of ``logp``), ``B-`` for the first and ``I-`` for the rest."""
+    probs = [float(np.exp(logp[row_of[i], LABEL_IDS[("B-" if i == s else "I-") + label]]))
+             for i in range(s, e) if i in row_of]
+    return min(probs, default=0.0)

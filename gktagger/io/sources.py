@@ -39,7 +39,7 @@ def unavailable(source: str, roots: list[Path], limits: Limits = DEFAULT_LIMITS)
         real = Path(os.path.realpath(source))
     except (OSError, ValueError) as e:
         return f"source {source} unavailable: {e}"
-    if not any(_inside(real, root) for root in roots):
+    if not any(_inside(real, Path(os.path.realpath(root))) for root in roots):  # a root reached through a link too
         return f"source {source} unavailable: outside the records folder, the current folder and --source-root"
     try:
         info = os.stat(real)
