@@ -22,8 +22,8 @@ from pathlib import Path
 from gktagger.io.document import Document
 from gktagger.extract import Extractor
 from gktagger.io.pdftext import SCANNED, PdfError, read_pdf
-from gktagger.training.evaluate import markdown, score
-from gktagger.training.rendered import render
+from gktagger.training.evaluate import markdown
+from gktagger.training.rendered import extract_and_score, render
 from gktagger.training.synth.render import rendered_gold
 from ocr_reader import ocr_pages, scan_pdf, scan_text  # bench/ocr_reader.py: python puts bench/ on the path
 
@@ -72,14 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         gold.spans = [s for s in gold.spans if s.is_section] + [s for s in gold_doc.spans if not s.is_section]
         golds.append(gold)
         docs.append(Document(id=str(scanned), text=read, kind="pdf"))
-    records = Extractor(model=a.model).extract(docs)
-    for gold, record in zip(golds, records):
-        gold.document = record["id"]
-    scores = score(golds, records)
-    with open(out / "records.jsonl", "w", encoding="utf-8") as f:
-        for r in records:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
-    (out / "scores.json").write_text(json.dumps(scores, ensure_ascii=False, indent=1), encoding="utf-8")
+    scores = extract_and_score(Extractor(model=a.model), docs, golds, out)
     print(markdown(scores, f"OCR of scanned rendered reports, seed {a.seed}, n={a.n}, {a.dpi} dpi"))
     if pages_done:
         print(f"OCR: {ocr_seconds:.1f} s for {pages_done} pages = {ocr_seconds / pages_done:.2f} s/page wall-clock, "

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from pdfbytes import pdf_from_objects
+
 from gktagger.cli import main as cli
 from gktagger.config import PipelineConfig
 from gktagger.errors import ConfigError
@@ -27,15 +29,7 @@ def text_pdf(pages: list[str]) -> bytes:
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >>"
                        b" /Contents %d 0 R >>" % (5 + 2 * k))
         objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
-    out, offsets = bytearray(b"%PDF-1.7\n"), []
-    for n, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_from_objects(objects)
 
 
 @pytest.fixture(scope="module")

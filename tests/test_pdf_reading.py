@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from pdfbytes import pdf_from_objects
+
 from gktagger.training import annotations as ann
 from gktagger.cli import main as cli
 from gktagger.io.pdftext import SCANNED, PdfError, PdfLimits, pages_of, read_pdf
@@ -168,15 +170,7 @@ def _one_page_pdf(content: bytes) -> bytes:
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
                b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream"]
-    out, offsets = bytearray(b"%PDF-1.7\n"), []
-    for n, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_from_objects(objects)
 
 
 def test_decompression_bomb_hits_the_memory_limit(pdfs):

@@ -41,6 +41,20 @@ def render(seed: int, i: int, kind: str, out: Path, unruled: bool = False) -> tu
     return path, text, doc
 
 
+def extract_and_score(extractor, docs: list, golds: list, out: Path) -> dict:
+    """Extract ``docs``, score them against ``golds`` (same order), and write ``records.jsonl`` and
+    ``scores.json`` to ``out``."""
+    records = extractor.extract(docs)
+    for gold, record in zip(golds, records):
+        gold.document = record["id"]
+    scores = score(golds, records)
+    with open(out / "records.jsonl", "w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    (out / "scores.json").write_text(json.dumps(scores, ensure_ascii=False, indent=1), encoding="utf-8")
+    return scores
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training.rendered", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -73,14 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             save(gold, out / "gold" / f"{path.stem}.json")
         golds.append(gold)
         docs.append(read)
-    records = Extractor(model=a.model).extract(docs)
-    for gold, record in zip(golds, records):
-        gold.document = record["id"]
-    scores = score(golds, records)
-    with open(out / "records.jsonl", "w", encoding="utf-8") as f:
-        for r in records:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
-    (out / "scores.json").write_text(json.dumps(scores, ensure_ascii=False, indent=1), encoding="utf-8")
+    scores = extract_and_score(Extractor(model=a.model), docs, golds, out)
     print(markdown(scores, f"Rendered {a.kind} reports{' (unruled tables)' if a.unruled else ''}, seed {a.seed}, n={a.n}"))
     print(f"reading: {read_seconds:.1f} s for {a.n} files; spans not projected: "
           f"{sum('lost_spans=0' not in g.notes for g in golds)} documents")
