@@ -19,8 +19,8 @@ import resource
 import time
 from pathlib import Path
 
-from gktagger.io.document import Document
 from gktagger.extract import Extractor
+from gktagger.io.document import Document
 from gktagger.io.pdftext import SCANNED, PdfError, read_pdf
 from gktagger.training.evaluate import markdown
 from gktagger.training.rendered import extract_and_score, render

@@ -29,8 +29,8 @@ import pypdfium2
 from PIL import Image, ImageDraw, ImageOps
 
 from gktagger.errors import ReadError
-from gktagger.lexicon import NA_MARKS
 from gktagger.io.pdftext import PdfText, _page_lines, assemble, tables
+from gktagger.lexicon import NA_MARKS
 
 INSTALL = "OCR needs tesseract-ocr and tesseract-ocr-chi-sim: apt-get install tesseract-ocr tesseract-ocr-chi-sim"
 LANGUAGE = "chi_sim"

@@ -38,9 +38,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from gktagger.training.annotations import corpus_files  # noqa: E402
 from gktagger.io.reading import read_path  # noqa: E402
 from gktagger.tagging.tagger import DEFAULT_MODEL_DIR  # noqa: E402
+from gktagger.training.annotations import corpus_files  # noqa: E402
 
 
 def make_corpus(folder: Path, n: int) -> int:

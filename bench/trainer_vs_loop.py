@@ -18,8 +18,8 @@ import time
 
 import torch
 
-from gktagger.training.annotations import REPO_ROOT
 from gktagger.tagging.tags import LABELS, OUTSIDE
+from gktagger.training.annotations import REPO_ROOT
 from gktagger.training.config import load_config
 from gktagger.training.model_init import new_model
 from gktagger.training.train import load_data, set_seed, train

@@ -12,8 +12,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from gktagger.io.document import Document
 from gktagger.extract import Extractor
+from gktagger.io.document import Document
 from gktagger.io.reading import ReadError, document_from_text, read_path
 
 

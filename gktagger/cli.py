@@ -17,19 +17,19 @@ import sys
 from pathlib import Path
 
 from gktagger import __version__, studio
-from gktagger.review import crosscheck
-from gktagger.training import commands as mlcommands
-from gktagger.review import report
-from gktagger.review import show
-from gktagger.run.batch import OutputError, run_extract
 from gktagger.errors import UsageError
 from gktagger.identities import plausibility_rules
 from gktagger.io.outputs import atomic_write, record_line
+from gktagger.io.reading import ReadError, read_path
+from gktagger.record.validate import revalidate_lines
+from gktagger.review import crosscheck
+from gktagger.review import report
+from gktagger.review import show
+from gktagger.run.batch import OutputError, run_extract
 from gktagger.run.pool import PoolError
 from gktagger.run.rayengine import run_extract_ray
-from gktagger.io.reading import ReadError, read_path
 from gktagger.schema import FIELDS
-from gktagger.record.validate import revalidate_lines
+from gktagger.training import commands as mlcommands
 
 EXAMPLES = """examples:
   gktagger extract reports/ -o out.jsonl --workers 2          one record per document (JSON Lines)

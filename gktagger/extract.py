@@ -14,13 +14,13 @@ import time
 from pathlib import Path
 from typing import Literal, Sequence
 
-from gktagger.text.body import BodyView
 from gktagger.config import DEFAULT_MODEL_DIR, PipelineConfig
-from gktagger.io.document import Document
 from gktagger.errors import one_line
+from gktagger.io.document import Document
 from gktagger.pipeline import Extraction, run_stages
 from gktagger.record.build import Record, error_record
 from gktagger.tagging.tagger import Prediction, Tagger
+from gktagger.text.body import BodyView
 
 
 class Extractor:

@@ -16,23 +16,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from gktagger.record import printed
-from gktagger.text.body import BodyView, RawSpan
 from gktagger.config import PipelineConfig
 from gktagger.decoding.cues import prose_counts, prose_results, prose_row_totals
 from gktagger.decoding.decode import Decoded, cell_spans, decode_tables, label_score
-from gktagger.io.document import Document
-from gktagger.errors import ConfigError
 from gktagger.decoding.fields import ambiguous_runs, choose_fields, outside_footers, whole_figures
-from gktagger.io.pdftext import add_pages
 from gktagger.decoding.realign import realign_rows
-from gktagger.record.build import (Record, build_record, build_sections, detect_format, detect_year, missing_headings,
-                     settle_headings, to_source as record_to_source)
-from gktagger.schema import FIELDS, SECTIONS, template
 from gktagger.decoding.splits import resolve_runs
+from gktagger.errors import ConfigError
+from gktagger.io.document import Document
+from gktagger.io.pdftext import add_pages
+from gktagger.record import printed
+from gktagger.record.build import (Record, build_record, build_sections, detect_format, detect_year, missing_headings,
+                                   settle_headings, to_source as record_to_source)
+from gktagger.record.validate import validate
+from gktagger.schema import FIELDS, SECTIONS, template
 from gktagger.tagging.tagger import Prediction
 from gktagger.tagging.tags import OUTSIDE, TagSpan, merge_fragments
-from gktagger.record.validate import validate
+from gktagger.text.body import BodyView, RawSpan
 
 
 @dataclass

@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from gktagger.training import annotations as ann
 from gktagger.io.reading import read_path
+from gktagger.training import annotations as ann
 
 ANNOTATION_DIR = ann.REPO_ROOT / "data" / "annotations" / "corpus"
 

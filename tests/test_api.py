@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from gktagger.config import DEFAULT_MODEL_DIR
-from gktagger.training.annotations import REPO_ROOT
 from gktagger.io.reading import read_path
+from gktagger.training.annotations import REPO_ROOT
 
 EXAMPLE = REPO_ROOT / "examples" / "county_2021_cells_per_line.txt"
 

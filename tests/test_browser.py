@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from gktagger.training import annotations as ann
 from gktagger.cli import main as cli
 from gktagger.io.reading import read_path
-from gktagger.review.show import gold_record, render_show
 from gktagger.record.validate import revalidate
+from gktagger.review.show import gold_record, render_show
+from gktagger.training import annotations as ann
 
 pytestmark = pytest.mark.browser
 

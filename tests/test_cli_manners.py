@@ -12,9 +12,9 @@ import time
 
 import pytest
 
-from gktagger.training.annotations import REPO_ROOT
-from gktagger.run.batch import count_documents
 from gktagger.cli import main
+from gktagger.run.batch import count_documents
+from gktagger.training.annotations import REPO_ROOT
 
 EXAMPLES = REPO_ROOT / "examples"
 

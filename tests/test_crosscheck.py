@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from gktagger.record import printed
 from gktagger.cli import main as cli
+from gktagger.record import printed
 from gktagger.review.crosscheck import body_name, crosscheck, find_bodies
 from gktagger.review.show import gold_record
 from gktagger.training.gold_records import gold_records

@@ -4,17 +4,17 @@ import re
 import numpy as np
 import pytest
 
-from gktagger.training.annotations import REPO_ROOT
-from gktagger.text.body import BodyView
 from gktagger.config import DecoderConfig, PipelineConfig
 from gktagger.decoding.decode import align_cells, decode_tables
+from gktagger.decoding.realign import realign_rows
 from gktagger.io.document import Document
 from gktagger.pipeline import Extraction, decode, realign
-from gktagger.decoding.realign import realign_rows
 from gktagger.record.build import detect_format, detect_year
 from gktagger.schema import FIELDS, template
 from gktagger.tagging.tagger import Prediction, value_mask
 from gktagger.tagging.tags import LABEL_IDS, LABELS, OUTSIDE, TagSpan, spans_to_tags, tags_to_spans
+from gktagger.text.body import BodyView
+from gktagger.training.annotations import REPO_ROOT
 from gktagger.training.data import corpus_examples, synthetic_examples
 
 ROW = [f"t3.granted.{c}" for c in ("natural", "commercial", "research", "social", "legal", "other_org", "total")]

@@ -8,9 +8,9 @@ import zipfile
 import docx
 import pytest
 
-from gktagger.training import annotations as ann
 from gktagger.io.docxtext import DocxError, DocxLimits, read_docx
 from gktagger.io.reading import ReadError, read_bytes
+from gktagger.training import annotations as ann
 from gktagger.training.synth.render import html_report, html_to_docx, rendered_gold
 
 REPORTS = [(2026, 1), (2026, 4)]  # a 2019 and a 2021 report, both with tables 2-4

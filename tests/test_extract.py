@@ -2,13 +2,13 @@
 import numpy as np
 import pytest
 
-from gktagger.training import annotations as ann
-from gktagger.text.body import BodyView
 from gktagger.config import PipelineConfig
-from gktagger.pipeline import run_stages
 from gktagger.io.reading import read_path
+from gktagger.pipeline import run_stages
 from gktagger.record.build import detect_year
 from gktagger.tagging.tagger import Prediction
+from gktagger.text.body import BodyView
+from gktagger.training import annotations as ann
 from gktagger.training.data import to_example
 from gktagger.training.evaluate import score
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from gktagger.training.annotations import REPO_ROOT
 from gktagger.cli import main as cli
 from gktagger.io.document import Document
 from gktagger.io.limits import Limits
+from gktagger.training.annotations import REPO_ROOT
 
 EXAMPLE = REPO_ROOT / "examples" / "county_2021_cells_per_line.txt"
 CELL = 3869  # the table-3 cell "1" of 予以公开/总计 in EXAMPLE

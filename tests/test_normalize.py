@@ -6,9 +6,9 @@ from functools import lru_cache
 
 import pytest
 
-from gktagger.training.annotations import corpus_files
-from gktagger.text.normalize import LOST, is_traditional, normalise
 from gktagger.io.reading import read_path
+from gktagger.text.normalize import LOST, is_traditional, normalise
+from gktagger.training.annotations import corpus_files
 
 
 @lru_cache(maxsize=None)

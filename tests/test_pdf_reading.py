@@ -21,10 +21,10 @@ import pytest
 
 from pdfbytes import pdf_from_objects
 
-from gktagger.training import annotations as ann
 from gktagger.cli import main as cli
 from gktagger.io.pdftext import SCANNED, PdfError, PdfLimits, pages_of, read_pdf
 from gktagger.io.reading import iter_documents, read_path
+from gktagger.training import annotations as ann
 from gktagger.training.synth import render
 
 pytestmark = pytest.mark.browser

@@ -7,14 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gktagger.text.body import BodyView
 from gktagger.config import DEFAULT_MODEL_DIR, PipelineConfig
-from gktagger.io.document import Document
 from gktagger.errors import ConfigError
 from gktagger.extract import Extractor
+from gktagger.io.document import Document
 from gktagger.pipeline import STAGES, active_stages, run_stages
 from gktagger.tagging.tagger import Prediction
 from gktagger.tagging.tags import spans_to_tags
+from gktagger.text.body import BodyView
 
 PACKAGE = Path(__file__).resolve().parent.parent / "gktagger"
 

@@ -5,13 +5,13 @@ import datetime
 import numpy as np
 import pytest
 
-from gktagger.training import annotations as ann
-from gktagger.review.show import gold_record
 from gktagger.decoding.splits import resolve_runs
-from gktagger.tagging.tags import TagSpan
+from gktagger.identities import plausibility_rules
 from gktagger.record.build import status_of
 from gktagger.record.validate import revalidate, validate
-from gktagger.identities import plausibility_rules
+from gktagger.review.show import gold_record
+from gktagger.tagging.tags import TagSpan
+from gktagger.training import annotations as ann
 
 ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
 THIS_YEAR = datetime.date.today().year

@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from gktagger.training.annotations import corpus_files
 from gktagger.io.outputs import read_records
+from gktagger.training.annotations import corpus_files
 
 pytestmark = pytest.mark.ray
 

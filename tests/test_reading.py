@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from gktagger.training.annotations import corpus_files, corpus_root
 from gktagger.io.htmltext import html_to_text
 from gktagger.io.reading import ReadError, decode, iter_documents, read_bytes, read_path
+from gktagger.training.annotations import corpus_files, corpus_root
 
 SIMPLIFIED = "一、总体情况\n本年度共收到政府信息公开申请23件，予以公开15件，不予公开2件。\n二、主动公开政府信息情况\n"
 TRADITIONAL = "一、總體情況\n本年度共收到政府資訊公開申請23件，予以公開15件，不予公開2件。\n二、主動公開政府資訊情況\n"

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from gktagger.training.annotations import corpus_files, corpus_root
-from gktagger.text.normalize import normalise
 from gktagger.io.reading import read_path
+from gktagger.text.normalize import normalise
 from gktagger.text.repeats import find_body
+from gktagger.training.annotations import corpus_files, corpus_root
 
 NAV = "首页 | 政务公开 | 政府信息公开 | 政策文件 | 互动交流 | 办事服务\n您当前的位置: 首页 > 政府信息公开 > 年报\n"
 FOOTER = "\n打印本页 关闭窗口\n主办单位: 某某市人民政府办公室 网站标识码3306830002 备案号 浙ICP备11041973号-1\n"

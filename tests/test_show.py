@@ -6,14 +6,14 @@ from html.parser import HTMLParser
 
 import pytest
 
-from gktagger.training import annotations as ann
 from gktagger.cli import main as cli
-from gktagger.review.page import page_name
 from gktagger.io.reading import read_path
-from gktagger.review.report import render_report
-from gktagger.schema import FIELDS, T3_COLUMNS, T3_ROWS
-from gktagger.review.show import gold_record, render_show
 from gktagger.record.validate import revalidate
+from gktagger.review.page import page_name
+from gktagger.review.report import render_report
+from gktagger.review.show import gold_record, render_show
+from gktagger.schema import FIELDS, T3_COLUMNS, T3_ROWS
+from gktagger.training import annotations as ann
 
 ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
 

@@ -2,11 +2,11 @@
 import numpy as np
 import pytest
 
-from gktagger.training import annotations as ann
-from gktagger.text.normalize import normalise
-from gktagger.io.reading import read_path
 from gktagger.decoding.splits import resolve_runs
+from gktagger.io.reading import read_path
 from gktagger.tagging.tags import TagSpan
+from gktagger.text.normalize import normalise
+from gktagger.training import annotations as ann
 
 ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
 

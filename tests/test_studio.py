@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 
 import labelstudio_server
-from gktagger.training import annotations as ann
 from gktagger.cli import main
 from gktagger.io.document import Document
 from gktagger.io.reading import read_path
+from gktagger.record.validate import revalidate
 from gktagger.schema import GROUPS, entity_labels, group_of
 from gktagger.studio.config import GROUP_COLOURS, labeling_config
 from gktagger.studio.pull import EXPORT_PREFIX
 from gktagger.studio.push import Candidate, choose
-from gktagger.record.validate import revalidate
+from gktagger.training import annotations as ann
 
 ROUND_TRIP_DOCS = ("reports/pingtan_zhq_2019.txt", "reports/shanghai_bgt_2019.html")  # plain text and HTML
 SMOKE_CONFIG = ann.REPO_ROOT / "configs" / "smoke.yaml"

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 import labelstudio_server
-from gktagger.training import annotations as ann
 from gktagger.io.document import Document
 from gktagger.studio.config import labeling_config
 from gktagger.studio.predictions import record_spans
+from gktagger.training import annotations as ann
 
 SMOKE_CONFIG = ann.REPO_ROOT / "configs" / "smoke.yaml"
 BACKEND_START_TIMEOUT = 180.0

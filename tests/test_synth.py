@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from gktagger.training.annotations import gold_values, sha256_text
+from gktagger.decoding.values import parse_value
 from gktagger.identities import check_tables
 from gktagger.schema import FIELDS, SECTIONS
-from gktagger.decoding.values import parse_value
+from gktagger.training.annotations import gold_values, sha256_text
 from gktagger.training.synth import LAYOUTS, SynthOptions, generate
 from gktagger.training.synth.options import HELD_OUT_LAYOUTS
 

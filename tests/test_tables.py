@@ -8,10 +8,10 @@ import shutil
 import pyarrow.parquet as pq
 import pytest
 
-from gktagger.training.annotations import REPO_ROOT
 from gktagger.cli import main
-from gktagger.schema import FIELDS
 from gktagger.io.parquet import long_schema, wide_schema
+from gktagger.schema import FIELDS
+from gktagger.training.annotations import REPO_ROOT
 
 EXAMPLES = REPO_ROOT / "examples"
 

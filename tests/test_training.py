@@ -6,15 +6,15 @@ import pytest
 import torch
 from transformers import BertConfig, BertForTokenClassification, BertTokenizer
 
-from gktagger.training import annotations as ann
-from gktagger.text.normalize import normalise
 from gktagger.io.reading import read_path
 from gktagger.tagging.tagger import Tagger
 from gktagger.tagging.tags import tags_to_spans
+from gktagger.tagging.tokenizer import build_tokenizer
+from gktagger.text.normalize import normalise
+from gktagger.training import annotations as ann
 from gktagger.training.config import load_config
 from gktagger.training.data import to_example
 from gktagger.training.model_init import new_model
-from gktagger.tagging.tokenizer import build_tokenizer
 
 ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
 

@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from gktagger.training import annotations as ann
 from gktagger.cli import main as cli
 from gktagger.record.validate import revalidate, validate
+from gktagger.training import annotations as ann
 
 ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
 

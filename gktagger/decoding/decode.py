@@ -46,9 +46,9 @@ import numpy as np
 from gktagger.config import DecoderConfig
 from gktagger.decoding.fields import is_prose
 from gktagger.lexicon import NA_MARKS, NOT_A_COUNT, NUMBER, PAGE_FOOTER, SIGNS
-from gktagger.text.rows import SEPARATORS, blank_cells, group_rows
 from gktagger.schema import FIELDS, SECTIONS, template
 from gktagger.tagging.tags import LABEL_IDS, OUTSIDE, TagSpan
+from gktagger.text.rows import SEPARATORS, blank_cells, group_rows
 
 CELL_EDGES = "\t|\n"
 FIGURE_ENDS = frozenset("0123456789/—无")  # what a neighbouring figure or NA cell ends or starts with

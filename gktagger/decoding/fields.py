@@ -18,10 +18,10 @@ from dataclasses import replace
 from itertools import combinations
 from math import comb
 
+from gktagger.decoding.values import parse_value
 from gktagger.lexicon import MEASURE_WORDS, NOT_A_COUNT, PAGE_FOOTER, WHOLE_FIGURE
 from gktagger.schema import FIELDS
 from gktagger.tagging.tags import TagSpan
-from gktagger.decoding.values import parse_value
 
 
 def is_prose(raw: str, end: int) -> bool:

@@ -25,9 +25,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Sequence
 
+from gktagger.decoding.values import parse_value
 from gktagger.identities import Identity, holds, table_identities
 from gktagger.text.rows import group_rows
-from gktagger.decoding.values import parse_value
 
 
 

@@ -27,9 +27,9 @@ import math
 from itertools import combinations
 from typing import Sequence
 
+from gktagger.decoding.values import parse_value
 from gktagger.identities import Identity, holds, table_identities
 from gktagger.tagging.tags import TagSpan
-from gktagger.decoding.values import parse_value
 
 _RUN_CHARS = set("0123456789 ")
 _RULES = list(dict.fromkeys(table_identities("2021") + table_identities("2019")))

@@ -20,8 +20,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from gktagger.lexicon import APPROX_MARKS, NA_MARKS, UNITS
 from gktagger.io.limits import MAX_DIGIT_RUN
+from gktagger.lexicon import APPROX_MARKS, NA_MARKS, UNITS
 
 NA_TOKENS = set(NA_MARKS)
 _NUMBER = re.compile(r"([+\-]?)(\d[\d,]*(?:\.\d+)?)")

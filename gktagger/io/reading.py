@@ -18,9 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
+from gktagger.errors import ReadError
 from gktagger.io.document import Document
 from gktagger.io.docxtext import OLE2_MAGIC, DocxError, is_docx, legacy_format_error, read_docx
-from gktagger.errors import ReadError
 from gktagger.io.htmltext import HtmlLimitError, html_to_text
 from gktagger.io.limits import DEFAULT_LIMITS, Limits, too_large
 from gktagger.io.pdftext import PdfError, read_pdf

@@ -20,24 +20,24 @@ import re
 from dataclasses import dataclass
 
 from gktagger.decoding.bounds import warn_checks
+from gktagger.decoding.values import fold
 from gktagger.identities import (
-    STEP_IDENTITIES,
-    CountBound,
-    CountIsInteger,
-    Identity,
-    MaxDecimals,
-    NotAboveCumulative,
-    Outcome,
-    PeriodMatchesTitle,
-    TableVsProse,
-    YearInRange,
-    check_tables,
-    evaluate,
-    plausibility_rules,
-)
+                                 STEP_IDENTITIES,
+                                 CountBound,
+                                 CountIsInteger,
+                                 Identity,
+                                 MaxDecimals,
+                                 NotAboveCumulative,
+                                 Outcome,
+                                 PeriodMatchesTitle,
+                                 TableVsProse,
+                                 YearInRange,
+                                 check_tables,
+                                 evaluate,
+                                 plausibility_rules,
+                                 )
 from gktagger.record.build import status_of
 from gktagger.schema import FIELDS, T4_RESULTS
-from gktagger.decoding.values import fold
 
 
 @dataclass(frozen=True)

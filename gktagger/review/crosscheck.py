@@ -27,14 +27,14 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-from gktagger.record import printed
-from gktagger.review.crosspage import render_crosscheck
 from gktagger.errors import UsageError
 from gktagger.identities import STEP_IDENTITIES, YearIdentity, cross_year_identities
-from gktagger.review.report import load_records
-from gktagger.schema import T3_ROWS
-from gktagger.review.show import _corpus_of, iter_texts
+from gktagger.record import printed
 from gktagger.record.validate import provenance
+from gktagger.review.crosspage import render_crosscheck
+from gktagger.review.report import load_records
+from gktagger.review.show import _corpus_of, iter_texts
+from gktagger.schema import T3_ROWS
 
 # a zone's 管委会 and a county's 人民政府 report as the zone or county itself (平潭综合实验区管委会 = 平潭综合实验区)
 SAME_BODY_SUFFIXES = ("管理委员会", "管委会", "人民政府")

@@ -17,14 +17,14 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
-from gktagger.run.batch import UsageError
+from gktagger.io.outputs import read_records, suffix_duplicates
+from gktagger.io.sources import source_roots, write_page
 from gktagger.review.charts import hbar_chart, heat, vbar_chart
 from gktagger.review.page import page_name, render
-from gktagger.review.tables import Cell, Row, Table, th
-from gktagger.io.outputs import read_records, suffix_duplicates
-from gktagger.schema import FIELDS, SECTIONS, T2_CELLS, T3_COLUMNS, T3_ROWS, T4_BLOCKS, T4_RESULTS
 from gktagger.review.show import iter_texts, render_show
-from gktagger.io.sources import source_roots, write_page
+from gktagger.review.tables import Cell, Row, Table, th
+from gktagger.run.batch import UsageError
+from gktagger.schema import FIELDS, SECTIONS, T2_CELLS, T3_COLUMNS, T3_ROWS, T4_BLOCKS, T4_RESULTS
 
 STATUSES = ("ok", "invalid", "error")
 FORMAT_ORDER = ("2021", "2019", "legacy", "unknown")

@@ -23,22 +23,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from gktagger.record import printed
-from gktagger.training.annotations import gold_spans
-from gktagger.run.batch import UsageError
-from gktagger.text.body import BodyView
-from gktagger.io.document import Document
+from gktagger.decoding.values import parse_value
 from gktagger.extract import Extractor
-from gktagger.review.page import fmt_value, page_name, render
-from gktagger.review.tables import Cells, field_marks, other_fields, table2, table3, table4
+from gktagger.io.document import Document
 from gktagger.io.outputs import read_records
 from gktagger.io.reading import DOCUMENT_SUFFIXES, ReadError, iter_documents, read_path
-from gktagger.record.build import status_of, to_source
-from gktagger.text.rows import printed_rows
-from gktagger.schema import FIELDS, GROUPS, SECTIONS
 from gktagger.io.sources import source_roots, unavailable, write_page
+from gktagger.record import printed
+from gktagger.record.build import status_of, to_source
 from gktagger.record.validate import validate
-from gktagger.decoding.values import parse_value
+from gktagger.review.page import fmt_value, page_name, render
+from gktagger.review.tables import Cells, field_marks, other_fields, table2, table3, table4
+from gktagger.run.batch import UsageError
+from gktagger.schema import FIELDS, GROUPS, SECTIONS
+from gktagger.text.body import BodyView
+from gktagger.text.rows import printed_rows
+from gktagger.training.annotations import gold_spans
 
 @dataclass(frozen=True)
 class Mark:

@@ -11,24 +11,24 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from gktagger.config import DEFAULT_MODEL_DIR, PipelineConfig
-from gktagger.io.document import Document
 from gktagger.errors import GktaggerError, UsageError
-from gktagger.run.guard import failed, reason
+from gktagger.io.document import Document
 from gktagger.io.limits import Limits
 from gktagger.io.outputs import (
-    SUFFIXES,
-    TABLE_SUFFIXES,
-    JsonlSink,
-    OutputLocked,
-    complete_ids,
-    read_records,
-    record_line,
-    stream_path,
-    suffix_duplicates,
-    write_table,
-)
-from gktagger.run.pool import ordered_results
+                                 SUFFIXES,
+                                 TABLE_SUFFIXES,
+                                 JsonlSink,
+                                 OutputLocked,
+                                 complete_ids,
+                                 read_records,
+                                 record_line,
+                                 stream_path,
+                                 suffix_duplicates,
+                                 write_table,
+                                 )
 from gktagger.io.reading import DOCUMENT_SUFFIXES, _walk, iter_documents
+from gktagger.run.guard import failed, reason
+from gktagger.run.pool import ordered_results
 from gktagger.schema import FIELDS
 
 MAX_WORKERS = 64

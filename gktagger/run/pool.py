@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Iterable, Iterator
 
-from gktagger.io.document import Document
 from gktagger.extract import Extractor
-from gktagger.run.guard import extract_guarded, failed, reason
+from gktagger.io.document import Document
 from gktagger.io.limits import DEFAULT_LIMITS, Limits
+from gktagger.run.guard import extract_guarded, failed, reason
 
 MAX_START_FAILURES = 3
 

@@ -34,15 +34,15 @@ from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import Iterable
 
-from gktagger.run.batch import Summary, check_arguments
 from gktagger.config import DEFAULT_MODEL_DIR, PipelineConfig
-from gktagger.io.document import Document
 from gktagger.errors import UsageError
 from gktagger.extract import Extractor
-from gktagger.run.guard import extract_guarded
+from gktagger.io.document import Document
 from gktagger.io.limits import DEFAULT_LIMITS, Limits
 from gktagger.io.outputs import TABLE_SUFFIXES, JsonlSink, complete_ids, read_records, stream_path, write_table
 from gktagger.io.reading import ReadError, _record_document, _walk, documents_from_bytes, read_bytes
+from gktagger.run.batch import Summary, check_arguments
+from gktagger.run.guard import extract_guarded
 
 INSTALL_HINT = "the Ray engine needs Ray: pip install 'gktagger[ray]'"
 READ_CPUS = 0.5

@@ -34,8 +34,8 @@ from pathlib import Path
 
 from gktagger.training.config import load_config
 
-from gktagger.io.document import Document
 from gktagger.extract import Extractor
+from gktagger.io.document import Document
 from gktagger.studio.predictions import predict_documents, to_prediction
 from gktagger.studio.pull import pull, safe_name
 from gktagger.studio.server import connect, server_errors

@@ -18,12 +18,12 @@ from pathlib import Path
 
 from gktagger.extract import Extractor  # torch takes seconds to import: not before the server is known to answer
 from gktagger.io.reading import iter_documents
-from gktagger.training.config import RecipeError, config_path
 from gktagger.studio.backend import GktaggerBackend, Retrainer
 from gktagger.studio.config import labeling_config
 from gktagger.studio.pull import pull
 from gktagger.studio.push import STRATEGIES, cross_failures, push
 from gktagger.studio.server import DEFAULT_URL, StudioError, connect, server_errors, url_and_token
+from gktagger.training.config import RecipeError, config_path
 
 
 def cmd_config(args) -> int:

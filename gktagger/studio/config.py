@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
 
-from gktagger.training.annotations import FROM_NAME, TO_NAME
 from gktagger.schema import FIELDS, GROUPS, SECTIONS
+from gktagger.training.annotations import FROM_NAME, TO_NAME
 
 GROUP_TITLES = {
     "sections": "Section headings 章节标题",

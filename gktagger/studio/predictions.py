@@ -21,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
-from gktagger.training import annotations as ann
 from gktagger.io.document import Document
+from gktagger.training import annotations as ann
 
 if TYPE_CHECKING:
     from gktagger.extract import Extractor

@@ -27,10 +27,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gktagger.training import annotations as ann
 from gktagger.decoding.fields import is_prose
 from gktagger.io.reading import read_path
 from gktagger.studio.server import Studio
+from gktagger.training import annotations as ann
 
 EXPORT_PREFIX = "ls-export-"
 VOLATILE_KEYS = ("created_ago",)

@@ -25,10 +25,10 @@ import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from gktagger.training import annotations as ann
 from gktagger.io.document import Document
 from gktagger.studio.predictions import Predicted, field_confidence, predict_documents, to_prediction
 from gktagger.studio.server import Studio
+from gktagger.training import annotations as ann
 
 if TYPE_CHECKING:
     from gktagger.extract import Extractor

@@ -19,8 +19,8 @@ import numpy as np
 
 from gktagger.config import DEFAULT_MODEL_DIR, WindowConfig
 from gktagger.errors import ModelError
-from gktagger.lexicon import NUMBER
 from gktagger.io.limits import MAX_DIGIT_RUN, MAX_VALUE_CHARS
+from gktagger.lexicon import NUMBER
 from gktagger.tagging.tags import LABELS, TagSpan, tags_to_spans
 from gktagger.tagging.windows import make_windows, owner_array
 

@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from gktagger.io.document import Document, sha256_text
+from gktagger.decoding.values import Value, parse_value
 from gktagger.identities import check_tables
+from gktagger.io.document import Document, sha256_text
 from gktagger.io.limits import DEFAULT_LIMITS, Limits
 from gktagger.io.reading import read_path
 from gktagger.schema import FIELDS, SECTIONS, group_of
-from gktagger.decoding.values import Value, parse_value
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,8 +8,8 @@ import argparse
 import sys
 from collections import Counter
 
-from gktagger.training import annotations as ann
 from gktagger.identities import check_tables
+from gktagger.training import annotations as ann
 
 
 def main(argv: list[str] | None = None) -> int:

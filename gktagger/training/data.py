@@ -12,14 +12,14 @@ from typing import Iterable
 
 from datasets import Dataset
 
-from gktagger.training import annotations as ann
-from gktagger.training.annotations import AnnotatedDoc
+from gktagger.tagging.tags import OUTSIDE, spans_to_tags
+from gktagger.tagging.windows import make_windows
 from gktagger.text.normalize import normalise
 from gktagger.text.repeats import find_body
-from gktagger.tagging.tags import OUTSIDE, spans_to_tags
+from gktagger.training import annotations as ann
+from gktagger.training.annotations import AnnotatedDoc
 from gktagger.training.config import RecipeError
 from gktagger.training.synth import LAYOUTS, SynthOptions, generate
-from gktagger.tagging.windows import make_windows
 
 
 @dataclass

@@ -17,13 +17,13 @@ from pathlib import Path
 
 from sklearn.metrics import precision_recall_fscore_support
 
-from gktagger.training import annotations as ann
-from gktagger.training.annotations import AnnotatedDoc
 from gktagger.config import PipelineConfig
 from gktagger.errors import UsageError
 from gktagger.extract import Extractor
 from gktagger.schema import FIELDS, GROUPS
 from gktagger.tagging.tagger import DEFAULT_MODEL_DIR
+from gktagger.training import annotations as ann
+from gktagger.training.annotations import AnnotatedDoc
 from gktagger.training.config import RecipeError
 
 FIELD_GROUPS = [g for g in GROUPS if g != "sections"]

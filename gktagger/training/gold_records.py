@@ -12,8 +12,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from gktagger.training import annotations as ann
 from gktagger.review.show import gold_record
+from gktagger.training import annotations as ann
 
 ANNOTATIONS = ann.REPO_ROOT / "data" / "annotations" / "corpus"
 

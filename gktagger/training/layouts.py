@@ -15,8 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from gktagger.io.document import Document
 from gktagger.extract import Extractor
+from gktagger.io.document import Document
 
 from gktagger.training.evaluate import markdown, score
 from gktagger.training.synth import generate

@@ -17,9 +17,9 @@ import random
 import time
 from pathlib import Path
 
-from gktagger.training.annotations import save
 from gktagger.extract import Extractor
 from gktagger.io.reading import read_bytes, read_path
+from gktagger.training.annotations import save
 
 from gktagger.training.evaluate import markdown, score
 from gktagger.training.synth.render import html_report, html_to_docx, print_css, render_pdf, rendered_gold, with_css

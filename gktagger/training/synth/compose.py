@@ -13,10 +13,10 @@ import random
 import re
 from functools import lru_cache
 
-from gktagger.training.annotations import AnnotatedDoc, Span, sha256_text
-from gktagger.lexicon import ORDINALS
 from gktagger.io.reading import read_bytes
+from gktagger.lexicon import ORDINALS
 from gktagger.schema import SECTIONS
+from gktagger.training.annotations import AnnotatedDoc, Span, sha256_text
 
 from gktagger.training.synth import multiprose, prose, words
 from gktagger.training.synth.builder import Builder

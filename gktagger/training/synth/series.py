@@ -11,9 +11,9 @@ from __future__ import annotations
 import random
 from typing import Iterable, Iterator
 
-from gktagger.training.annotations import AnnotatedDoc
 from gktagger.identities import t3_result_rows
 from gktagger.schema import T3_APPLICANT_COLUMNS, T3_ROWS
+from gktagger.training.annotations import AnnotatedDoc
 
 from gktagger.training.synth.compose import Report, compose
 from gktagger.training.synth.options import SynthOptions
