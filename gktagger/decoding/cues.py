@@ -125,7 +125,7 @@ def prose_row_totals(body: str, spans: list[TagSpan],
     [('6', 't3.granted.total'), ('2', 't3.partial.total'), ('4', 't3.carried_forward.total')]
     """
     at = {(s.start, s.end): s for s in spans}
-    out = [s for s in spans]
+    out = {id(s): s for s in spans}
     for m in WHOLE_FIGURE.finditer(body):
         if not is_prose(body, m.end()) or body[m.end():m.end() + 1] in NOT_A_COUNT:
             continue
@@ -139,5 +139,6 @@ def prose_row_totals(body: str, spans: list[TagSpan],
             continue
         new = TagSpan(m.start(), m.end(), label, old.score if old else score_of(*m.span(), label), "cue",
                       f"clause names t3.{row}")
-        out = [s for s in out if s is not old] + [new]
-    return sorted(out, key=lambda s: (s.start, s.end))
+        out.pop(id(old), None)
+        out[id(new)] = new
+    return sorted(out.values(), key=lambda s: (s.start, s.end))
