@@ -5,22 +5,18 @@ import sys
 
 import pyarrow.parquet as pq
 import pytest
+from awkwardfiles import write_awkward_files
 
 from gktagger.cli import main as cli
 from gktagger.io.outputs import read_records
 
-CORPUS_HTML = "reports/pingtan_zhq_2024_table.html"
 
 
 @pytest.fixture
 def mixed_inputs(tmp_path, corpus):
     d = tmp_path / "in"
     d.mkdir()
-    (d / "a_empty.txt").write_bytes(b"")
-    (d / "b_binary.txt").write_bytes(bytes(range(256)) * 20)
-    (d / "c_gb18030.txt").write_bytes((corpus / "reports/pingtan_zhq_2021.txt").read_text(encoding="utf-8")
-                                      .encode("gb18030"))
-    (d / "d_page.html").write_bytes((corpus / CORPUS_HTML).read_bytes())
+    write_awkward_files(d, corpus)
     huge = (corpus / "reports/pingtan_zhq_2019.txt").read_text(encoding="utf-8")
     (d / "e_huge.txt").write_text(huge * 60, encoding="utf-8")  # ~380k characters
     lines = [json.dumps({"id": "j1", "text": "一、总体情况\n本年新收申请3件。"}, ensure_ascii=False),

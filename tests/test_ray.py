@@ -20,9 +20,9 @@ from gktagger.training.annotations import corpus_files
 pytestmark = pytest.mark.ray
 
 sys.path.insert(0, str(Path(__file__).parent))
+from awkwardfiles import write_awkward_files  # noqa: E402
 from raycluster import Cluster  # noqa: E402
 
-CORPUS_HTML = "reports/pingtan_zhq_2024_table.html"
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +40,7 @@ def mixed(tmp_path_factory, corpus):
     root = tmp_path_factory.mktemp("mixed")
     d = root / "in"
     d.mkdir()
-    (d / "a_empty.txt").write_bytes(b"")
-    (d / "b_binary.txt").write_bytes(bytes(range(256)) * 20)
-    (d / "c_gb18030.txt").write_bytes((corpus / "reports/pingtan_zhq_2021.txt").read_text(encoding="utf-8")
-                                      .encode("gb18030"))
-    (d / "d_page.html").write_bytes((corpus / CORPUS_HTML).read_bytes())
+    write_awkward_files(d, corpus)
     text = (corpus / "reports/pingtan_lwt_2019.txt").read_text(encoding="utf-8")
     lines = [json.dumps({"id": "j1", "text": text}, ensure_ascii=False), "{not json",
              json.dumps({"id": "j3", "body": "no text column"})]
