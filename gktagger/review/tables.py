@@ -175,24 +175,26 @@ def table3(fmt: str, ctx: Cells) -> Table | None:
     head3 = Row([th(T3_COLUMNS[c]) for c in orgs])
     parts = {r: _t3_parts(r) for r in rows}
     out = [head1, head2, head3]
-    seen_top, seen_sub = set(), set()
+    seen = set()
+
+    def spanning(label: str, level: int, key: str) -> list:
+        """The heading cell over every row whose ``level``-th part is ``key``, on the first such row only."""
+        if (level, key) in seen:
+            return []
+        seen.add((level, key))
+        return [th(label, rowspan=sum(1 for p in parts.values() if p[level] == key), class_="rowhead")]
+
     for r in rows:
         top, sub, leaf = parts[r]
         heads = []
         if top != "三":
             heads.append(th(leaf, colspan=3, class_="rowhead"))
         else:
-            if top not in seen_top:
-                seen_top.add(top)
-                span = sum(1 for p in parts.values() if p[0] == top)
-                heads.append(th(T3_RESULTS_HEADING, rowspan=span, class_="rowhead"))
+            heads += spanning(T3_RESULTS_HEADING, 0, top)
             if not leaf:
                 heads.append(th(sub, colspan=2, class_="rowhead"))
             else:
-                if sub not in seen_sub:
-                    seen_sub.add(sub)
-                    span = sum(1 for p in parts.values() if p[1] == sub)
-                    heads.append(th(sub, rowspan=span, class_="rowhead"))
+                heads += spanning(sub, 1, sub)
                 heads.append(th(leaf, class_="rowhead leaf"))
         out.append(Row([*heads, *(ctx.td(f"t3.{r}.{c}") for c in cols)], {"data-row": r}))
     return Table(out, {"id": "table3", "class": "rebuilt t3", "data-format": fmt})
