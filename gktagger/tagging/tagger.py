@@ -13,7 +13,7 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import numpy as np
 
@@ -202,12 +202,17 @@ class Tagger:
 
     def predict_many(self, texts: list[str]) -> list[Prediction]:
         """Predict several texts, batching their windows together."""
-        import torch
+        return list(self.iter_predictions(texts))
 
-        with torch.inference_mode():
-            return self._predict_many(texts)
+    def iter_predictions(self, texts: list[str]) -> Iterator[Prediction]:
+        """The predictions of ``texts`` in order, each as soon as its last window is through the model, so
+        that a caller can decode one text while the model runs on the next (``extract.py``). The batches
+        are those of :meth:`predict_many`, so the probabilities are the same to the last bit.
 
-    def _predict_many(self, texts: list[str]) -> list[Prediction]:
+        >>> tagger = Tagger.from_pretrained()
+        >>> [len(p.tags) for p in tagger.iter_predictions(["一、总体情况\\n", "主动公开12条"])]
+        [7, 7]
+        """
         import torch
 
         lengths = [len(text) for text in texts]
@@ -227,24 +232,16 @@ class Tagger:
         # character would be far too much for a huge page
         numeric = [value_mask(text) for text in texts]
         results: dict[tuple[int, int], tuple] = {}
-        jobs.sort(key=lambda j: j[2] - j[1])  # similar lengths together: less padding
-        for b in range(0, len(jobs), self.batch_size):
-            batch = jobs[b:b + self.batch_size]
-            width = max(e - s for _, s, e in batch) + 2
-            input_ids = np.full((len(batch), width), encoder.pad, dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.int64)
-            for row, (t, s, e) in enumerate(batch):
-                ids = ids_of[t][s:e]
-                input_ids[row, 0], input_ids[row, 1:1 + len(ids)], input_ids[row, 1 + len(ids)] = \
-                    encoder.cls, ids, encoder.sep
-                mask[row, :len(ids) + 2] = 1
-            logits = self.runner(torch.from_numpy(input_ids), torch.from_numpy(mask))
-            # the same torch operations as ever, so that the probabilities stay the same to the last bit
-            logp = torch.log_softmax(logits.float(), -1)
-            probs = logp.exp()
-            top_p, top_i = probs.max(-1)
-            begin = probs[..., _BEGIN_IDS].sum(-1)
-            top_i, top_p, begin, logp = top_i.numpy(), top_p.numpy(), begin.numpy(), logp.numpy()
+        waiting = [len(w) for w in windows_of]  # windows of each text not through the model yet
+        done = 0  # texts already yielded
+        # similar lengths together: less padding. Short last windows come first, then whole windows in
+        # text order, so texts are complete one after another from the first batches on
+        jobs.sort(key=lambda j: j[2] - j[1])
+        batches = [jobs[b:b + self.batch_size] for b in range(0, len(jobs), self.batch_size)]
+        for batch in batches + [[]]:  # the empty last one yields any text left (none has no window)
+            if batch:
+                with torch.inference_mode():
+                    top_i, top_p, begin, logp = self._run_batch(batch, ids_of, encoder)
             for row, (t, s, e) in enumerate(batch):
                 n = e - s
                 where = np.flatnonzero(numeric[t][s:e])
@@ -252,20 +249,44 @@ class Tagger:
                 # 200k-character page held 850 MB); label distributions only where needed
                 results[(t, s)] = (top_i[row, 1:1 + n].copy(), top_p[row, 1:1 + n].copy(),
                                    begin[row, 1:1 + n].copy(), where, logp[row, 1 + where])
-        out = []
-        for t, text in enumerate(texts):
-            n = len(text)
-            windows = windows_of[t]
-            owner = owner_array(n, windows)
-            tags, probs, begin = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
-            positions = np.nonzero(numeric[t])[0]
-            logp = np.zeros((len(positions), len(LABELS)), dtype=np.float32)
-            for w, (s, e) in enumerate(windows):
-                mine = np.nonzero(owner[s:e] == w)[0]
-                wt, wp, wb, where, wl = results[(t, s)]
-                tags[s + mine], probs[s + mine], begin[s + mine] = wt[mine], wp[mine], wb[mine]
-                owned = owner[s + where] == w
-                logp[np.searchsorted(positions, s + where[owned])] = wl[owned]
-            n = lengths[t]
-            out.append(Prediction(tags[:n], probs[:n], begin[:n], positions, logp))
-        return out
+                waiting[t] -= 1
+            while done < len(texts) and waiting[done] == 0:
+                yield self._stitch(texts[done], lengths[done], windows_of[done], numeric[done],
+                                   [results.pop((done, s)) for s, _ in windows_of[done]])
+                done += 1
+
+    def _run_batch(self, batch: list[tuple[int, int, int]], ids_of: list[np.ndarray], encoder: Encoder) -> tuple:
+        """(top label, its probability, begin probability, log-probabilities) per position of each window."""
+        import torch
+
+        width = max(e - s for _, s, e in batch) + 2
+        input_ids = np.full((len(batch), width), encoder.pad, dtype=np.int64)
+        mask = np.zeros((len(batch), width), dtype=np.int64)
+        for row, (t, s, e) in enumerate(batch):
+            ids = ids_of[t][s:e]
+            input_ids[row, 0], input_ids[row, 1:1 + len(ids)], input_ids[row, 1 + len(ids)] = \
+                encoder.cls, ids, encoder.sep
+            mask[row, :len(ids) + 2] = 1
+        logits = self.runner(torch.from_numpy(input_ids), torch.from_numpy(mask))
+        # the same torch operations as ever, so that the probabilities stay the same to the last bit
+        logp = torch.log_softmax(logits.float(), -1)
+        probs = logp.exp()
+        top_p, top_i = probs.max(-1)
+        begin = probs[..., _BEGIN_IDS].sum(-1)
+        return top_i.numpy(), top_p.numpy(), begin.numpy(), logp.numpy()
+
+    @staticmethod
+    def _stitch(text: str, length: int, windows: list[tuple[int, int]], numeric: np.ndarray,
+                results: list[tuple]) -> Prediction:
+        """One text's prediction from its windows': each character from the window that owns it."""
+        n = len(text)
+        owner = owner_array(n, windows)
+        tags, probs, begin = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
+        positions = np.nonzero(numeric)[0]
+        logp = np.zeros((len(positions), len(LABELS)), dtype=np.float32)
+        for w, ((s, e), (wt, wp, wb, where, wl)) in enumerate(zip(windows, results)):
+            mine = np.nonzero(owner[s:e] == w)[0]
+            tags[s + mine], probs[s + mine], begin[s + mine] = wt[mine], wp[mine], wb[mine]
+            owned = owner[s + where] == w
+            logp[np.searchsorted(positions, s + where[owned])] = wl[owned]
+        return Prediction(tags[:length], probs[:length], begin[:length], positions, logp)
