@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from gktagger.config import PipelineConfig
-from gktagger.decoding.cues import prose_counts, prose_results, prose_row_totals
+from gktagger.decoding.cues import not_figures, prose_counts, prose_results, prose_row_totals, prose_t4_figures
 from gktagger.decoding.decode import Decoded, cell_spans, decode_tables, label_score
 from gktagger.decoding.fields import ambiguous_runs, choose_fields, outside_footers, whole_figures
 from gktagger.decoding.realign import realign_rows
@@ -118,12 +118,16 @@ def figures(x: Extraction) -> None:
 
 
 def cues(x: Extraction) -> None:
-    """Rewrites ``spans``: prose appeal/lawsuit figures, whole prose counts and table-3 row totals, named
-    by the words before them (``cues.py``)."""
-    pred = x.prediction
+    """Rewrites ``spans``: prose mentions that are no figure dropped; prose appeal/lawsuit figures, whole
+    prose counts and table-3 row totals named by the words around them, tagged or not (``cues.py``)."""
+    pred, body = x.prediction, x.view.text
     row_of = {int(p): k for k, p in enumerate(pred.positions)} if pred.logp is not None else {}
-    x.spans = prose_row_totals(x.view.text, prose_counts(x.view.text, prose_results(x.view.text, x.spans)),
-                               lambda s, e, label: label_score(row_of, pred.logp, s, e, label) if row_of else 0.0)
+
+    def score(s: int, e: int, label: str) -> float:
+        return label_score(row_of, pred.logp, s, e, label) if row_of else 0.0
+    spans = prose_results(body, not_figures(body, x.spans))
+    spans = prose_counts(body, prose_t4_figures(body, spans, score), score)
+    x.spans = prose_row_totals(body, spans, score)
 
 
 def splits(x: Extraction) -> None:
