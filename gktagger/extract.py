@@ -65,7 +65,7 @@ class Extractor:
                 out[i] = view
             seconds[i] += time.perf_counter() - started
         started = time.perf_counter()
-        preds = self.tagger.predict_many([v.text for _, v in views]) if views else []
+        preds = self.tagger.predict_many([v.text for _, v in views], self.config.limits) if views else []
         model_time, chars = time.perf_counter() - started, sum(len(v.text) for _, v in views) or 1
         for (i, view), pred in zip(views, preds):
             started = time.perf_counter()

@@ -19,7 +19,7 @@ import numpy as np
 
 from gktagger.config import DEFAULT_MODEL_DIR, WindowConfig
 from gktagger.errors import ModelError
-from gktagger.io.limits import MAX_DIGIT_RUN, MAX_VALUE_CHARS
+from gktagger.io.limits import DEFAULT_LIMITS, Limits
 from gktagger.lexicon import NUMBER
 from gktagger.tagging.tags import LABELS, TagSpan, tags_to_spans
 from gktagger.tagging.windows import make_windows, owner_array
@@ -32,14 +32,22 @@ if TYPE_CHECKING:  # torch and transformers load when a model does: `gktagger --
     from transformers import BertForTokenClassification
 
 
-def value_mask(text: str) -> np.ndarray:
-    """Which characters belong to a value the decoder may re-tag (the tagger keeps their full distributions)."""
+def value_mask(text: str, limits: Limits = DEFAULT_LIMITS) -> np.ndarray:
+    """Which characters belong to a value the decoder may re-tag (the tagger keeps their full distributions):
+    those of runs of at most ``limits.max_digit_run`` characters, up to ``limits.max_value_chars`` in all.
+
+    >>> text = "共1234567890件，又12件"
+    >>> int(value_mask(text).sum()), int(value_mask(text, Limits(max_digit_run=8)).sum())
+    (12, 2)
+    >>> int(value_mask(text, Limits(max_value_chars=11)).sum())
+    10
+    """
     mask = np.zeros(len(text), dtype=bool)
-    budget = MAX_VALUE_CHARS
+    budget = limits.max_value_chars
     for m in NUMBER.finditer(text):
         # the decoder costs ~7 KB per character of a value: runs longer than any cell, and values past
         # the budget (hostile pages), are left to the model's own tags (bounds.py reports the long runs)
-        if m.end() - m.start() <= MAX_DIGIT_RUN:
+        if m.end() - m.start() <= limits.max_digit_run:
             budget -= m.end() - m.start()
             if budget < 0:
                 break
@@ -197,17 +205,18 @@ class Tagger:
             return json.loads(meta.read_text(encoding="utf-8")).get("model_version", "gktagger")
         return "gktagger"
 
-    def predict(self, text: str) -> Prediction:
-        return self.predict_many([text])[0]
+    def predict(self, text: str, limits: Limits = DEFAULT_LIMITS) -> Prediction:
+        return self.predict_many([text], limits)[0]
 
-    def predict_many(self, texts: list[str]) -> list[Prediction]:
-        """Predict several texts, batching their windows together."""
+    def predict_many(self, texts: list[str], limits: Limits = DEFAULT_LIMITS) -> list[Prediction]:
+        """Predict several texts, batching their windows together. Label distributions are kept for the
+        values :func:`value_mask` picks within ``limits`` (the pipeline config's)."""
         import torch
 
         with torch.inference_mode():
-            return self._predict_many(texts)
+            return self._predict_many(texts, limits)
 
-    def _predict_many(self, texts: list[str]) -> list[Prediction]:
+    def _predict_many(self, texts: list[str], limits: Limits) -> list[Prediction]:
         import torch
 
         lengths = [len(text) for text in texts]
@@ -225,7 +234,7 @@ class Tagger:
         # per window only (tag, prob, begin) per character is kept, and the full label distribution
         # only for characters of numbers (what constrained decoding needs): 481 floats for every
         # character would be far too much for a huge page
-        numeric = [value_mask(text) for text in texts]
+        numeric = [value_mask(text, limits) for text in texts]
         results: dict[tuple[int, int], tuple] = {}
         jobs.sort(key=lambda j: j[2] - j[1])  # similar lengths together: less padding
         for b in range(0, len(jobs), self.batch_size):
