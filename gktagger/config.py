@@ -41,6 +41,7 @@ from gktagger.io.limits import Limits
 
 CONFIG_FILE = "pipeline.json"
 VERSION = 2  # 2: the limits section (a version-1 file gets the default limits)
+# a setting added inside a section (limits.max_digit_run) needs no new version: a file without it gets its default
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "weights"  # the model shipped in the package
 
 
