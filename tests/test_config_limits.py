@@ -171,16 +171,20 @@ def test_the_decoder_leaves_a_run_over_max_digit_run_to_the_overlong_mention():
     assert CELL not in {f["start"] for f in strict["fields"].values()} and (CELL, 10) in overlong(strict)
 
 
-def test_values_past_max_value_chars_keep_the_models_tags():
+def test_the_tagger_keeps_label_distributions_only_for_values_within_the_limits():
+    """Values it keeps none for are left to the model's tags: the decoder cannot re-tag them."""
     from gktagger.extract import Extractor
+    from gktagger.io.document import Document
     from gktagger.io.reading import read_path
 
-    doc = read_path(EXAMPLE)
-    [default] = Extractor().run([doc])
+    docs = [read_path(EXAMPLE), Document("ten", TEN_DIGITS)]
+    default, ten = Extractor().run(docs)
     assert len(default.prediction.positions) > 200 and "decoder" in {f["by"] for f in default.fields.values()}
-    [bounded] = Extractor(overrides=["limits.max_value_chars=200"]).run([doc])
-    assert 0 < len(bounded.prediction.positions) <= 200
-    [none] = Extractor(overrides=["limits.max_value_chars=1"]).run([doc])
+    run = set(range(ten.view.text.index("1234567890"), ten.view.text.index("1234567890") + 10))
+    assert run <= set(ten.prediction.positions)
+    bounded, ten = Extractor(overrides=["limits.max_value_chars=200", "limits.max_digit_run=8"]).run(docs)
+    assert 0 < len(bounded.prediction.positions) <= 200 and not run & set(ten.prediction.positions)
+    [none] = Extractor(overrides=["limits.max_value_chars=1"]).run(docs[:1])
     assert {f["by"] for f in none.fields.values()} == {"model"}
 
 
