@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, fields
 
 from gktagger.errors import ConfigError
 
+
 class _Positive:
     """Every number of a limits section is more than 0 (``may_be_zero``: 0 switches that bound off)."""
     may_be_zero: tuple[str, ...] = ()

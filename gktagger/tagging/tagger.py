@@ -34,7 +34,8 @@ if TYPE_CHECKING:  # torch and transformers load when a model does: `gktagger --
 
 def value_mask(text: str, limits: Limits = DEFAULT_LIMITS) -> np.ndarray:
     """Which characters belong to a value the decoder may re-tag (the tagger keeps their full distributions):
-    those of runs of at most ``limits.max_digit_run`` characters, up to ``limits.max_value_chars`` in all.
+    those of values of at most ``limits.max_digit_run`` characters (a separator or sign counts, so no value
+    the decoder sees has more digits), up to ``limits.max_value_chars`` in all.
 
     >>> text = "共1234567890件，又12件"
     >>> int(value_mask(text).sum()), int(value_mask(text, Limits(max_digit_run=8)).sum())
