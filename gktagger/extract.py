@@ -66,7 +66,8 @@ class Extractor:
             else:
                 out[i] = view
             seconds[i] += time.perf_counter() - started
-        model = _Background(self.tagger.iter_predictions([v.text for _, v in views]) if views else iter(()))
+        texts = [v.text for _, v in views]
+        model = _Background(self.tagger.iter_predictions(texts, self.config.limits) if texts else iter(()))
         assembled = []
         for (i, view), pred in zip(views, model):
             started = time.perf_counter()

@@ -93,7 +93,7 @@ def realign(x: Extraction) -> None:
         return
     d = x.decoded
     cells, shifts = realign_rows(x.view.text, [c[:3] for c in d.cells], template(d.format), d.format,
-                                 x.config.realign.max_shift)
+                                 x.config.realign.max_shift, x.config.limits.max_digit_run)
     d.cells = [(s, e, f, "realign", f"row moved {k:+d} in the template") if k else old
                for (s, e, f), k, old in zip(cells, shifts, d.cells)]
 
@@ -132,7 +132,8 @@ def cues(x: Extraction) -> None:
 
 def splits(x: Extraction) -> None:
     """Rewrites ``spans``: run-together cells split where the table identities decide (``splits.py``)."""
-    x.spans, _ = resolve_runs(x.view.text, x.spans, x.prediction.begin, x.config.splits.max_candidates)
+    x.spans, _ = resolve_runs(x.view.text, x.spans, x.prediction.begin, x.config.splits.max_candidates,
+                              x.config.limits.max_digit_run)
 
 
 def headings(x: Extraction) -> None:
@@ -150,7 +151,7 @@ def to_fields(x: Extraction) -> None:
     report's format is decided here, once, from the cells found (the decoder only says which template
     its cells follow: on a page without tables that is no evidence)."""
     x.raw_spans = [r for r in map(x.view.to_raw, x.spans) if r is not None]
-    x.fields, x.mentions = choose_fields(x.view.raw, x.raw_spans)
+    x.fields, x.mentions = choose_fields(x.view.raw, x.raw_spans, x.config.limits.max_digit_run)
     f = x.config.fields
     ambiguous_runs(x.fields, f.max_cell_digits, f.max_prose_digits, f.max_candidates)
     for f in x.fields.values():

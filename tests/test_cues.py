@@ -138,3 +138,5 @@ def test_a_count_the_model_missed_is_the_figure_its_clause_names_and_a_part_neve
     body = "共公布政府信息2599条,(其中机构职能类信息25条,其他应主动公开政府信息856条)。"  # parts of a breakdown
     spans = [TagSpan(7, 11, "proactive.total", 0.5)]
     assert _read(body, prose_counts(body, spans)) == [("2599", "proactive.total")]
+    body = "收到行政复议申请16件,其中结果维持2件。"  # an appeal is no request
+    assert prose_counts(body, []) == []

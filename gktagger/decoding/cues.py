@@ -143,9 +143,9 @@ def prose_t4_figures(body: str, spans: list[TagSpan], score_of: Score = lambda s
 
 def _names(body: str, start: int, field: str) -> bool:
     """Whether the clause before a figure names ``field`` as a whole count, not a part of it."""
-    clause = _clause_before(body, start)
-    return bool(COUNT_WORDS[field].search(clause)) and not PART.search(clause) and \
-        not IN_BREAKDOWN.search(body, _sentence_start(body, start), start)
+    clause = _clause_before(body, start)  # (收到行政复议申请16件 names an appeal, not a request)
+    return bool(COUNT_WORDS[field].search(clause)) and not PART.search(clause) and not BLOCK_BEFORE.search(clause) \
+        and not IN_BREAKDOWN.search(body, _sentence_start(body, start), start)
 
 
 def prose_counts(body: str, spans: list[TagSpan], score_of: Score = lambda s, e, label: 0.0) -> list[TagSpan]:
@@ -171,9 +171,10 @@ def prose_counts(body: str, spans: list[TagSpan], score_of: Score = lambda s, e,
             out[key] = span
     def named(s: TagSpan) -> bool:
         return s.label in COUNT_WORDS and is_prose(body, s.end) and _names(body, s.start, s.label)
+    tagged = {(s.start, s.end) for s in out.values() if s.label in FIELDS}
     for field in set(COUNT_WORDS) - {s.label for s in out.values()}:
         for m in WHOLE_FIGURE.finditer(body):
-            if _counted(body, m) and _names(body, m.start(), field):
+            if m.span() not in tagged and _counted(body, m) and _names(body, m.start(), field):
                 out[(*m.span(), field)] = TagSpan(m.start(), m.end(), field, score_of(*m.span(), field), "cue",
                                                   f"clause names {field}")
     fields_named = {s.label for s in out.values() if named(s)}

@@ -19,7 +19,7 @@ import numpy as np
 
 from gktagger.config import DEFAULT_MODEL_DIR, WindowConfig
 from gktagger.errors import ModelError
-from gktagger.io.limits import MAX_DIGIT_RUN, MAX_VALUE_CHARS
+from gktagger.io.limits import DEFAULT_LIMITS, Limits
 from gktagger.lexicon import NUMBER
 from gktagger.tagging.tags import LABELS, TagSpan, tags_to_spans
 from gktagger.tagging.windows import make_windows, owner_array
@@ -32,14 +32,23 @@ if TYPE_CHECKING:  # torch and transformers load when a model does: `gktagger --
     from transformers import BertForTokenClassification
 
 
-def value_mask(text: str) -> np.ndarray:
-    """Which characters belong to a value the decoder may re-tag (the tagger keeps their full distributions)."""
+def value_mask(text: str, limits: Limits = DEFAULT_LIMITS) -> np.ndarray:
+    """Which characters belong to a value the decoder may re-tag (the tagger keeps their full distributions):
+    those of values of at most ``limits.max_digit_run`` characters (a separator or sign counts, so no value
+    the decoder sees has more digits), up to ``limits.max_value_chars`` in all.
+
+    >>> text = "共1234567890件，又12件"
+    >>> int(value_mask(text).sum()), int(value_mask(text, Limits(max_digit_run=8)).sum())
+    (12, 2)
+    >>> int(value_mask(text, Limits(max_value_chars=11)).sum())
+    10
+    """
     mask = np.zeros(len(text), dtype=bool)
-    budget = MAX_VALUE_CHARS
+    budget = limits.max_value_chars
     for m in NUMBER.finditer(text):
         # the decoder costs ~7 KB per character of a value: runs longer than any cell, and values past
         # the budget (hostile pages), are left to the model's own tags (bounds.py reports the long runs)
-        if m.end() - m.start() <= MAX_DIGIT_RUN:
+        if m.end() - m.start() <= limits.max_digit_run:
             budget -= m.end() - m.start()
             if budget < 0:
                 break
@@ -197,14 +206,15 @@ class Tagger:
             return json.loads(meta.read_text(encoding="utf-8")).get("model_version", "gktagger")
         return "gktagger"
 
-    def predict(self, text: str) -> Prediction:
-        return self.predict_many([text])[0]
+    def predict(self, text: str, limits: Limits = DEFAULT_LIMITS) -> Prediction:
+        return self.predict_many([text], limits)[0]
 
-    def predict_many(self, texts: list[str]) -> list[Prediction]:
-        """Predict several texts, batching their windows together."""
-        return list(self.iter_predictions(texts))
+    def predict_many(self, texts: list[str], limits: Limits = DEFAULT_LIMITS) -> list[Prediction]:
+        """Predict several texts, batching their windows together. Label distributions are kept for the
+        values :func:`value_mask` picks within ``limits`` (the pipeline config's)."""
+        return list(self.iter_predictions(texts, limits))
 
-    def iter_predictions(self, texts: list[str]) -> Iterator[Prediction]:
+    def iter_predictions(self, texts: list[str], limits: Limits = DEFAULT_LIMITS) -> Iterator[Prediction]:
         """The predictions of ``texts`` in order, each as soon as its last window is through the model, so
         that a caller can decode one text while the model runs on the next (``extract.py``). The batches
         are those of :meth:`predict_many`, so the probabilities are the same to the last bit.
@@ -230,7 +240,7 @@ class Tagger:
         # per window only (tag, prob, begin) per character is kept, and the full label distribution
         # only for characters of numbers (what constrained decoding needs): 481 floats for every
         # character would be far too much for a huge page
-        numeric = [value_mask(text) for text in texts]
+        numeric = [value_mask(text, limits) for text in texts]
         results: dict[tuple[int, int], tuple] = {}
         waiting = [len(w) for w in windows_of]  # windows of each text not through the model yet
         done = 0  # texts already yielded
