@@ -171,10 +171,9 @@ def prose_counts(body: str, spans: list[TagSpan], score_of: Score = lambda s, e,
             out[key] = span
     def named(s: TagSpan) -> bool:
         return s.label in COUNT_WORDS and is_prose(body, s.end) and _names(body, s.start, s.label)
-    tagged = {(s.start, s.end) for s in out.values() if s.label in FIELDS}
     for field in set(COUNT_WORDS) - {s.label for s in out.values()}:
-        for m in WHOLE_FIGURE.finditer(body):
-            if m.span() not in tagged and _counted(body, m) and _names(body, m.start(), field):
+        for m in WHOLE_FIGURE.finditer(body):  # (a figure tagged with a table-3 row may state the count too)
+            if _counted(body, m) and _names(body, m.start(), field):
                 out[(*m.span(), field)] = TagSpan(m.start(), m.end(), field, score_of(*m.span(), field), "cue",
                                                   f"clause names {field}")
     fields_named = {s.label for s in out.values() if named(s)}
