@@ -24,12 +24,12 @@ NOT_A_COUNT = frozenset("年月日%％号")  # after a number: a date, a share o
 UNITS = ("万元", "亿元", "元", "件", "条", "个", "项", "次", "万")  # longest first where they share a tail
 APPROX_MARKS = ("余", "餘", "多", "近", "约", "約", "超")
 NA_MARKS = ("/", "-", "—", "－", "／", "––", "——", "无", "無", "不适用", "不適用", "--")  # a cell not applicable
-SIGNS = "+-增减"
+SIGNS = "+-增减"  # a change in table 2 (2019 template): +3, -2, 增3, 减2
 HANZI_NUMERALS = "零〇一二两三四五六七八九十百千"
 # A figure as prose writes it, whole: digits with separators and decimals, or Chinese numerals counting cases,
 # applications or items (五件, 十余起; never an ordinal: 第二十条), with its approximation marks.
 WHOLE_FIGURE = re.compile(rf"(?:约|近|超|逾)?(?:\d[\d,]*(?:\.\d+)?"
-                          rf"|(?<![{HANZI_NUMERALS}万第])[{HANZI_NUMERALS}]+(?=(?:余|多)?[件起份宗条]))(?:余|多)?")  # a change in table 2 (2019 template): +3, -2, 增3, 减2
+                          rf"|(?<![{HANZI_NUMERALS}万第])[{HANZI_NUMERALS}]+(?=(?:余|多)?\s*[件起份宗条]))(?:余|多)?")
 
 # An NA mark as it stands in the normalised text (full-width and traditional forms folded), longest first.
 _NA_NORMALISED = sorted({m for m in NA_MARKS if m.isascii() or m in "—无" or m in ("––", "——", "不适用")},
@@ -81,12 +81,12 @@ T3_ROW_WORDS = (
 T3_ROW_CONTEXT = {"total": r"申请"}
 # ... and the words right after it (the measure word included): 1件结转下年度继续办理 (fields.md).
 T3_ROW_WORDS_AFTER = (
-    ("carried_forward", r"[件份条个]\s*(?:结转|转入)(?:至|到)?(?:下一?年度?|\d{4}年度?)"),
+    ("carried_forward", r"\s*[件份条个]\s*(?:结转|转入)(?:至|到)?(?:下一?年度?|\d{4}年度?)"),
 )
 # A prose figure in a clause that states a change from another year is no field: fields.md has no prose change.
 CHANGE_WORDS = r"(?:较|比|同比|环比)[^,，;；。、\n]{0,10}?(?:增加|减少|增长|下降|上升|提高|降低|持平|多|少)"
 # After a prose figure: it counts something that no field counts (涉及4个部门, 15个工作日).
-NOT_CASE_WORDS = r"[个项家](?:部门|单位|乡镇|街道|社区|政府信息|信息|工作日|网站|平台|栏目)"
+NOT_CASE_WORDS = r"\s*[个项家](?:部门|单位|乡镇|街道|社区|政府信息|信息|工作日|网站|平台|栏目)"
 
 # Table-4 results and blocks as prose names them (``cues.py``): the first result that matches names
 # it (尚未审结 before the result words, 其他 last); the last block named before a figure is its block.

@@ -140,3 +140,15 @@ def test_a_count_the_model_missed_is_the_figure_its_clause_names_and_a_part_neve
     assert _read(body, prose_counts(body, spans)) == [("2599", "proactive.total")]
     body = "收到行政复议申请16件,其中结果维持2件。"  # an appeal is no request
     assert prose_counts(body, []) == []
+
+
+def test_pdf_text_spaces_around_a_prose_figure_change_nothing():
+    from gktagger.decoding.cues import not_figures, prose_row_totals, prose_t4_figures
+
+    body = "本年度收到申请 5 件,上年结转 4 件,部分公开 1 件, 2 件结转下年度继续办理。"
+    assert _read(body, prose_row_totals(body, [])) == [
+        ("4", "t3.carried_over.total"), ("1", "t3.partial.total"), ("2", "t3.carried_forward.total")]
+    body = "行政诉讼 9 件,其中纠正 3 件、其他 六 件,涉及 4 个部门。"
+    assert _read(body, prose_t4_figures(body, [])) == [
+        ("9", "t4.suit.total"), ("3", "t4.suit.corrected"), ("六", "t4.suit.other")]
+    assert not_figures(body, [TagSpan(body.index("4"), body.index("4") + 1, "t4.suit.total")]) == []
