@@ -34,21 +34,23 @@ if TYPE_CHECKING:  # torch and transformers load when a model does: `gktagger --
 
 def value_mask(text: str, limits: Limits = DEFAULT_LIMITS) -> np.ndarray:
     """Which characters belong to a value the decoder may re-tag (the tagger keeps their full distributions):
-    those of values of at most ``limits.max_digit_run`` characters (a separator or sign counts, so no value
-    the decoder sees has more digits), up to ``limits.max_value_chars`` in all.
+    those of values of at most ``limits.max_digit_run`` digits (counted as the value parser and the
+    ``digits.overlong`` check count them), up to ``limits.max_value_chars`` characters in all.
 
     >>> text = "共1234567890件，又12件"
     >>> int(value_mask(text).sum()), int(value_mask(text, Limits(max_digit_run=8)).sum())
     (12, 2)
     >>> int(value_mask(text, Limits(max_value_chars=11)).sum())
     10
+    >>> int(value_mask("共1,234,567,890件", Limits(max_digit_run=10)).sum())  # ten digits: within the bound
+    13
     """
     mask = np.zeros(len(text), dtype=bool)
     budget = limits.max_value_chars
     for m in NUMBER.finditer(text):
         # the decoder costs ~7 KB per character of a value: runs longer than any cell, and values past
         # the budget (hostile pages), are left to the model's own tags (bounds.py reports the long runs)
-        if m.end() - m.start() <= limits.max_digit_run:
+        if sum(c.isdigit() for c in m.group()) <= limits.max_digit_run:
             budget -= m.end() - m.start()
             if budget < 0:
                 break
