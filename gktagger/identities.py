@@ -145,6 +145,7 @@ class RunShape:
 
 LEGACY_ROW = RunShape("legacy.cumulative", ("本年度", "历年累计"), ((0, 1),))  # a year's figure ≤ the running total
 T2_SIGNED_TAIL = RunShape("t2.change_decisions", ("本年增/减", "处理决定数量"))  # 2019 table 2: no identity
+T2_SIGNED_END = RunShape("t2.change", ("本年增/减",))  # 行政事业性收费: the change ends its row
 
 
 # --- which checks a pipeline step decided ---------------------------------------------------------

@@ -138,14 +138,14 @@ def legacy(x: Extraction) -> None:
     """Rewrites ``spans`` and adds to ``undecided``: the rows of legacy statistics tables (本年度 | 历年累计),
     run-together cells split where 本年 ≤ 累计 (or the prose figure) leaves one reading (``legacy.py``)."""
     rows = legacy_rows(x.view.text, x.spans, scorer(x), x.config.fields.max_candidates)
-    x.spans, x.undecided = rows.replace(x.spans), x.undecided + rows.undecided
+    x.spans, x.undecided = rows.replace(x.view.text, x.spans), x.undecided + rows.undecided
 
 
 def signed(x: Extraction) -> None:
     """Rewrites ``spans`` and adds to ``undecided``: 2019 table-2 rows whose signed change runs into the
     decisions count (``行政处罚58+2497``), split only where one reading is left (``signed.py``)."""
     rows = signed_rows(x.view.text, scorer(x), x.config.fields.max_candidates)
-    x.spans, x.undecided = rows.replace(x.spans), x.undecided + rows.undecided
+    x.spans, x.undecided = rows.replace(x.view.text, x.spans), x.undecided + rows.undecided
 
 
 def splits(x: Extraction) -> None:

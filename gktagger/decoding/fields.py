@@ -153,9 +153,12 @@ class RowsRead:
     def inside(self, at: int) -> bool:
         return any(a <= at < b for a, b in self.extents)
 
-    def replace(self, spans: list[TagSpan]) -> list[TagSpan]:
-        """``spans`` with the fields tagged inside the rows replaced by the rows' (headings stay)."""
-        return [s for s in spans if s.label not in FIELDS or not self.inside(s.start)] + self.spans
+    def replace(self, text: str, spans: list[TagSpan]) -> list[TagSpan]:
+        """``spans`` with the fields tagged inside the rows replaced by the rows', and without any other
+        table cell of a field the rows read (a field has one cell; its prose mentions and the headings stay)."""
+        read = {s.label for s in self.spans} | {s.label for s, _ in self.undecided}
+        return [s for s in spans if s.label not in FIELDS or not self.inside(s.start)
+                and (s.label not in read or is_prose(text, s.end))] + self.spans
 
 
 def undecided_fields(raw: str, fields: dict[str, dict], mentions: list[dict], runs) -> None:

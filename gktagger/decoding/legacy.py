@@ -19,7 +19,7 @@ What the model tagged inside the table is replaced by these rows.
  ('3', 't4.suit.total', 'legacy', '本年度 column')]
 >>> [(text[s.start:s.end], s.label, c) for s, c in table.undecided]
 [('1383', 't4.review.total', [[13, 83], [1, 383]])]
->>> [text[s.start:s.end] for s in table.replace([TagSpan(10, 14, "proactive.total"), TagSpan(39, 48, "proactive.total")])]
+>>> [text[s.start:s.end] for s in table.replace(text, [TagSpan(10, 14, "proactive.total"), TagSpan(39, 48, "proactive.total")])]
 ['2915', '2915', '7', '3']
 """
 from __future__ import annotations
@@ -37,7 +37,7 @@ from gktagger.tagging.tags import TagSpan
 HEADER = re.compile(LEGACY_HEADER)
 ROWS = [(fid, re.compile(words, re.MULTILINE)) for fid, words in LEGACY_ROW_WORDS]
 # After a row's label: its unit, then its figures up to the next label (or the next row's ordinal).
-CELLS = re.compile(r"[ \t|]*(?:万元|元|条|件|个|项|次)?[ \t|]*(\d+?(?:[ \t|]+\d+?)*)(?=[ \t|]*(?:\d[.、．]\D|[^\d \t|]|$))")
+CELLS = re.compile(r"[ \t|]*(?:万元|元|条|件|个|项|次)?[ \t|]*(\d+?(?:[ \t|]+\d+?)*?)(?=[ \t|]*(?:\d[.、．]\D|[^\d \t|]|$))")
 TABLE_SPAN = 4_000  # characters after a header where its rows may be
 MAX_CANDIDATES = 12
 
