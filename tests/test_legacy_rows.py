@@ -103,3 +103,15 @@ def test_a_table2_row_is_never_read_as_a_table3_cell():
     fields = extract(text, [("12", "t3.granted.total")])["fields"]
     assert "t3.granted.total" not in fields and fields["t2.coercion.prev_items"]["value"] == 12
     assert fields["t2.coercion.change"]["candidates"] == [[-3, 10], [-31, 0]]
+
+
+def test_a_printed_pair_that_breaks_year_before_cumulative_is_left_as_tagged():
+    text = LEGACY.format(prose="", rows="申请总数件56 5\n")  # 56 > 5: not the header's column order
+    entry = extract(text, [("5", "requests.received")])["fields"]["requests.received"]
+    assert (entry["value"], entry["by"]) == (5, "model")
+
+
+def test_a_legacy_label_wrapped_over_two_lines_still_names_its_row():
+    text = LEGACY.format(prose="", rows="其中：1.同\n意公开答复数件01\n行政诉\n讼数件 2 7\n")
+    fields = extract(text, [])["fields"]
+    assert fields["t3.granted.total"]["value"] == 0 and fields["t4.suit.total"]["value"] == 2

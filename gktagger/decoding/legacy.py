@@ -1,13 +1,15 @@
 """Legacy (≤2018) statistics tables: 指标名称 | 单位 | 本年度 | 历年累计, one row per figure.
 
-A row whose label has a field ID (``lexicon.LEGACY_ROW_WORDS``) gives that field its 本年度 cell
-(GUIDELINES: only the report year's column). Printed apart (``条 2915 74310``), the first figure is
-it. Run together (``条291574310``), the digits are read as the cells of ``identities.LEGACY_ROW``:
-no cell but 0 starts with 0 and 本年 ≤ 累计. One reading decides the split; where several remain,
-the figure the same field states in prose picks one of them (a figure stated twice has one value,
-fields.md §5); otherwise the field is left undecided: its run and its readings, no value. A digit
-before ``.``/``、`` that opens the next row's label is its ordinal, not a cell (``条002.同意…``).
-What the model tagged inside the table is replaced by these rows.
+A row whose label has a field ID (``lexicon.LEGACY_ROW_WORDS``, wrapped or not) gives that field
+its 本年度 cell (GUIDELINES: only the report year's column). Printed apart (``条 2915 74310``), the
+first figure is it, unless the pair breaks 本年 ≤ 累计: then the page prints its columns in another
+order than its header, or misprints, and the row is left as tagged. Run together (``条291574310``),
+the digits are read as the cells of ``identities.LEGACY_ROW``: no cell but 0 starts with 0, and
+本年 ≤ 累计. One reading decides the split; where several remain, the figure the same field states
+in prose picks one of them (a figure stated twice has one value, fields.md §5); otherwise the field
+is left undecided: its run and its readings, no value. A digit before ``.``/``、`` that opens the
+next row's label is its ordinal, not a cell (``条002.同意…``). What the model tagged in a row read
+is replaced, and so is any other table cell of its field.
 
 >>> from gktagger.tagging.tags import TagSpan
 >>> text = ("全年主动公开政府信息2915条。\\n指标名称单位本年度历年累计\\n主动公开文件数条291574310\\n"
@@ -19,7 +21,8 @@ What the model tagged inside the table is replaced by these rows.
  ('3', 't4.suit.total', 'legacy', '本年度 column')]
 >>> [(text[s.start:s.end], s.label, c) for s, c in table.undecided]
 [('1383', 't4.review.total', [[13, 83], [1, 383]])]
->>> [text[s.start:s.end] for s in table.replace(text, [TagSpan(10, 14, "proactive.total"), TagSpan(39, 48, "proactive.total")])]
+>>> model = [TagSpan(10, 14, "proactive.total"), TagSpan(39, 48, "proactive.total")]
+>>> [text[s.start:s.end] for s in table.replace(text, model)]
 ['2915', '2915', '7', '3']
 """
 from __future__ import annotations
@@ -30,14 +33,16 @@ from typing import Callable
 from gktagger.decoding.fields import RowsRead, is_prose, shape_readings
 from gktagger.decoding.values import parse_value
 from gktagger.identities import LEGACY_ROW
-from gktagger.lexicon import LEGACY_HEADER, LEGACY_ROW_WORDS
+from gktagger.lexicon import HANZI, LEGACY_HEADER, LEGACY_ROW_WORDS
 from gktagger.schema import FIELDS
 from gktagger.tagging.tags import TagSpan
 
 HEADER = re.compile(LEGACY_HEADER)
-ROWS = [(fid, re.compile(words, re.MULTILINE)) for fid, words in LEGACY_ROW_WORDS]
+ROWS = [(fid, re.compile(re.sub(f"([{HANZI}])", r"\1\\n?", words), re.MULTILINE))  # a label may wrap
+        for fid, words in LEGACY_ROW_WORDS]
 # After a row's label: its unit, then its figures up to the next label (or the next row's ordinal).
-CELLS = re.compile(r"[ \t|]*(?:万元|元|条|件|个|项|次)?[ \t|]*(\d+?(?:[ \t|]+\d+?)*?)(?=[ \t|]*(?:\d[.、．]\D|[^\d \t|]|$))")
+CELLS = re.compile(r"[ \t|]*(?:万元|元|条|件|个|项|次)?[ \t|]*(\d+?(?:[ \t|]+\d+?)*?)"
+                   r"(?=[ \t|]*(?:\d[.、．]\D|[^\d \t|]|$))")
 TABLE_SPAN = 4_000  # characters after a header where its rows may be
 MAX_CANDIDATES = 12
 
@@ -65,28 +70,24 @@ def _rows(text: str, start: int, end: int):
 def legacy_rows(text: str, spans: list[TagSpan], score: Callable[[int, int, str], float] = lambda s, e, l: 1.0,
                 limit: int = MAX_CANDIDATES) -> RowsRead:
     """The field rows of every legacy statistics table in ``text`` (see the module docstring)."""
-    out, tables = RowsRead(), []
+    out, prose = RowsRead(), _prose_figures(text, spans)
     starts = [m.span() for m in HEADER.finditer(text)]
-    for (start, end), (after, _) in zip(starts, starts[1:] + [(len(text), None)]):
-        rows = sorted(_rows(text, end, min(after, end + TABLE_SPAN)), key=lambda r: r[1])
-        if rows:
-            tables.append(rows)
-            out.extents.append((start, rows[-1][2] + len(rows[-1][3])))
-    prose = _prose_figures(text, [s for s in spans if not out.inside(s.start)])
-    for rows in tables:
-        for fid, _, at, cells in rows:
-            _read_row(out, fid, at, cells, prose.get(fid, set()), score, limit)
+    for (_, end), (after, _) in zip(starts, starts[1:] + [(len(text), None)]):
+        for fid, label, at, cells in _rows(text, end, min(after, end + TABLE_SPAN)):
+            if _read_row(out, fid, at, cells, prose.get(fid, set()), score, limit):
+                out.extents.append((label, at + len(cells)))
     return out
 
 
-def _read_row(out: RowsRead, fid: str, at: int, cells: str, prose: set, score, limit: int) -> None:
+def _read_row(out: RowsRead, fid: str, at: int, cells: str, prose: set, score, limit: int) -> bool:
+    """Whether the row could be read: as printed, split, or undecided."""
     figures = cells.split()
     first = figures[0]
-    if len(figures) == 2:
+    if len(figures) == 2 and LEGACY_ROW.keeps([int(f) for f in figures]):
         out.spans.append(TagSpan(at, at + len(first), fid, score(at, at + len(first), fid), "legacy", "本年度 column"))
-        return
-    if len(figures) > 2:
-        return
+        return True
+    if len(figures) > 1:
+        return False
     readings = shape_readings(first, LEGACY_ROW, limit)
     if len(readings) > 1 and len([r for r in readings if r[0] in prose]) == 1:
         readings, rule = [r for r in readings if r[0] in prose], "本年 ≤ 累计 and the prose figure"
@@ -99,3 +100,4 @@ def _read_row(out: RowsRead, fid: str, at: int, cells: str, prose: set, score, l
         end = at + len(first)
         out.undecided.append((TagSpan(at, end, fid, score(at, end, fid), "legacy",
                                       f"本年 ≤ 累计 leaves {len(readings)} readings"), readings))
+    return bool(readings)
