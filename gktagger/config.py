@@ -17,6 +17,10 @@ True
 Traceback (most recent call last):
 ...
 gktagger.errors.ConfigError: pipeline setting limits.pdf.max_pages must be more than 0, got -1
+>>> PipelineConfig().override(["limits.max_digit_run=6"])
+Traceback (most recent call last):
+...
+gktagger.errors.ConfigError: pipeline setting fields.max_cell_digits must be at most limits.max_digit_run (6), got 7: a longer run is never read as a value
 >>> PipelineConfig().override(["decoder.skip_penalti=2"])
 Traceback (most recent call last):
 ...
@@ -37,6 +41,7 @@ from gktagger.io.limits import Limits
 
 CONFIG_FILE = "pipeline.json"
 VERSION = 2  # 2: the limits section (a version-1 file gets the default limits)
+# a setting added inside a section (limits.max_digit_run) needs no new version: a file without it gets its default
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "weights"  # the model shipped in the package
 
 
@@ -90,7 +95,11 @@ class HeadingConfig:
 @dataclass(frozen=True)
 class PipelineConfig:
     """Everything the pipeline can be told: the stages after reading (see :mod:`gktagger.pipeline`) and
-    the bounds on reading and on each document's work (``limits``, :mod:`gktagger.io.limits`)."""
+    the bounds on reading and on each document's work (``limits``, :mod:`gktagger.io.limits`).
+
+    ``limits.max_digit_run`` bounds the digits of any value the pipeline reads, so the digits at which
+    ``fields`` calls a figure several run-together ones may not exceed it (the setting would do nothing
+    past it)."""
     version: int = VERSION
     windows: WindowConfig = field(default_factory=WindowConfig)
     decoder: DecoderConfig = field(default_factory=DecoderConfig)
@@ -100,6 +109,13 @@ class PipelineConfig:
     headings: HeadingConfig = field(default_factory=HeadingConfig)
     disabled: tuple[str, ...] = ()  # stage names switched off (``gktagger.pipeline.STAGES``)
     limits: Limits = field(default_factory=Limits)  # what one document may cost, reading included (limits.py)
+
+    def __post_init__(self):
+        for name in ("max_cell_digits", "max_prose_digits"):
+            digits = getattr(self.fields, name)
+            if digits > self.limits.max_digit_run:
+                raise ConfigError(f"fields.{name} must be at most limits.max_digit_run "
+                                  f"({self.limits.max_digit_run}), got {digits}: a longer run is never read as a value")
 
     def to_dict(self) -> dict:
         return json.loads(json.dumps(dataclasses.asdict(self)))

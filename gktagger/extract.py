@@ -10,9 +10,11 @@
 """
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Iterator, Literal, Sequence
 
 from gktagger.config import DEFAULT_MODEL_DIR, PipelineConfig
 from gktagger.errors import one_line
@@ -44,7 +46,7 @@ class Extractor:
 
     def extract(self, docs: list[Document]) -> list[Record]:
         """One record per document, in order. ``seconds`` is the document's own processing time plus
-        its share (by characters) of the batch's model time."""
+        its share (by characters) of the batch's model time (which overlaps the others' processing)."""
         return [x if isinstance(x, dict) else x.record() for x in self.run(docs)]
 
     def run(self, docs: list[Document]) -> list[Extraction | Record]:
@@ -64,13 +66,16 @@ class Extractor:
             else:
                 out[i] = view
             seconds[i] += time.perf_counter() - started
-        started = time.perf_counter()
-        preds = self.tagger.predict_many([v.text for _, v in views]) if views else []
-        model_time, chars = time.perf_counter() - started, sum(len(v.text) for _, v in views) or 1
-        for (i, view), pred in zip(views, preds):
+        texts = [v.text for _, v in views]
+        model = _Background(self.tagger.iter_predictions(texts, self.config.limits) if texts else iter(()))
+        assembled = []
+        for (i, view), pred in zip(views, model):
             started = time.perf_counter()
             out[i] = self._guard(docs[i], "could not assemble", lambda: self.assemble(docs[i], view, pred))
-            seconds[i] += time.perf_counter() - started + model_time * len(view.text) / chars
+            assembled.append((i, len(view.text), time.perf_counter() - started))
+        chars, model_seconds = sum(n for _, n, _ in assembled) or 1, model.finish()
+        for i, n, own in assembled:
+            seconds[i] += own + model_seconds * n / chars
         for x, s in zip(out, seconds):
             (x if isinstance(x, dict) else x.extra)["seconds"] = round(s, 4)
         return out
@@ -86,3 +91,47 @@ class Extractor:
             return step()
         except Exception as e:  # noqa: BLE001 - one bad document must not stop the batch
             return error_record(doc, f"{what}: {one_line(e)}")
+
+
+class _Background:
+    """Iterates ``items`` in a thread of its own, one step ahead of the consumer and more: the model
+    (ONNX Runtime or torch, both outside the GIL) runs on the next documents while Python decodes this
+    one, so one worker keeps both cores busy. An exception in the thread is raised to the consumer; a
+    consumer that stops early stops the thread after its current item."""
+    _END = object()
+
+    def __init__(self, items: Iterator):
+        self.items, self.queue, self.seconds, self.stop = items, queue.SimpleQueue(), 0.0, threading.Event()
+        self.thread = threading.Thread(target=self._produce, name="gktagger-model", daemon=True)
+        self.thread.start()
+
+    def _produce(self) -> None:
+        started = time.perf_counter()
+        try:
+            for item in self.items:
+                if self.stop.is_set():
+                    break
+                self.queue.put((item, None))
+        except BaseException as error:  # noqa: BLE001 - handed to the consumer, who decides
+            self.queue.put((None, error))
+        finally:
+            self.seconds = time.perf_counter() - started
+            self.queue.put((self._END, None))
+
+    def __iter__(self) -> Iterator:
+        try:
+            while True:
+                item, error = self.queue.get()
+                if error is not None:
+                    raise error
+                if item is self._END:
+                    return
+                yield item
+        finally:
+            self.stop.set()
+
+    def finish(self) -> float:
+        """Seconds the thread ran, once it has stopped."""
+        self.stop.set()
+        self.thread.join()
+        return self.seconds

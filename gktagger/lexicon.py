@@ -25,8 +25,11 @@ UNITS = ("万元", "亿元", "元", "件", "条", "个", "项", "次", "万")  #
 APPROX_MARKS = ("余", "餘", "多", "近", "约", "約", "超")
 NA_MARKS = ("/", "-", "—", "－", "／", "––", "——", "无", "無", "不适用", "不適用", "--")  # a cell not applicable
 SIGNS = "+-增减"
-# A figure as prose writes it, whole: digits with separators and decimals, and its approximation marks.
-WHOLE_FIGURE = re.compile(r"(?:约|近|超|逾)?\d[\d,]*(?:\.\d+)?(?:余|多)?")  # a change in table 2 (2019 template): +3, -2, 增3, 减2
+HANZI_NUMERALS = "零〇一二两三四五六七八九十百千"
+# A figure as prose writes it, whole: digits with separators and decimals, or Chinese numerals counting cases,
+# applications or items (五件, 十余起; never an ordinal: 第二十条), with its approximation marks.
+WHOLE_FIGURE = re.compile(rf"(?:约|近|超|逾)?(?:\d[\d,]*(?:\.\d+)?"
+                          rf"|(?<![{HANZI_NUMERALS}万第])[{HANZI_NUMERALS}]+(?=(?:余|多)?[件起份宗条]))(?:余|多)?")  # a change in table 2 (2019 template): +3, -2, 增3, 减2
 
 # An NA mark as it stands in the normalised text (full-width and traditional forms folded), longest first.
 _NA_NORMALISED = sorted({m for m in NA_MARKS if m.isascii() or m in "—无" or m in ("––", "——", "不适用")},
@@ -62,7 +65,9 @@ PROSE_COUNT_WORDS = {
     "requests.received": r"(?:收到|受理|接收|新收|共收)[^,，;；。、\n]{0,12}申请|申请[^,，;；。\n]{0,4}(?:总数|总量|共计|合计)",
     "proactive.total": r"主动公开[^,，;；。、\n]{0,12}(?:信息|文件)",
 }
-PART_WORDS = r"其中|涉及|包括|网上|当面|信函|传真|自然人|法人|企业|同比|增长|减少|办理|结转|答复|公开[^,，;；。\n]{0,3}(?:网站|公报)"
+PART_WORDS = r"其中|其他|涉及|包括|网上|当面|信函|传真|自然人|法人|企业|同比|增长|减少|办理|结转|答复|公开[^,，;；。\n]{0,3}(?:网站|公报)"
+# An open bracket whose breakdown has begun: every clause up to its closing bracket gives a part (（其中…，…）).
+BREAKDOWN = r"[(（]其中[^)）]*$"
 
 # Table-3 rows whose total prose states in so many words (``cues.py``): the clause before the figure names it.
 T3_ROW_WORDS = (
@@ -70,7 +75,18 @@ T3_ROW_WORDS = (
     ("carried_forward", r"结转(?:至|到)?(?:下一?年度?|\d{4}年(?:度)?)(?:继续)?办理"),
     ("partial", r"部分公开"),
     ("granted", r"(?<!部分)(?:予以公开|同意公开|全部公开)"),
+    ("total", r"(?<![未尚])办结(?!率)"),  # 已办结171件: the results' 总计, which leaves out what is carried forward
 )
+# A row whose words are any office's casework (审批事项办结171件) names it only in a sentence about these requests.
+T3_ROW_CONTEXT = {"total": r"申请"}
+# ... and the words right after it (the measure word included): 1件结转下年度继续办理 (fields.md).
+T3_ROW_WORDS_AFTER = (
+    ("carried_forward", r"[件份条个]\s*(?:结转|转入)(?:至|到)?(?:下一?年度?|\d{4}年度?)"),
+)
+# A prose figure in a clause that states a change from another year is no field: fields.md has no prose change.
+CHANGE_WORDS = r"(?:较|比|同比|环比)[^,，;；。、\n]{0,10}?(?:增加|减少|增长|下降|上升|提高|降低|持平|多|少)"
+# After a prose figure: it counts something that no field counts (涉及4个部门, 15个工作日).
+NOT_CASE_WORDS = r"[个项家](?:部门|单位|乡镇|街道|社区|政府信息|信息|工作日|网站|平台|栏目)"
 
 # A legacy (≤2018) statistics table's header: 指标名称 | (计量)单位 | 本年度 or 2013年度 | 历年累计 (``legacy.py``).
 LEGACY_HEADER = r"单位[\s|]*(?:本年度?|\d{4}[\s|]*年度?)[\s|]*(?:历年)?累计"
@@ -95,6 +111,7 @@ RESULT_WORDS = (
     ("other", "其他|其它|终止|撤诉|撤回"),
 )
 BLOCK_WORDS = (  # longer wordings first
+    ("second_instance", "上诉"),  # an appeal to a higher court: no block of table 4, its figures are no field
     ("suit_after_review", "复议后起诉|复议后提起|经复议"),
     ("suit_direct", "直接起诉|未经复议"),
     ("suit", "诉讼|起诉"),

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from gktagger.config import PipelineConfig
-from gktagger.decoding.cues import prose_counts, prose_results, prose_row_totals
+from gktagger.decoding.cues import not_figures, prose_counts, prose_results, prose_row_totals, prose_t4_figures
 from gktagger.decoding.decode import Decoded, cell_spans, decode_tables, label_score
 from gktagger.decoding.fields import ambiguous_runs, choose_fields, outside_footers, undecided_fields, whole_figures
 from gktagger.decoding.legacy import legacy_rows
@@ -96,7 +96,7 @@ def realign(x: Extraction) -> None:
         return
     d = x.decoded
     cells, shifts = realign_rows(x.view.text, [c[:3] for c in d.cells], template(d.format), d.format,
-                                 x.config.realign.max_shift)
+                                 x.config.realign.max_shift, x.config.limits.max_digit_run)
     d.cells = [(s, e, f, "realign", f"row moved {k:+d} in the template") if k else old
                for (s, e, f), k, old in zip(cells, shifts, d.cells)]
 
@@ -128,10 +128,12 @@ def scorer(x: Extraction) -> Callable[[int, int, str], float]:
 
 
 def cues(x: Extraction) -> None:
-    """Rewrites ``spans``: prose appeal/lawsuit figures, whole prose counts and table-3 row totals, named
-    by the words before them (``cues.py``)."""
-    x.spans = prose_row_totals(x.view.text, prose_counts(x.view.text, prose_results(x.view.text, x.spans)),
-                               scorer(x))
+    """Rewrites ``spans``: prose mentions that are no figure dropped; prose appeal/lawsuit figures, whole
+    prose counts and table-3 row totals named by the words around them, tagged or not (``cues.py``)."""
+    body, score = x.view.text, scorer(x)
+    spans = prose_results(body, not_figures(body, x.spans))
+    spans = prose_counts(body, prose_t4_figures(body, spans, score), score)
+    x.spans = prose_row_totals(body, spans, score)
 
 
 def legacy(x: Extraction) -> None:
@@ -150,7 +152,8 @@ def signed(x: Extraction) -> None:
 
 def splits(x: Extraction) -> None:
     """Rewrites ``spans``: run-together cells split where the table identities decide (``splits.py``)."""
-    x.spans, _ = resolve_runs(x.view.text, x.spans, x.prediction.begin, x.config.splits.max_candidates)
+    x.spans, _ = resolve_runs(x.view.text, x.spans, x.prediction.begin, x.config.splits.max_candidates,
+                              x.config.limits.max_digit_run)
 
 
 def headings(x: Extraction) -> None:
@@ -168,7 +171,7 @@ def to_fields(x: Extraction) -> None:
     report's format is decided here, once, from the cells found (the decoder only says which template
     its cells follow: on a page without tables that is no evidence)."""
     x.raw_spans = [r for r in map(x.view.to_raw, x.spans) if r is not None]
-    x.fields, x.mentions = choose_fields(x.view.raw, x.raw_spans)
+    x.fields, x.mentions = choose_fields(x.view.raw, x.raw_spans, x.config.limits.max_digit_run)
     f = x.config.fields
     ambiguous_runs(x.fields, f.max_cell_digits, f.max_prose_digits, f.max_candidates)
     undecided_fields(x.view.raw, x.fields, x.mentions,

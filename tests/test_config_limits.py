@@ -1,5 +1,7 @@
 """Reading limits live in the pipeline config (``limits``): saved in pipeline.json, defaults for an older
-folder, and ``--set limits.…`` really bounds reading (main process), the local workers and the Ray actors."""
+folder, and ``--set limits.…`` really bounds reading (main process), the local workers and the Ray actors.
+The decoder's two bounds (``limits.max_digit_run``, ``limits.max_value_chars``) are settings like the
+rest: one configured value reaches the tagger, the value parser and the record's ``warn`` checks."""
 from __future__ import annotations
 
 import json
@@ -14,8 +16,12 @@ from gktagger.config import PipelineConfig
 from gktagger.errors import ConfigError
 from gktagger.io.limits import Limits, PdfLimits
 from gktagger.run.rayengine import file_documents, row_document
+from gktagger.training.annotations import REPO_ROOT
 
 REPORT = "一、总体情况\n本年度收到政府信息公开申请12件，均已按时答复。\n"
+TEN_DIGITS = "一、总体情况\n本年度共收到政府信息公开申请1234567890件。\n"  # the run starts at 21
+EXAMPLE = REPO_ROOT / "examples" / "county_2021_cells_per_line.txt"
+CELL = 3869  # the table-3 cell "1" of 予以公开/总计 in EXAMPLE
 
 
 def text_pdf(pages: list[str]) -> bytes:
@@ -72,6 +78,12 @@ def test_the_workers_bound_documents_by_the_limits_set(folder, tmp_path):
     ("limits.docx.max_xml_bytes=lots", "pipeline setting limits.docx.max_xml_bytes must be a int, got 'lots'"),
     ("limits.pdf.max_pagez=3", "unknown pipeline setting 'limits.pdf.max_pagez' (limits.pdf has: max_bytes, "
                                "max_pages, max_seconds, max_memory, min_chars_per_page)"),
+    ("limits.max_digit_run=0", "pipeline setting limits.max_digit_run must be more than 0, got 0"),
+    ("limits.max_value_chars=-1", "pipeline setting limits.max_value_chars must be more than 0, got -1"),
+    ("limits.max_digit_run=6", "pipeline setting fields.max_cell_digits must be at most limits.max_digit_run (6), "
+                               "got 7: a longer run is never read as a value"),
+    ("fields.max_prose_digits=33", "pipeline setting fields.max_prose_digits must be at most limits.max_digit_run "
+                                   "(32), got 33: a longer run is never read as a value"),
 ])
 def test_a_bad_limit_is_one_line_and_exit_2_before_any_work(folder, tmp_path, capsys, setting, message):
     with pytest.raises(ConfigError, match=r"^" + message.replace("(", r"\(").replace(")", r"\)") + "$"):
@@ -120,3 +132,73 @@ def test_the_ray_engine_reads_and_extracts_within_the_limits_set(folder):
     actor = ExtractActor(None, settings=("limits.max_chars=100",))  # what map_batches builds on each worker
     out = actor(pa.Table.from_pylist([row])).to_pylist()
     assert out[0]["status"] == "error" and json.loads(out[0]["record"])["error"].endswith(" characters > 100")
+
+
+def test_an_older_pipeline_json_without_the_decoder_bounds_gets_their_defaults(tmp_path):
+    old = PipelineConfig().override(["limits.max_chars=1000"]).to_dict()
+    del old["limits"]["max_digit_run"], old["limits"]["max_value_chars"]
+    (tmp_path / "pipeline.json").write_text(json.dumps(old), encoding="utf-8")
+    loaded = PipelineConfig.load(tmp_path).limits
+    assert (loaded.max_chars, loaded.max_digit_run, loaded.max_value_chars) == (1000, 32, 50_000)
+
+
+def overlong(record: dict) -> list[tuple[int, int]]:
+    """(start, length) of the record's digits.overlong mentions, each with its warn check."""
+    runs = [(m["start"], m["length"]) for m in record["mentions"] if m["field"] == "digits.overlong"]
+    warned = [c["scope"] for c in record["checks"] if c["rule"] == "digits.overlong" and c["status"] == "warn"]
+    assert warned == [f"@{start}" for start, _ in runs]
+    return runs
+
+
+def test_a_lower_max_digit_run_makes_a_figure_the_default_reads_an_overlong_mention():
+    from gktagger import extract_text
+
+    default = extract_text(TEN_DIGITS)
+    assert default["fields"]["requests.received"]["text"] == "1234567890" and overlong(default) == []
+    strict = extract_text(TEN_DIGITS, config=PipelineConfig().override(["limits.max_digit_run=8"]))
+    assert "requests.received" not in strict["fields"] and overlong(strict) == [(21, 10)]
+
+
+def test_the_decoder_leaves_a_run_over_max_digit_run_to_the_overlong_mention():
+    from gktagger import extract_text
+
+    raw = EXAMPLE.read_text(encoding="utf-8")
+    text = raw[:CELL] + "1234567890" + raw[CELL + 1:]
+    default = extract_text(text)
+    assert default["fields"]["t3.granted.total"]["start"] == CELL
+    assert default["fields"]["t3.granted.total"]["by"] == "decoder" and (CELL, 10) not in overlong(default)
+    strict = extract_text(text, config=PipelineConfig().override(["limits.max_digit_run=8"]))
+    assert CELL not in {f["start"] for f in strict["fields"].values()} and (CELL, 10) in overlong(strict)
+
+
+def test_the_tagger_keeps_label_distributions_only_for_values_within_the_limits():
+    """Values it keeps none for are left to the model's tags: the decoder cannot re-tag them."""
+    from gktagger.extract import Extractor
+    from gktagger.io.document import Document
+    from gktagger.io.reading import read_path
+
+    docs = [read_path(EXAMPLE), Document("ten", TEN_DIGITS)]
+    default, ten = Extractor().run(docs)
+    assert len(default.prediction.positions) > 200 and "decoder" in {f["by"] for f in default.fields.values()}
+    run = set(range(ten.view.text.index("1234567890"), ten.view.text.index("1234567890") + 10))
+    assert run <= set(ten.prediction.positions)
+    bounded, ten = Extractor(overrides=["limits.max_value_chars=200", "limits.max_digit_run=8"]).run(docs)
+    assert 0 < len(bounded.prediction.positions) <= 200 and not run & set(ten.prediction.positions)
+    [none] = Extractor(overrides=["limits.max_value_chars=1"]).run(docs[:1])
+    assert {f["by"] for f in none.fields.values()} == {"model"}
+
+
+def test_max_digit_run_set_on_the_command_line_reaches_the_workers(tmp_path):
+    from gktagger.run.batch import run_extract
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ten.txt").write_text(TEN_DIGITS, encoding="utf-8")
+    [default] = run(folder, tmp_path / "default.jsonl")
+    assert "requests.received" in default["fields"] and overlong(default) == []
+    [strict] = run(folder, tmp_path / "strict.jsonl", "limits.max_digit_run=8")
+    assert "requests.received" not in strict["fields"] and overlong(strict) == [(21, 10)]
+    # limits given apart from the settings reach the worker's decoder and parser too
+    run_extract([str(folder)], str(tmp_path / "given.jsonl"), quiet=True, limits=Limits(max_digit_run=8))
+    [given] = [json.loads(line) for line in (tmp_path / "given.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert given["fields"] == strict["fields"] and overlong(given) == [(21, 10)]

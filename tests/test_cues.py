@@ -75,3 +75,68 @@ def test_a_prose_figure_whose_clause_names_a_table_3_row_is_its_total():
     body = "行政复议结果维持2件,同意公开3件。"  # a table-4 figure the model tagged keeps its label
     spans = [TagSpan(body.index("3件"), body.index("3件") + 1, "t4.review.upheld")]
     assert prose_row_totals(body, spans) == spans
+
+
+def _read(body, spans):
+    return [(body[s.start:s.end], s.label) for s in spans]
+
+
+def test_a_figure_written_in_chinese_numerals_is_a_whole_prose_figure():
+    """五件, 二起, 十起 (issue 15: prose figures are whole numbers, whatever their script); 第二十条 is no figure."""
+    from gktagger.decoding.cues import prose_row_totals, prose_t4_figures
+
+    body = "本年度共发生行政复议案件2起(尚未审结二起)。行政诉讼案件十起,其中结果纠正十起。"
+    assert _read(body, prose_t4_figures(body, [])) == [
+        ("2", "t4.review.total"), ("二", "t4.review.pending"), ("十", "t4.suit.total"), ("十", "t4.suit.corrected")]
+    body = "依据条例第二十条,予以公开五份,部分公开二份。"
+    assert _read(body, prose_row_totals(body, [])) == [("五", "t3.granted.total"), ("二", "t3.partial.total")]
+
+
+def test_an_untagged_appeal_figure_is_found_only_where_its_sentence_names_the_block():
+    from gktagger.decoding.cues import prose_t4_figures
+
+    body = "全年维持原有做法3件。"  # a result word with no block in the sentence
+    assert prose_t4_figures(body, []) == []
+    body = "行政诉讼10件,7件胜诉,向市高级人民法院上诉4件,维持1件。"  # an appeal to a higher court: no table-4 block
+    assert _read(body, prose_t4_figures(body, [])) == [("10", "t4.suit.total")]
+    body = "行政复议申请五件。"  # the model read 五 as a heading's ordinal: a counted figure is no heading
+    [span] = prose_t4_figures(body, [TagSpan(6, 7, "problems")])
+    assert (body[span.start:span.end], span.label) == ("五", "t4.review.total")
+
+
+def test_the_row_a_figure_is_the_total_of_may_follow_it():
+    """fields.md: 1件结转下年度继续办理 → t3.carried_forward.total."""
+    from gktagger.decoding.cues import prose_row_totals
+
+    body = "全年共收到申请70件,及时依法依规办结69件,1件结转下年度继续办理。"
+    assert _read(body, prose_row_totals(body, [])) == [("69", "t3.total.total"), ("1", "t3.carried_forward.total")]
+    body = "今年我局共受理审批事项117件,办结171件,办结率100%。"  # any office's casework is no table-3 row
+    assert prose_row_totals(body, []) == []
+
+
+def test_prose_that_is_no_figure_of_a_field_is_dropped():
+    from gktagger.decoding.cues import not_figures
+
+    body = "收到申请5件,较2022年减少3件,比上年增加2件,涉及4个部门,在15个工作日内答复,无结转至2024年办理的申请。"
+    spans = [TagSpan(body.index(t), body.index(t) + len(t), "t4.suit.total") for t in ("5", "3", "2件", "4", "15", "无")]
+    spans[2] = TagSpan(spans[2].start, spans[2].start + 1, "t4.suit.total")
+    assert [body[s.start:s.end] for s in not_figures(body, spans)] == ["5"]
+    body = "结果维持\t无\t2\n"  # an NA cell of a table stays
+    spans = [TagSpan(5, 6, "t4.review.upheld")]
+    assert not_figures(body, spans) == spans
+
+
+def test_a_count_the_model_missed_is_the_figure_its_clause_names_and_a_part_never_is():
+    from gktagger.decoding.cues import prose_counts
+
+    body = "对39项政策文件进行解读。全年主动公开各类政府信息270多条,完成信息清理89条。"
+    spans = [TagSpan(1, 3, "proactive.total", 0.9), TagSpan(25, 29, "proactive.total", 0.6)]
+    assert _read(body, prose_counts(body, spans)) == [("270多", "proactive.total")]  # the other is named
+    assert _read(body, prose_counts(body, spans[:1])) == [("39", "proactive.total")]  # nothing is named
+    body = "本年度收到申请12件。"  # a count the model found nowhere
+    assert _read(body, prose_counts(body, [])) == [("12", "requests.received")]
+    body = "共公布政府信息2599条,(其中机构职能类信息25条,其他应主动公开政府信息856条)。"  # parts of a breakdown
+    spans = [TagSpan(7, 11, "proactive.total", 0.5)]
+    assert _read(body, prose_counts(body, spans)) == [("2599", "proactive.total")]
+    body = "收到行政复议申请16件,其中结果维持2件。"  # an appeal is no request
+    assert prose_counts(body, []) == []

@@ -165,7 +165,7 @@ def test_a_prose_figure_tagged_in_part_is_read_whole_and_a_year_is_no_count():
     doc = Document(id="x", text=text)
     fields = run_stages(doc, view, pred, PipelineConfig()).record()["fields"]
     assert fields["requests.received"]["value"] == 23816 and fields["requests.received"]["text"] == "23816"
-    assert "t3.carried_forward.total" not in fields  # 2024年 is a date
+    assert fields["t3.carried_forward.total"]["text"] == "2"  # 2024年 is a date; 2件结转至… names the row
     off = run_stages(doc, view, pred, PipelineConfig(disabled=("figures",))).record()["fields"]
     assert off["requests.received"]["value"] == 2381 and off["t3.carried_forward.total"]["value"] == 202
 
@@ -200,6 +200,30 @@ def test_a_section_whose_heading_is_lost_starts_at_its_first_sub_heading():
         ("overview", "一、总体情况", "model"), ("requests", "三、收到和处理政府信息公开申请情况", "model"),
         ("appeals", "四、政府信息公开行政复议、行政诉讼情况", "model"), ("problems", "(一)存在的主要问题", "search"),
         ("other", "六、其他需要报告的事项", "model")]  # 二 is lost too, but no line names proactive's topic
+
+
+def _sections_from(text: str, heads: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(id, title, by) of each section when the model tags exactly ``heads`` (wording, section id)."""
+    view = BodyView.of(text)
+    body = view.text
+    tags = np.array(spans_to_tags(len(body), [(body.index(h), body.index(h) + len(h), sid) for h, sid in heads]))
+    pred = Prediction(tags, np.ones(len(tags)), np.zeros(len(tags)))
+    record = run_stages(Document(id="x", text=text), view, pred, PipelineConfig()).record()
+    return [(s["id"], s["title"], s["by"]) for s in record["sections"]]
+
+
+@pytest.mark.parametrize("three, five", [("三 ", "五 "), ("第三部分 ", "第五部分 ")])
+def test_a_lost_heading_is_found_between_ordinals_written_with_a_space_or_as_parts(three, five):
+    """Table 3's own 四、结转下年度继续办理 is no printed 四; its row 2.申请人逾期未按收费… names no section."""
+    text = (f"{three}收到和处理政府信息公开申请情况\n本列数据如下。\n四、结转下年度继续办理\n0\n"
+            "2.申请人逾期未按收费通知要求缴纳费用\n0\n本年度政府信息公开行政复议、行政诉讼情况如下。\n行政复议\n0\n"
+            f"{five}存在的主要问题及改进情况\n人员不足。\n")
+    heads = [(f"{three}收到和处理政府信息公开申请情况", "requests"), (f"{five}存在的主要问题及改进情况", "problems"),
+             ("四、结转下年度继续办理", "appeals")]  # the model takes table 3's row for a heading
+    assert _sections_from(text, heads) == [
+        ("requests", f"{three}收到和处理政府信息公开申请情况".strip(), "model"),
+        ("appeals", "本年度政府信息公开行政复议、行政诉讼情况如下。", "search"),
+        ("problems", f"{five}存在的主要问题及改进情况".strip(), "model")]
 
 
 def test_a_heading_tagged_on_its_first_sub_heading_moves_back_to_the_section_heading():

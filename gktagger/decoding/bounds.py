@@ -1,6 +1,6 @@
 """What the pipeline does not read as a value, said in the record: over-long digit runs, capped mentions.
 
-A run of digits longer than any table cell (:data:`~gktagger.io.limits.MAX_DIGIT_RUN`) is not a value of the
+A run of more digits than :attr:`Limits.max_digit_run` (longer than any table cell) is not a value of the
 catalogue, and decoding it would cost memory per digit; it is reported as a mention with field
 ``digits.overlong`` instead of vanishing. Mentions past :attr:`Limits.max_mentions_per_field` per field
 are dropped and counted in ``mentions_dropped``. :func:`warn_checks` turns these, and every field read
@@ -12,24 +12,26 @@ they survive ``gktagger validate``.
 40
 >>> [(c["rule"], c["status"]) for c in warn_checks(record)]
 [('digits.overlong', 'warn')]
+>>> overlong_runs("共1234567890件"), overlong_runs("共1234567890件", max_digit_run=8)
+([], [(1, 11)])
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 
-from gktagger.io.limits import DEFAULT_LIMITS, MAX_DIGIT_RUN, Limits
+from gktagger.io.limits import DEFAULT_LIMITS, Limits
 
 OVERLONG = "digits.overlong"
 SHOWN_DIGITS = 40
 
 
-def overlong_runs(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each digit run (ASCII or full-width, thousands separators inside) longer
-    than ``MAX_DIGIT_RUN``."""
+def overlong_runs(text: str, max_digit_run: int = DEFAULT_LIMITS.max_digit_run) -> list[tuple[int, int]]:
+    """``(start, end)`` of each digit run (ASCII or full-width, thousands separators inside) of more
+    than ``max_digit_run`` digits."""
     pattern = re.compile(r"[0-9０-９](?:[0-9０-９,，]*[0-9０-９])?")
     return [m.span() for m in pattern.finditer(text)
-            if sum(c.isdigit() for c in m.group()) > MAX_DIGIT_RUN]
+            if sum(c.isdigit() for c in m.group()) > max_digit_run]
 
 
 def bound_record(record: dict, doc, limits: Limits = DEFAULT_LIMITS) -> dict:
@@ -39,7 +41,7 @@ def bound_record(record: dict, doc, limits: Limits = DEFAULT_LIMITS) -> dict:
     mentions = list(record.get("mentions") or [])
     text_of = doc if isinstance(doc, str) else doc.text
     raw = doc if isinstance(doc, str) else doc.raw
-    for start, end in overlong_runs(text_of):
+    for start, end in overlong_runs(text_of, limits.max_digit_run):
         if not isinstance(doc, str) and doc.source_offsets is not None:
             start, end = doc.to_source(start, end)
         text = raw[start:end]

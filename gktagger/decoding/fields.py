@@ -20,6 +20,7 @@ from math import comb
 
 from gktagger.decoding.values import parse_value
 from gktagger.identities import LEGACY_ROW, RunShape
+from gktagger.io.limits import DEFAULT_LIMITS
 from gktagger.lexicon import MEASURE_WORDS, NOT_A_COUNT, PAGE_FOOTER, WHOLE_FIGURE
 from gktagger.schema import FIELDS
 from gktagger.tagging.tags import TagSpan
@@ -69,13 +70,14 @@ def outside_footers(text: str, spans: list[TagSpan]) -> list[TagSpan]:
     return [s for s in spans if not any(a <= s.start < b for a, b in footers)]
 
 
-def field_entry(raw: str, span: TagSpan) -> dict | None:
-    """The record entry of one tagged span, or None when its text holds no value."""
+def field_entry(raw: str, span: TagSpan, max_digit_run: int = DEFAULT_LIMITS.max_digit_run) -> dict | None:
+    """The record entry of one tagged span, or None when its text holds no value (or one of more than
+    ``max_digit_run`` digits: ``bounds.py`` reports that run)."""
     text = raw[span.start:span.end]
     after = raw[span.end:span.end + 3].lstrip()
     if after[:1] in NOT_A_COUNT:
         return None
-    value = parse_value(text, FIELDS[span.label].kind)
+    value = parse_value(text, FIELDS[span.label].kind, max_digit_run)
     if value is None:
         return None
     entry = {"value": value.value, "text": text, "start": span.start, "end": span.end,
@@ -184,8 +186,10 @@ def undecided_fields(raw: str, fields: dict[str, dict], mentions: list[dict], ru
     mentions.sort(key=lambda m: m["start"])
 
 
-def choose_fields(raw: str, spans: Iterable[TagSpan]) -> tuple[dict[str, dict], list[dict]]:
+def choose_fields(raw: str, spans: Iterable[TagSpan], max_digit_run: int = DEFAULT_LIMITS.max_digit_run
+                  ) -> tuple[dict[str, dict], list[dict]]:
     """One entry per field ID (the first table mention, else the first prose mention), and the other mentions.
+    A span of more than ``max_digit_run`` digits is neither.
 
     The other mentions are kept so the validator can compare prose with tables.
     """
@@ -193,7 +197,7 @@ def choose_fields(raw: str, spans: Iterable[TagSpan]) -> tuple[dict[str, dict], 
     for span in spans:
         if span.label not in FIELDS:
             continue
-        entry = field_entry(raw, span)
+        entry = field_entry(raw, span, max_digit_run)
         if entry is not None:
             candidates.setdefault(span.label, []).append((is_prose(raw, span.end), span.start, entry))
     out, others = {}, []

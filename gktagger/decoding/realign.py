@@ -27,14 +27,15 @@ from typing import Sequence
 
 from gktagger.decoding.values import parse_value
 from gktagger.identities import Identity, holds, table_identities
+from gktagger.io.limits import DEFAULT_LIMITS
 from gktagger.text.rows import group_rows
 
 
 
-def _value(body: str, s: int, e: int):
+def _value(body: str, s: int, e: int, max_digit_run: int):
     if s == e:
         return 0  # a blank cell
-    v = parse_value(body[s:e])
+    v = parse_value(body[s:e], max_digit_run=max_digit_run)
     return None if v is None or v.na else v.value
 
 
@@ -55,10 +56,11 @@ def _printed_rows(body: str, placed: list[list]) -> list[list[list]]:
 
 
 def realign_rows(body: str, cells: Sequence[tuple[int, int, str]], order: Sequence[str],
-                 fmt: str, max_shift: int = 7) -> tuple[list[tuple[int, int, str]], list[int]]:
+                 fmt: str, max_shift: int = 7, max_digit_run: int = DEFAULT_LIMITS.max_digit_run
+                 ) -> tuple[list[tuple[int, int, str]], list[int]]:
     """``cells`` (start, end, field; start == end for a blank cell that took a field) with whole printed
     rows shifted in ``order`` where that mends the identities of ``fmt``, and each cell's shift
-    (template places; 0 for a cell that stayed)."""
+    (template places; 0 for a cell that stayed). A cell of more than ``max_digit_run`` digits has no value."""
     index = {f: k for k, f in enumerate(order)}
     rules_of = defaultdict(list)
     for rule in table_identities(fmt):
@@ -66,7 +68,7 @@ def realign_rows(body: str, cells: Sequence[tuple[int, int, str]], order: Sequen
             rules_of[f].append(rule)
     placed = [[s, e, index[f]] for s, e, f in cells]
     original = [k for _, _, k in placed]
-    value_at = {(s, e): _value(body, s, e) for s, e, _ in placed}
+    value_at = {(s, e): _value(body, s, e, max_digit_run) for s, e, _ in placed}
     for line in _printed_rows(body, placed):
         own = [k for _, _, k in line]
         others = Counter(k for _, _, k in placed) - Counter(own)

@@ -29,6 +29,7 @@ from typing import Sequence
 
 from gktagger.decoding.values import parse_value
 from gktagger.identities import Identity, holds, table_identities
+from gktagger.io.limits import DEFAULT_LIMITS
 from gktagger.tagging.tags import TagSpan
 
 _RUN_CHARS = set("0123456789 ")
@@ -73,13 +74,15 @@ def _log(p: float) -> float:
 
 
 def resolve_runs(text: str, spans: list[TagSpan], begin: Sequence[float],
-                 max_candidates: int = 5_000) -> tuple[list[TagSpan], set[str]]:
-    """Spans with inferred splits applied (``by="split"``), and the labels whose span was re-split."""
+                 max_candidates: int = 5_000, max_digit_run: int = DEFAULT_LIMITS.max_digit_run
+                 ) -> tuple[list[TagSpan], set[str]]:
+    """Spans with inferred splits applied (``by="split"``), and the labels whose span was re-split. A span
+    of more than ``max_digit_run`` digits has no value."""
     spans = list(spans)
     inferred: set[str] = set()
     values = {}
     for s in spans:
-        v = parse_value(text[s.start:s.end])
+        v = parse_value(text[s.start:s.end], max_digit_run=max_digit_run)
         if v is not None and not v.na:
             values.setdefault(s.label, v.value)
     for group in _runs(text, spans):

@@ -10,8 +10,10 @@ True
 True
 >>> parse_value("1.0").value, parse_value("1.0").warn
 (1, 'count 1.0 read as 1')
->>> parse_value("9" * 40) is None  # longer than any cell (limits.MAX_DIGIT_RUN)
+>>> parse_value("9" * 40) is None  # longer than any cell (limits.max_digit_run)
 True
+>>> parse_value("1234567890").value, parse_value("1234567890", max_digit_run=8)
+(1234567890, None)
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from gktagger.io.limits import MAX_DIGIT_RUN
+from gktagger.io.limits import DEFAULT_LIMITS
 from gktagger.lexicon import APPROX_MARKS, NA_MARKS, UNITS
 
 NA_TOKENS = set(NA_MARKS)
@@ -54,8 +56,9 @@ def fold(text: str) -> str:
 _FOLDED_NA = frozenset(fold(t) for t in NA_TOKENS)
 
 
-def parse_value(text: str, kind: str = "count") -> Value | None:
-    """Parse a span's text; ``None`` when it holds no number and is not an NA mark."""
+def parse_value(text: str, kind: str = "count", max_digit_run: int = DEFAULT_LIMITS.max_digit_run) -> Value | None:
+    """Parse a span's text; ``None`` when it holds no number and is not an NA mark, or when its number
+    has more than ``max_digit_run`` digits before the point (the pipeline's ``limits.max_digit_run``)."""
     s = fold(text).strip()
     if s in NA_TOKENS or fold(s) in _FOLDED_NA:
         return Value(None, na=True)
@@ -66,7 +69,7 @@ def parse_value(text: str, kind: str = "count") -> Value | None:
         hanzi = _hanzi_number(s)
         return None if hanzi is None else Value(-hanzi if negative else hanzi, approx=approx)
     digits = m.group(2).replace(",", "")
-    if len(digits.partition(".")[0]) > MAX_DIGIT_RUN:
+    if len(digits.partition(".")[0]) > max_digit_run:
         return None  # no cell of the catalogue: bounds.py reports the run as a digits.overlong mention
     unit_match = _UNIT.search(s)
     unit = unit_match.group(1) if unit_match else None

@@ -8,12 +8,13 @@ page is still worth extracting (an over-long digit run, too many mentions), a ch
 
 :class:`Limits` is the ``limits`` section of the pipeline config (:class:`gktagger.config.PipelineConfig`,
 saved in a model folder's ``pipeline.json``), so ``--set limits.pdf.max_pages=50`` changes one bound
-for a run. The two bounds of the table decoder's own work, :data:`MAX_DIGIT_RUN` and
-:data:`MAX_VALUE_CHARS`, are fixed: the decoder, the value parser and the record's ``warn`` checks
-must agree on them.
+for a run. The two bounds of the table decoder's own work, ``max_digit_run`` and ``max_value_chars``,
+are settings too (``--set limits.max_digit_run=16``): the pipeline hands the one configured value to the
+tagger (which values keep their label distributions), the value parser and the record's ``warn``
+checks, so they agree on it.
 
->>> Limits().max_chars, Limits().pdf.max_pages
-(5000000, 500)
+>>> Limits().max_chars, Limits().pdf.max_pages, Limits().max_digit_run, Limits().max_value_chars
+(5000000, 500, 32, 50000)
 >>> Limits(max_chars=0)
 Traceback (most recent call last):
 ...
@@ -28,14 +29,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 from gktagger.errors import ConfigError
-
-MAX_DIGIT_RUN = 32
-"""Digits in one run the table decoder considers. A table-3 row of seven 4-digit cells printed without
-separators is 28; longer runs are not cells of any template and would cost the decoder a full label
-distribution per digit. They are reported as mentions with a ``warn`` check instead."""
-MAX_VALUE_CHARS = 50_000
-"""Characters of values the table decoder re-tags in one document (~7 KB each while decoding); a real
-report has a few thousand. Values past it keep the model's tags."""
 
 
 class _Positive:
@@ -95,6 +88,14 @@ class Limits(_Positive):
     document_seconds: float = 600.0
     """Wall-clock time for one document in a worker; a worker over it (its batch: this times the
     batch's size) is killed and replaced, and the batch retried document by document."""
+    max_digit_run: int = 32
+    """Digits in one run read as a value. A table-3 row of seven 4-digit cells printed without separators
+    is 28; longer runs are not cells of any template and would cost the decoder a full label
+    distribution per digit. They are no field: each is a ``digits.overlong`` mention with a ``warn``
+    check. ``fields.max_cell_digits`` and ``fields.max_prose_digits`` may not exceed it."""
+    max_value_chars: int = 50_000
+    """Characters of values the table decoder re-tags in one document (~7 KB each while decoding); a real
+    report has a few thousand. Values past it keep the model's tags."""
     pdf: PdfLimits = field(default_factory=PdfLimits)
     docx: DocxLimits = field(default_factory=DocxLimits)
     may_be_zero = ("worker_memory_bytes",)

@@ -8,7 +8,7 @@ from typing import Protocol, TypedDict
 
 from gktagger.io.document import Document
 from gktagger.lexicon import HANZI, ORDINALS, SUB_ORDINAL, TOPIC_WORDS
-from gktagger.schema import FIELDS, SECTIONS
+from gktagger.schema import FIELDS, SECTIONS, T3_ROWS
 from gktagger.tagging.tags import TagSpan
 
 
@@ -159,7 +159,8 @@ def settle_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
     """Heading spans moved to their ordinal (:func:`heading_start`), named by the catalogue wording
     that follows the ordinal where one section's wording does, moved back to the section's heading
     when they fall on a sub-heading just after it, and dropped where they start inside a sentence
-    without an ordinal (a report's headings open a line or follow its ordinal).
+    without an ordinal (a report's headings open a line or follow its ordinal) or on one of table 3's
+    ordinal rows (四、结转下年度继续办理).
 
     >>> text = "编制而成。二、主动公开政府信息情况"
     >>> [(text[h.start:h.end], h.label) for h in settle_headings(text, [TagSpan(1, 4, "requests"), TagSpan(7, 12, "problems")])]
@@ -171,6 +172,8 @@ def settle_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
             out.append(h)
             continue
         start = heading_start(text, h.start, h.end)
+        if _TABLE_3_ORDINAL_ROW.match(text, start):
+            continue
         named = [sid for sid in SECTIONS if _heading_pattern(sid).match(text, start)]
         if not named:  # a sub-heading (（一）主动公开…的数量) tagged: its section's heading just before it
             before = [m for m in _heading_pattern(h.label).finditer(text, max(0, start - SUB_HEADING_REACH), start)]
@@ -218,12 +221,24 @@ def missing_headings(text: str, spans: list[TagSpan], min_heading: int = 2) -> l
     return out + lost_headings(text, found)
 
 
-_ORDINAL_AT = re.compile(rf"([{ORDINALS}])[ \t]*[、.．]")
+def _ordinal_of(numeral: str) -> str:
+    """A section ordinal as headings print it: 三、 三. 三 (a space) 第三部分."""
+    return rf"(?:第{numeral}部分|{numeral}(?:[ \t]*[、.．]|[ \t]+))"
+
+
+_ORDINAL_AT = re.compile(_ordinal_of(f"([{ORDINALS}])"))
+# Table 3's own ordinal rows (四、结转下年度继续办理, and 三、本年度办理结果 above its results): no section heading.
+_TABLE_3_LINE = "|".join([re.escape(label) for label, short, _ in T3_ROWS.values() if short in ORDINALS] + ["本年度办理结果"])
+_TABLE_3_ORDINAL_ROW = re.compile(rf"[ \t]*{_ordinal_of(f'[{ORDINALS}]')}[ \t]*(?:{_TABLE_3_LINE})")
+# ... and its numbered rows (2.申请人逾期未按收费通知…): a row label that names a topic is no section's first line.
+_TABLE_3_ROW = re.compile(rf"[ \t]*{SUB_ORDINAL}?[ \t]*(?:" + "|".join(
+    re.escape(re.sub(r"^\d\.", "", label.split(" ")[-1])[:8]) for label, _, _ in T3_ROWS.values()) + ")")
 
 
 def _ordinal(text: str, at: int) -> int | None:
     m = _ORDINAL_AT.match(text, at)
-    return ORDINALS.index(m.group(1)) + 1 if m else None
+    numeral = m and (m.group(1) or m.group(2))
+    return ORDINALS.index(numeral) + 1 if numeral else None
 
 
 @lru_cache(maxsize=None)
@@ -249,11 +264,13 @@ def lost_headings(text: str, found: dict[str, TagSpan]) -> list[TagSpan]:
         if first is None or last is None or last - first < 2 or ids.index(b) - ids.index(a) < 2:
             continue
         # an ordinal still printed at a line start heads a section the catalogue does not name: not lost
-        skipped = sum(not re.search(rf"(?m)^[ \t]*{ORDINALS[k - 1]}[ \t]*[、.．]", text[ha.end:hb.start])
-                      for k in range(first + 1, last))
+        skipped = sum(not re.search(rf"(?m)^[ \t]*{_ordinal_of(ORDINALS[k - 1])}(?![ \t]*(?:{_TABLE_3_LINE}))",
+                                    text[ha.end:hb.start]) for k in range(first + 1, last))
         lo = ha.end
         for sid in ids[ids.index(a) + 1:ids.index(b)]:
             m = _topic_line(sid).search(text, lo, hb.start) if skipped else None
+            while m and _TABLE_3_ROW.match(text, m.start()):
+                m = _topic_line(sid).search(text, m.end(), hb.start)
             if m:
                 line_end = text.find("\n", m.start(), hb.start)
                 out.append(TagSpan(m.start(), line_end if line_end > 0 else m.end(), sid, 0.3, "search",

@@ -20,7 +20,7 @@ import resource
 import signal
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 from typing import Iterable, Iterator
 
@@ -51,6 +51,9 @@ def _worker_main(conn, model: str | None, threads: int, limits: Limits, settings
 
         torch.set_num_threads(threads)
         extractor = Extractor(model=model, overrides=settings)
+        # the run's limits, even when given apart from ``settings``: the decoder's digit bound must be
+        # the one extract_guarded reports overlong runs by
+        extractor.config = replace(extractor.config, limits=limits)
     except BaseException as error:  # noqa: BLE001 - reported to the parent, which stops the run
         conn.send(("failed", f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"))
         return

@@ -13,13 +13,13 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import numpy as np
 
 from gktagger.config import DEFAULT_MODEL_DIR, WindowConfig
 from gktagger.errors import ModelError
-from gktagger.io.limits import MAX_DIGIT_RUN, MAX_VALUE_CHARS
+from gktagger.io.limits import DEFAULT_LIMITS, Limits
 from gktagger.lexicon import NUMBER
 from gktagger.tagging.tags import LABELS, TagSpan, tags_to_spans
 from gktagger.tagging.windows import make_windows, owner_array
@@ -32,14 +32,23 @@ if TYPE_CHECKING:  # torch and transformers load when a model does: `gktagger --
     from transformers import BertForTokenClassification
 
 
-def value_mask(text: str) -> np.ndarray:
-    """Which characters belong to a value the decoder may re-tag (the tagger keeps their full distributions)."""
+def value_mask(text: str, limits: Limits = DEFAULT_LIMITS) -> np.ndarray:
+    """Which characters belong to a value the decoder may re-tag (the tagger keeps their full distributions):
+    those of values of at most ``limits.max_digit_run`` characters (a separator or sign counts, so no value
+    the decoder sees has more digits), up to ``limits.max_value_chars`` in all.
+
+    >>> text = "共1234567890件，又12件"
+    >>> int(value_mask(text).sum()), int(value_mask(text, Limits(max_digit_run=8)).sum())
+    (12, 2)
+    >>> int(value_mask(text, Limits(max_value_chars=11)).sum())
+    10
+    """
     mask = np.zeros(len(text), dtype=bool)
-    budget = MAX_VALUE_CHARS
+    budget = limits.max_value_chars
     for m in NUMBER.finditer(text):
         # the decoder costs ~7 KB per character of a value: runs longer than any cell, and values past
         # the budget (hostile pages), are left to the model's own tags (bounds.py reports the long runs)
-        if m.end() - m.start() <= MAX_DIGIT_RUN:
+        if m.end() - m.start() <= limits.max_digit_run:
             budget -= m.end() - m.start()
             if budget < 0:
                 break
@@ -197,17 +206,23 @@ class Tagger:
             return json.loads(meta.read_text(encoding="utf-8")).get("model_version", "gktagger")
         return "gktagger"
 
-    def predict(self, text: str) -> Prediction:
-        return self.predict_many([text])[0]
+    def predict(self, text: str, limits: Limits = DEFAULT_LIMITS) -> Prediction:
+        return self.predict_many([text], limits)[0]
 
-    def predict_many(self, texts: list[str]) -> list[Prediction]:
-        """Predict several texts, batching their windows together."""
-        import torch
+    def predict_many(self, texts: list[str], limits: Limits = DEFAULT_LIMITS) -> list[Prediction]:
+        """Predict several texts, batching their windows together. Label distributions are kept for the
+        values :func:`value_mask` picks within ``limits`` (the pipeline config's)."""
+        return list(self.iter_predictions(texts, limits))
 
-        with torch.inference_mode():
-            return self._predict_many(texts)
+    def iter_predictions(self, texts: list[str], limits: Limits = DEFAULT_LIMITS) -> Iterator[Prediction]:
+        """The predictions of ``texts`` in order, each as soon as its last window is through the model, so
+        that a caller can decode one text while the model runs on the next (``extract.py``). The batches
+        are those of :meth:`predict_many`, so the probabilities are the same to the last bit.
 
-    def _predict_many(self, texts: list[str]) -> list[Prediction]:
+        >>> tagger = Tagger.from_pretrained()
+        >>> [len(p.tags) for p in tagger.iter_predictions(["一、总体情况\\n", "主动公开12条"])]
+        [7, 7]
+        """
         import torch
 
         lengths = [len(text) for text in texts]
@@ -225,26 +240,18 @@ class Tagger:
         # per window only (tag, prob, begin) per character is kept, and the full label distribution
         # only for characters of numbers (what constrained decoding needs): 481 floats for every
         # character would be far too much for a huge page
-        numeric = [value_mask(text) for text in texts]
+        numeric = [value_mask(text, limits) for text in texts]
         results: dict[tuple[int, int], tuple] = {}
-        jobs.sort(key=lambda j: j[2] - j[1])  # similar lengths together: less padding
-        for b in range(0, len(jobs), self.batch_size):
-            batch = jobs[b:b + self.batch_size]
-            width = max(e - s for _, s, e in batch) + 2
-            input_ids = np.full((len(batch), width), encoder.pad, dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.int64)
-            for row, (t, s, e) in enumerate(batch):
-                ids = ids_of[t][s:e]
-                input_ids[row, 0], input_ids[row, 1:1 + len(ids)], input_ids[row, 1 + len(ids)] = \
-                    encoder.cls, ids, encoder.sep
-                mask[row, :len(ids) + 2] = 1
-            logits = self.runner(torch.from_numpy(input_ids), torch.from_numpy(mask))
-            # the same torch operations as ever, so that the probabilities stay the same to the last bit
-            logp = torch.log_softmax(logits.float(), -1)
-            probs = logp.exp()
-            top_p, top_i = probs.max(-1)
-            begin = probs[..., _BEGIN_IDS].sum(-1)
-            top_i, top_p, begin, logp = top_i.numpy(), top_p.numpy(), begin.numpy(), logp.numpy()
+        waiting = [len(w) for w in windows_of]  # windows of each text not through the model yet
+        done = 0  # texts already yielded
+        # similar lengths together: less padding. Short last windows come first, then whole windows in
+        # text order, so texts are complete one after another from the first batches on
+        jobs.sort(key=lambda j: j[2] - j[1])
+        batches = [jobs[b:b + self.batch_size] for b in range(0, len(jobs), self.batch_size)]
+        for batch in batches + [[]]:  # the empty last one yields any text left (none has no window)
+            if batch:
+                with torch.inference_mode():
+                    top_i, top_p, begin, logp = self._run_batch(batch, ids_of, encoder)
             for row, (t, s, e) in enumerate(batch):
                 n = e - s
                 where = np.flatnonzero(numeric[t][s:e])
@@ -252,20 +259,44 @@ class Tagger:
                 # 200k-character page held 850 MB); label distributions only where needed
                 results[(t, s)] = (top_i[row, 1:1 + n].copy(), top_p[row, 1:1 + n].copy(),
                                    begin[row, 1:1 + n].copy(), where, logp[row, 1 + where])
-        out = []
-        for t, text in enumerate(texts):
-            n = len(text)
-            windows = windows_of[t]
-            owner = owner_array(n, windows)
-            tags, probs, begin = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
-            positions = np.nonzero(numeric[t])[0]
-            logp = np.zeros((len(positions), len(LABELS)), dtype=np.float32)
-            for w, (s, e) in enumerate(windows):
-                mine = np.nonzero(owner[s:e] == w)[0]
-                wt, wp, wb, where, wl = results[(t, s)]
-                tags[s + mine], probs[s + mine], begin[s + mine] = wt[mine], wp[mine], wb[mine]
-                owned = owner[s + where] == w
-                logp[np.searchsorted(positions, s + where[owned])] = wl[owned]
-            n = lengths[t]
-            out.append(Prediction(tags[:n], probs[:n], begin[:n], positions, logp))
-        return out
+                waiting[t] -= 1
+            while done < len(texts) and waiting[done] == 0:
+                yield self._stitch(texts[done], lengths[done], windows_of[done], numeric[done],
+                                   [results.pop((done, s)) for s, _ in windows_of[done]])
+                done += 1
+
+    def _run_batch(self, batch: list[tuple[int, int, int]], ids_of: list[np.ndarray], encoder: Encoder) -> tuple:
+        """(top label, its probability, begin probability, log-probabilities) per position of each window."""
+        import torch
+
+        width = max(e - s for _, s, e in batch) + 2
+        input_ids = np.full((len(batch), width), encoder.pad, dtype=np.int64)
+        mask = np.zeros((len(batch), width), dtype=np.int64)
+        for row, (t, s, e) in enumerate(batch):
+            ids = ids_of[t][s:e]
+            input_ids[row, 0], input_ids[row, 1:1 + len(ids)], input_ids[row, 1 + len(ids)] = \
+                encoder.cls, ids, encoder.sep
+            mask[row, :len(ids) + 2] = 1
+        logits = self.runner(torch.from_numpy(input_ids), torch.from_numpy(mask))
+        # the same torch operations as ever, so that the probabilities stay the same to the last bit
+        logp = torch.log_softmax(logits.float(), -1)
+        probs = logp.exp()
+        top_p, top_i = probs.max(-1)
+        begin = probs[..., _BEGIN_IDS].sum(-1)
+        return top_i.numpy(), top_p.numpy(), begin.numpy(), logp.numpy()
+
+    @staticmethod
+    def _stitch(text: str, length: int, windows: list[tuple[int, int]], numeric: np.ndarray,
+                results: list[tuple]) -> Prediction:
+        """One text's prediction from its windows': each character from the window that owns it."""
+        n = len(text)
+        owner = owner_array(n, windows)
+        tags, probs, begin = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
+        positions = np.nonzero(numeric)[0]
+        logp = np.zeros((len(positions), len(LABELS)), dtype=np.float32)
+        for w, ((s, e), (wt, wp, wb, where, wl)) in enumerate(zip(windows, results)):
+            mine = np.nonzero(owner[s:e] == w)[0]
+            tags[s + mine], probs[s + mine], begin[s + mine] = wt[mine], wp[mine], wb[mine]
+            owned = owner[s + where] == w
+            logp[np.searchsorted(positions, s + where[owned])] = wl[owned]
+        return Prediction(tags[:length], probs[:length], begin[:length], positions, logp)
