@@ -115,3 +115,18 @@ def test_a_legacy_label_wrapped_over_two_lines_still_names_its_row():
     text = LEGACY.format(prose="", rows="其中：1.同\n意公开答复数件01\n行政诉\n讼数件 2 7\n")
     fields = extract(text, [])["fields"]
     assert fields["t3.granted.total"]["value"] == 0 and fields["t4.suit.total"]["value"] == 2
+
+
+def test_the_issues_two_examples_with_the_shipped_model():
+    from gktagger.api import extract_text
+    head = "某县人民政府{}年政府信息公开工作年度报告\n一、总体情况\n本年度工作稳步推进。\n"
+    signed = extract_text(head.format(2019) + "二、主动公开政府信息情况\n第二十条第（六）项\n信息内容上一年项目数量本年增/减"
+                          "处理决定数量\n行政处罚58+2497\n行政强制12-310\n三、收到和处理政府信息公开申请情况\n无。\n")["fields"]
+    assert signed["t2.penalty.prev_items"]["value"] == 58 and signed["t2.coercion.prev_items"]["value"] == 12
+    assert all(signed[f]["value"] is None and signed[f]["candidates"] for f in (
+        "t2.penalty.change", "t2.penalty.decisions", "t2.coercion.change", "t2.coercion.decisions"))
+    assert not any(f.startswith("t3.") for f in signed)
+    legacy = extract_text(head.format(2015) + "五、其他需要报告的事项\n附件：政府信息公开情况统计表\n指标名称单位本年度历年累计\n"
+                          "主动公开文件数条291574310\n受理依申请公开信息总数件1296\n")["fields"]
+    assert legacy["proactive.total"]["candidates"][0] == [2915, 74310] and legacy["proactive.total"]["value"] is None
+    assert legacy["requests.received"]["candidates"] == [[12, 96], [1, 296]]
