@@ -124,6 +124,30 @@ def check_tables(values: Mapping[str, float | int | None], fmt: str | None) -> l
     return out
 
 
+# --- rows printed as one run of digits -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RunShape:
+    """The cells a printed row runs together, in order, and the order relations every reading of such a
+    run keeps (``at_most``: index pairs ``(i, j)``, cell i ≤ cell j). Where a shape declares no relation,
+    as table 2's does, nothing but the printed cells' own form (no leading zero) narrows a run's readings.
+
+    >>> LEGACY_ROW.keeps([2915, 74310]), LEGACY_ROW.keeps([29157, 4310]), T2_SIGNED_TAIL.keeps([24, 97])
+    (True, False, True)
+    """
+    name: str
+    cells: tuple[str, ...]
+    at_most: tuple[tuple[int, int], ...] = ()
+
+    def keeps(self, reading) -> bool:
+        return all(reading[i] <= reading[j] for i, j in self.at_most)
+
+
+LEGACY_ROW = RunShape("legacy.cumulative", ("本年度", "历年累计"), ((0, 1),))  # a year's figure ≤ the running total
+T2_SIGNED_TAIL = RunShape("t2.change_decisions", ("本年增/减", "处理决定数量"))  # 2019 table 2: no identity
+T2_SIGNED_END = RunShape("t2.change", ("本年增/减",))  # 行政事业性收费: the change ends its row
+
+
 # --- which checks a pipeline step decided ---------------------------------------------------------
 
 TABLE_RULES = frozenset(i.rule for i in table_identities("2021") + table_identities("2019"))

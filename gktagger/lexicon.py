@@ -88,6 +88,20 @@ CHANGE_WORDS = r"(?:较|比|同比|环比)[^,，;；。、\n]{0,10}?(?:增加|�
 # After a prose figure: it counts something that no field counts (涉及4个部门, 15个工作日).
 NOT_CASE_WORDS = r"\s*[个项家](?:部门|单位|乡镇|街道|社区|政府信息|信息|工作日|网站|平台|栏目)"
 
+# A legacy (≤2018) statistics table's header: 指标名称 | (计量)单位 | 本年度 or 2013年度 | 历年累计 (``legacy.py``).
+LEGACY_HEADER = r"单位[\s|]*(?:本年度?|\d{4}[\s|]*年度?)[\s|]*(?:历年)?累计"
+# Its rows that have a field ID (GUIDELINES: the legacy mapping), by the wording of their label; the
+# channel breakdowns, 答复总数, 否决/不予公开 and 申诉举报 rows have none. (``legacy.py`` lets a label wrap
+# after any of its characters: no look-behind here may hold one.)
+LEGACY_ROW_WORDS = (
+    ("proactive.total", r"主动公开(?:政府)?(?:信息|文件)数"),
+    ("requests.received", r"受理[^\d\n]{0,12}?申请[^\d\n]{0,4}?总数|(?:^|(?<=[\s|\d：:]))申请总数"),
+    ("t3.granted.total", r"同意公开答复数"),
+    ("t3.partial.total", r"同意部分公开答复数"),
+    ("t4.review.total", r"行政复议数"),
+    ("t4.suit.total", r"行政诉讼数"),  # not 接受行政诉讼、举报数
+)
+
 # Table-4 results and blocks as prose names them (``cues.py``): the first result that matches names
 # it (尚未审结 before the result words, 其他 last); the last block named before a figure is its block.
 RESULT_WORDS = (

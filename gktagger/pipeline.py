@@ -7,9 +7,9 @@ switched off by name (``PipelineConfig(disabled=("cues",))`` or
 ``--set disabled=[cues]``), which is how an ablation or a test leaves a rule out.
 
 >>> [s.name for s in STAGES]
-['year', 'decode', 'realign', 'spans', 'figures', 'cues', 'splits', 'headings', 'search', 'fields', 'sections', 'checks', 'source']
+['year', 'decode', 'realign', 'spans', 'figures', 'cues', 'legacy', 'signed', 'splits', 'headings', 'search', 'fields', 'sections', 'checks', 'source']
 >>> [s.name for s in STAGES if s.optional]
-['decode', 'realign', 'figures', 'cues', 'splits', 'headings', 'search']
+['decode', 'realign', 'figures', 'cues', 'legacy', 'signed', 'splits', 'headings', 'search']
 """
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ from typing import Callable
 from gktagger.config import PipelineConfig
 from gktagger.decoding.cues import not_figures, prose_counts, prose_results, prose_row_totals, prose_t4_figures
 from gktagger.decoding.decode import Decoded, cell_spans, decode_tables, label_score
-from gktagger.decoding.fields import ambiguous_runs, choose_fields, outside_footers, whole_figures
+from gktagger.decoding.fields import ambiguous_runs, choose_fields, outside_footers, undecided_fields, whole_figures
+from gktagger.decoding.legacy import legacy_rows
 from gktagger.decoding.realign import realign_rows
+from gktagger.decoding.signed import signed_rows
 from gktagger.decoding.splits import resolve_runs
 from gktagger.errors import ConfigError
 from gktagger.io.document import Document
@@ -52,6 +54,7 @@ class Extraction:
     sections: list[dict] = field(default_factory=list)
     checks: list[dict] = field(default_factory=list)
     extra: dict = field(default_factory=dict)  # keys the record carries beyond the contract (``seconds``)
+    undecided: list[tuple[TagSpan, list]] = field(default_factory=list)  # runs read as no value: span, readings
 
     def record(self) -> Record:
         record = build_record(self.doc, format=self.format, year=self.year, sections=self.sections,
@@ -117,17 +120,34 @@ def figures(x: Extraction) -> None:
     x.spans = whole_figures(x.view.text, outside_footers(x.view.text, x.spans))
 
 
+def scorer(x: Extraction) -> Callable[[int, int, str], float]:
+    """The model's probability of a label over a span a rule placed (0 without the model's scores)."""
+    pred = x.prediction
+    row_of = {int(p): k for k, p in enumerate(pred.positions)} if pred.logp is not None else {}
+    return lambda s, e, label: label_score(row_of, pred.logp, s, e, label) if row_of else 0.0
+
+
 def cues(x: Extraction) -> None:
     """Rewrites ``spans``: prose mentions that are no figure dropped; prose appeal/lawsuit figures, whole
     prose counts and table-3 row totals named by the words around them, tagged or not (``cues.py``)."""
-    pred, body = x.prediction, x.view.text
-    row_of = {int(p): k for k, p in enumerate(pred.positions)} if pred.logp is not None else {}
-
-    def score(s: int, e: int, label: str) -> float:
-        return label_score(row_of, pred.logp, s, e, label) if row_of else 0.0
+    body, score = x.view.text, scorer(x)
     spans = prose_results(body, not_figures(body, x.spans))
     spans = prose_counts(body, prose_t4_figures(body, spans, score), score)
     x.spans = prose_row_totals(body, spans, score)
+
+
+def legacy(x: Extraction) -> None:
+    """Rewrites ``spans`` and adds to ``undecided``: the rows of legacy statistics tables (本年度 | 历年累计),
+    run-together cells split where 本年 ≤ 累计 (or the prose figure) leaves one reading (``legacy.py``)."""
+    rows = legacy_rows(x.view.text, x.spans, scorer(x), x.config.fields.max_candidates)
+    x.spans, x.undecided = rows.replace(x.view.text, x.spans), x.undecided + rows.undecided
+
+
+def signed(x: Extraction) -> None:
+    """Rewrites ``spans`` and adds to ``undecided``: 2019 table-2 rows whose signed change runs into the
+    decisions count (``行政处罚58+2497``), split only where one reading is left (``signed.py``)."""
+    rows = signed_rows(x.view.text, scorer(x), x.config.fields.max_candidates)
+    x.spans, x.undecided = rows.replace(x.view.text, x.spans), x.undecided + rows.undecided
 
 
 def splits(x: Extraction) -> None:
@@ -154,6 +174,8 @@ def to_fields(x: Extraction) -> None:
     x.fields, x.mentions = choose_fields(x.view.raw, x.raw_spans, x.config.limits.max_digit_run)
     f = x.config.fields
     ambiguous_runs(x.fields, f.max_cell_digits, f.max_prose_digits, f.max_candidates)
+    undecided_fields(x.view.raw, x.fields, x.mentions,
+                     [(r, c) for r, c in ((x.view.to_raw(s), c) for s, c in x.undecided) if r is not None])
     for f in x.fields.values():
         if f["by"] == "split":
             f["split"] = "inferred"
@@ -190,6 +212,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("spans", spans),
     Stage("figures", figures, optional=True),
     Stage("cues", cues, optional=True),
+    Stage("legacy", legacy, optional=True),
+    Stage("signed", signed, optional=True),
     Stage("splits", splits, optional=True),
     Stage("headings", headings, optional=True),
     Stage("search", search, optional=True),

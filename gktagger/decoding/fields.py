@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from dataclasses import replace
+from dataclasses import dataclass, field as datafield, replace
 from itertools import combinations
 from math import comb
 
 from gktagger.decoding.values import parse_value
+from gktagger.identities import LEGACY_ROW, RunShape
 from gktagger.io.limits import DEFAULT_LIMITS
 from gktagger.lexicon import MEASURE_WORDS, NOT_A_COUNT, PAGE_FOOTER, WHOLE_FIGURE
 from gktagger.schema import FIELDS
@@ -110,6 +111,16 @@ def run_readings(digits: str, cells: int, limit: int) -> list[list[int]]:
     return [p for _, p in sorted(out, key=lambda c: c[0])[:limit]]
 
 
+def shape_readings(digits: str, shape: RunShape, limit: int) -> list[list[int]]:
+    """Readings of a run of digits as the cells of ``shape`` that keep its relations, most even first.
+
+    >>> shape_readings("291574310", LEGACY_ROW, 12)
+    [[2915, 74310], [291, 574310], [29, 1574310], [2, 91574310]]
+    """
+    every = run_readings(digits, len(shape.cells), 5_000)
+    return [r for r in every if shape.keeps(r)][:limit]
+
+
 def ambiguous_runs(fields: dict[str, dict], max_cell_digits: int, max_prose_digits: int, limit: int) -> list[str]:
     """Fields whose figure is a run of more digits than one value of its kind holds (``518230417`` as a
     table-2 count; ``291574310``, a legacy 本年 and 累计 run together): the value is withdrawn
@@ -123,12 +134,56 @@ def ambiguous_runs(fields: dict[str, dict], max_cell_digits: int, max_prose_digi
             continue
         row = [f for f in FIELDS.values() if f.table and (f.table, f.row) == (field.table, field.row)]
         cells = len({f.col for f in row if set(f.formats) & set(field.formats)}) if field.table else 2
-        readings = run_readings(text, min(cells, len(text)), limit)
-        if not field.table:  # 本年 | 累计: a year's figure is at most the running total
-            readings = [r for r in readings if r[0] <= r[-1]]
+        if field.table:
+            readings = run_readings(text, min(cells, len(text)), limit)
+        else:  # a legacy 本年 | 累计 run
+            readings = shape_readings(text, LEGACY_ROW, limit)
         entry.update(value=None, ambiguous=True, candidates=readings)
         changed.append(fid)
     return changed
+
+
+@dataclass
+class RowsRead:
+    """What a stage read from printed rows (``legacy.py``, ``signed.py``): spans, the runs it left
+    undecided (a span over the run, its readings), and the rows' extents, where it replaces the
+    fields tagged before."""
+    spans: list[TagSpan] = datafield(default_factory=list)
+    undecided: list[tuple[TagSpan, list[list[int]]]] = datafield(default_factory=list)
+    extents: list[tuple[int, int]] = datafield(default_factory=list)
+
+    def inside(self, at: int) -> bool:
+        return any(a <= at < b for a, b in self.extents)
+
+    def replace(self, text: str, spans: list[TagSpan]) -> list[TagSpan]:
+        """``spans`` with the fields tagged inside the rows replaced by the rows', and without any other
+        table cell of a field the rows read (a field has one cell; its prose mentions and the headings stay)."""
+        read = {s.label for s in self.spans} | {s.label for s, _ in self.undecided}
+        return [s for s in spans if s.label not in FIELDS or not self.inside(s.start)
+                and (s.label not in read or is_prose(text, s.end))] + self.spans
+
+
+def undecided_fields(raw: str, fields: dict[str, dict], mentions: list[dict], runs) -> None:
+    """Enter each undecided run (raw span, readings) as its field, the table cell the layout shows:
+    ``value: null``, its run's text and offsets, ``candidates``. A prose entry it displaces becomes
+    a mention.
+
+    >>> from gktagger.text.body import RawSpan
+    >>> fields, mentions = {"t4.review.total": {"value": 13, "text": "13", "start": 0, "end": 2, "prose": True}}, []
+    >>> undecided_fields("13件 1383", fields, mentions, [(RawSpan(4, 8, "t4.review.total", 0.9), [[13, 83], [1, 383]])])
+    >>> fields["t4.review.total"]["value"], fields["t4.review.total"]["candidates"], mentions[0]["text"]
+    (None, [[13, 83], [1, 383]], '13')
+    """
+    for span, readings in runs:
+        old = fields.get(span.label)
+        if old is not None and not old.get("prose") and old["start"] < span.start:
+            continue
+        if old is not None:
+            mentions.append({"field": span.label, **old})
+        fields[span.label] = {"value": None, "ambiguous": True, "text": raw[span.start:span.end], "start": span.start,
+                              "end": span.end, "score": round(float(span.score), 4), "by": span.by, "rule": span.rule,
+                              "candidates": readings}
+    mentions.sort(key=lambda m: m["start"])
 
 
 def choose_fields(raw: str, spans: Iterable[TagSpan], max_digit_run: int = DEFAULT_LIMITS.max_digit_run

@@ -60,10 +60,11 @@ def cumulative(raw: str, entry: dict) -> dict | None:
     """The number printed right after a legacy table cell when a 本年度/历年累计 header precedes it.
 
     Digits run together (``条4251516``: 425 then 1516) are the cell's neighbour; a trailing digit
-    followed by ``.``/``、`` is the next row's ordinal (``15092.政府公报`` → 1509).
+    followed by ``.``/``、`` is the next row's ordinal (``15092.政府公报`` → 1509). A run left
+    undecided (``ambiguous``) holds both columns: nothing is beside it.
     """
     start, end = entry.get("start"), entry.get("end")
-    if entry.get("prose") or not isinstance(start, int) or not isinstance(end, int):
+    if entry.get("prose") or entry.get("ambiguous") or not isinstance(start, int) or not isinstance(end, int):
         return None
     if not _CUMULATIVE_HEADER.search(raw, max(0, start - TITLE_WINDOW), start):
         return None

@@ -46,6 +46,7 @@ class Summary:
     failing: Counter = field(default_factory=Counter)
     inferred: Counter = field(default_factory=Counter)  # passes whose inputs a split/realign step placed
     warnings: Counter = field(default_factory=Counter)
+    undecided: Counter = field(default_factory=Counter)  # fields left without a value: runs no identity splits
     documents: int = 0
     characters: int = 0
     seconds: float = 0.0
@@ -54,8 +55,10 @@ class Summary:
         self.documents += 1
         self.characters += chars
         self.status[record["status"]] += 1
-        for fid in record.get("fields", {}):
+        for fid, entry in record.get("fields", {}).items():
             self.groups[FIELDS[fid].group] += 1
+            if entry.get("ambiguous"):
+                self.undecided[FIELDS[fid].group] += 1
         for c in record.get("checks", []):
             if c["status"] == "fail":
                 self.failing[c["rule"]] += 1
@@ -69,6 +72,8 @@ class Summary:
         lines = [f"documents: {self.documents} in {self.seconds:.1f}s ({rate:.1f} docs/s)",
                  "  " + "  ".join(f"{s}: {self.status.get(s, 0)}" for s in ("ok", "invalid", "error")),
                  "fields found:", *[f"  {g:8s} {n}" for g, n in sorted(self.groups.items())],
+                 "of them undecided (value null, candidates: cells run together, no identity to split them):",
+                 *([f"  {g:8s} {n}" for g, n in sorted(self.undecided.items())] or ["  none"]),
                  "failing checks:", *([f"  {r:28s} {n}" for r, n in self.failing.most_common()] or ["  none"]),
                  "passing on inferred values (a split or realign made them hold):",
                  *([f"  {r:28s} {n}" for r, n in self.inferred.most_common()] or ["  none"]),
