@@ -152,3 +152,15 @@ def test_pdf_text_spaces_around_a_prose_figure_change_nothing():
     assert _read(body, prose_t4_figures(body, [])) == [
         ("9", "t4.suit.total"), ("3", "t4.suit.corrected"), ("六", "t4.suit.other")]
     assert not_figures(body, [TagSpan(body.index("4"), body.index("4") + 1, "t4.suit.total")]) == []
+
+
+def test_a_prose_row_total_the_wording_does_not_name_is_no_figure():
+    """fields.md: t3.<row>.total only where the wording names that row unambiguously."""
+    from gktagger.decoding.cues import prose_row_totals
+
+    body = "其它公开答复数1条,予以公开3件。"
+    spans = [TagSpan(body.index("1"), body.index("1") + 1, "t3.granted.total"),
+             TagSpan(body.index("3"), body.index("3") + 1, "t3.granted.total")]
+    assert _read(body, prose_row_totals(body, spans)) == [("3", "t3.granted.total")]
+    table = "予以公开\t1\t2\t3\n"  # a table cell keeps the model's label
+    assert prose_row_totals(table, [TagSpan(5, 6, "t3.granted.natural")]) == [TagSpan(5, 6, "t3.granted.natural")]

@@ -217,4 +217,11 @@ def prose_row_totals(body: str, spans: list[TagSpan], score_of: Score = lambda s
                       f"clause names t3.{row}")
         out.pop(id(old), None)
         out[id(new)] = new
-    return sorted(out.values(), key=lambda s: (s.start, s.end))
+    # fields.md: a prose row total only where the wording names that row (其它公开答复数1条 names none)
+    unnamed = [s for s in out.values() if s.label.startswith("t3.") and s.label.endswith(".total") and s.by == "model"
+               and is_prose(body, s.end) and _row_named(body, _span_match(body, s)) is None]
+    return sorted((s for s in out.values() if s not in unnamed), key=lambda s: (s.start, s.end))
+
+
+def _span_match(body: str, span: TagSpan) -> re.Match:
+    return re.compile(".+", re.S).match(body, span.start, span.end)
