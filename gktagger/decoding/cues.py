@@ -181,14 +181,14 @@ def prose_counts(body: str, spans: list[TagSpan], score_of: Score = lambda s, e,
     return [s for s in out.values() if s.label not in fields_named or not is_prose(body, s.end) or named(s)]
 
 
-def _row_named(body: str, m: re.Match) -> str | None:
-    clause = _clause_before(body, m.start())
+def _row_named(body: str, start: int, end: int) -> str | None:
+    clause = _clause_before(body, start)
     named = [row for row, words in T3_ROWS if words.search(clause)] or \
-        [row for row, words in T3_ROWS_AFTER if words.match(body, m.end())]
+        [row for row, words in T3_ROWS_AFTER if words.match(body, end)]
     if len(named) != 1:  # 予以公开及部分公开258件 is neither row
         return None
     context = T3_CONTEXT.get(named[0])
-    return named[0] if context is None or context.search(body, _sentence_start(body, m.start()), m.start()) else None
+    return named[0] if context is None or context.search(body, _sentence_start(body, start), start) else None
 
 
 def prose_row_totals(body: str, spans: list[TagSpan], score_of: Score = lambda s, e, label: 0.0) -> list[TagSpan]:
@@ -205,7 +205,7 @@ def prose_row_totals(body: str, spans: list[TagSpan], score_of: Score = lambda s
     for m in WHOLE_FIGURE.finditer(body):
         if not _counted(body, m):
             continue
-        row = _row_named(body, m)
+        row = _row_named(body, *m.span())
         if row is None:
             continue
         label, old = f"t3.{row}.total", at.get(m.span())
@@ -219,9 +219,6 @@ def prose_row_totals(body: str, spans: list[TagSpan], score_of: Score = lambda s
         out[id(new)] = new
     # fields.md: a prose row total only where the wording names that row (其它公开答复数1条 names none)
     unnamed = [s for s in out.values() if s.label.startswith("t3.") and s.label.endswith(".total") and s.by == "model"
-               and is_prose(body, s.end) and _row_named(body, _span_match(body, s)) is None]
+               and is_prose(body, s.end) and _row_named(body, s.start, s.end) is None]
     return sorted((s for s in out.values() if s not in unnamed), key=lambda s: (s.start, s.end))
 
-
-def _span_match(body: str, span: TagSpan) -> re.Match:
-    return re.compile(".+", re.S).match(body, span.start, span.end)
