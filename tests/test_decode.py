@@ -238,6 +238,35 @@ def test_a_row_read_one_row_late_moves_to_where_the_identities_hold():
     assert "t3.other_processing.total" not in fixed
 
 
+def test_a_row_that_lost_its_label_takes_the_next_row_of_the_template():
+    """A PDF converter's markdown: 规章 and 行政规范性文件 float after their rows. The model reads both
+    rows as 规章 (issue 15, mdfragments); the second one is the next row of the template."""
+    body = ("| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n|---|---|---|---|\n"
+            "| 3 | 0 | 12 |\n| 5 | 1 | 40 |\n\n规章\n行政规范性文件\n")
+    order = template("2021")[:6]
+    positions, logp = _leaning(body, order, {f: -1.0 if ".regulations." in f else -9.0 for f in order})
+    zeros = np.zeros(len(body), dtype=np.int64)
+    read = lambda c=DecoderConfig(): {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order, c)}
+    assert read() == dict(zip(order, ["3", "0", "12", "5", "1", "40"]))
+    assert "t2.normative.in_force" not in read(DecoderConfig(bare_rows=False))
+
+
+def test_rows_that_lost_their_labels_are_cells_however_sure_the_model_is_they_are_not():
+    """Label-less rows of zeros after 予以公开: the model, far from any label, calls them no cells."""
+    columns = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
+    order = [f"t3.{row}.{c}" for row in ("granted", "partial", "denied_secret", "denied_law") for c in columns]
+    body = "| 予以公开 | 4 | 0 | 0 | 0 | 0 | 0 | 4 |\n" + "| 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n" * 3
+    positions, logp = _leaning(body, order, {f: -0.1 if ".granted." in f else -12.0 for f in order})
+    bare = positions > body.index("\n")
+    logp[bare, OUTSIDE] = np.log(0.999)
+    for f in order:
+        logp[bare, LABEL_IDS["B-" + f]] = logp[bare, LABEL_IDS["I-" + f]] = np.log(0.001 / 56)
+    zeros = np.zeros(len(body), dtype=np.int64)
+    read = lambda c=DecoderConfig(): [f for _, _, f in align_cells(body, zeros, positions, logp, order, c)]
+    assert read() == order
+    assert "t3.denied_law.total" not in read(DecoderConfig(bare_rows=False))
+
+
 def test_a_figure_between_cells_of_a_row_is_not_left_out():
     """没有现成信息 44 3 _ _ _ _ _: the model reads 3 as the row's total (or nothing); it is 商业企业."""
     body = "2.没有现成信息需要另行制作\t44\t3\t\t\t\t\t\n"

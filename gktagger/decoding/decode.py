@@ -11,7 +11,10 @@ the model's log-probabilities, minus a penalty per template field left out
 template (a page printing rows out of order). A printed row that shows its
 cells (tabs, pipes, blanks included; one cell per line only when all seven of
 a table-3 row are there) starts at its first column and leaves no column out
-between two of its cells: leaving one out there costs much more. Both
+between two of its cells: leaving one out there costs much more. A line of
+figures alone (a PDF converter's table fragment whose row labels float before
+or after it) says nothing the model can trust about its row: there the model
+tells the column only, and the template's order decides the row. Both
 templates are tried and the one that fits better kept, and whole printed rows
 are then moved where the table identities hold (the ``realign`` stage). Numbers
 the model tags as prose figures or section headings keep their tags; legacy
@@ -48,7 +51,7 @@ from gktagger.decoding.fields import is_prose
 from gktagger.lexicon import NA_MARKS, NOT_A_COUNT, NUMBER, PAGE_FOOTER, SIGNS
 from gktagger.schema import FIELDS, SECTIONS, template
 from gktagger.tagging.tags import LABEL_IDS, OUTSIDE, TagSpan
-from gktagger.text.rows import SEPARATORS, blank_cells, group_rows
+from gktagger.text.rows import SEPARATORS, bare_lines, blank_cells, group_rows
 
 CELL_EDGES = "\t|\n"
 FIGURE_ENDS = frozenset("0123456789/—无")  # what a neighbouring figure or NA cell ends or starts with
@@ -204,6 +207,42 @@ def _first_columns(order: Sequence[str]) -> np.ndarray:
     return np.array([k == 0 or rows[k] != rows[k - 1] for k in range(len(order))])
 
 
+def row_blind(body: str, positions: np.ndarray, logp: np.ndarray, order: Sequence[str],
+              lines: Sequence[tuple[int, int]]) -> np.ndarray:
+    """``logp`` with the characters of ``lines`` (``rows.bare_lines``: figures whose row label the page
+    printed elsewhere, or nowhere) blind to the row of tables 2 and 3: each field of ``order`` takes the
+    model's probability of its column, any row, and being no cell is no likelier than being one.
+    The template's order and the skip costs then decide which rows such lines are; table 4, whose rows
+    never print a label, keeps the model's belief.
+
+    >>> body = "| 5 | 1 | 40 |"
+    >>> order = ["t2.regulations.issued", "t2.normative.issued"]
+    >>> lp = np.full((1, len(LABEL_IDS)), -20.0, dtype=np.float32)
+    >>> lp[0, OUTSIDE], lp[0, LABEL_IDS["B-t2.regulations.issued"]] = np.log(0.9), np.log(0.1)
+    >>> blind = row_blind(body, np.array([2]), lp, order, [(0, len(body))])
+    >>> [round(float(np.exp(blind[0, LABEL_IDS[k]])), 2) for k in ("O", *(f"B-{f}" for f in order))]
+    [0.1, 0.1, 0.1]
+    """
+    bare = np.zeros(len(body) + 1, dtype=bool)
+    for s, e in lines:
+        bare[s:e] = True
+    rows = np.nonzero(bare[np.asarray(positions)])[0]
+    if not len(rows):
+        return logp
+    columns: dict[tuple, list[str]] = {}
+    for f in order:
+        if FIELDS[f].table in ("t2", "t3"):
+            columns.setdefault((FIELDS[f].table, FIELDS[f].col), []).append(f)
+    seen, out = logp[rows], logp.copy()
+    for fields in columns.values():
+        for prefix in "BI":
+            ids = [LABEL_IDS[f"{prefix}-{f}"] for f in fields]
+            out[np.ix_(rows, ids)] = np.logaddexp.reduce(seen[:, ids], axis=1)[:, None]
+    any_cell = np.logaddexp.reduce(seen[:, [LABEL_IDS[f"{p}-{f}"] for f in order for p in "BI"]], axis=1)
+    out[rows, OUTSIDE] = np.minimum(seen[:, OUTSIDE], any_cell)
+    return out
+
+
 def align_cells(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray, order: Sequence[str],
                 config: DecoderConfig = DecoderConfig(), blanks: Sequence[int] = ()) -> list[tuple[int, int, str]]:
     """The best monotone assignment of the body's numbers to the template ``order``: (start, end, field) cells.
@@ -224,6 +263,8 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
     tokens = [(s, e) for s, e in numbers(body, tags) if all(i in row_of for i in range(s, e))]
     if not tokens or not order:
         return 0.0, []
+    if config.bare_rows:
+        logp = row_blind(body, positions, logp, order, bare_lines(body, [s for s, _ in tokens]))
     n = len(order)
     begin_ids = np.array([LABEL_IDS[f"B-{f}"] for f in order])
     inside_ids = np.array([LABEL_IDS[f"I-{f}"] for f in order])

@@ -30,6 +30,26 @@ def blank_cells(text: str) -> list[int]:
     return [m.end() for m in BLANK.finditer(text)]
 
 
+def bare_lines(text: str, offsets: Sequence[int]) -> list[tuple[int, int]]:
+    """(start, end) of the lines holding ``offsets`` that print figures and nothing else: two or more
+    cells, or one markdown cell, with a digit among them. Such a line is a table row whose label the
+    page printed elsewhere (a PDF converter's fragment, labels floating before or after it), or none at all.
+
+    >>> text = "| 规章 | 3 | 0 |\\n| 5 | 1 | 40 |\\n| - | - |\\n行政规范性文件 12\\n7 8\\n"
+    >>> [text[s:e] for s, e in bare_lines(text, [m.start() for m in NUMBER.finditer(text)])]
+    ['| 5 | 1 | 40 |', '7 8']
+    """
+    out = set()
+    for start in {text.rfind("\n", 0, i) + 1 for i in offsets}:
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        figures = NUMBER.findall(line)
+        bare = not NUMBER.sub("", line).strip(SEPARATORS) and any(f[-1].isdigit() for f in figures)
+        if bare and (len(figures) > 1 or line.lstrip().startswith("|")):
+            out.add((start, start + len(line)))
+    return sorted(out)
+
+
 def group_rows(text: str, cells: Sequence[tuple[int, int]]) -> list[int]:
     """For cells in text order (``start == end`` for a blank cell), the index of the printed row each
     belongs to: a new row starts where anything but separators lies since the previous cell."""
