@@ -211,16 +211,18 @@ def row_blind(body: str, positions: np.ndarray, logp: np.ndarray, order: Sequenc
               lines: Sequence[tuple[int, int]]) -> np.ndarray:
     """``logp`` with the characters of ``lines`` (``rows.bare_lines``: figures whose row label the page
     printed elsewhere, or nowhere) blind to the row of tables 2 and 3: each field of ``order`` takes the
-    model's probability of its column, any row, and being no cell is no likelier than being one.
-    The template's order and the skip costs then decide which rows such lines are; table 4, whose rows
-    never print a label, keeps the model's belief.
+    model's probability of its column, any row, and being no cell becomes no likelier than the likeliest
+    field (not than all fields together, which would still charge every cell of a long fragment the
+    odds of its column). The template's order and the skip costs then decide which rows such lines
+    are; table 4, whose rows never print a label, keeps the model's belief.
 
     >>> body = "| 5 | 1 | 40 |"
     >>> order = ["t2.regulations.issued", "t2.normative.issued"]
     >>> lp = np.full((1, len(LABEL_IDS)), -20.0, dtype=np.float32)
-    >>> lp[0, OUTSIDE], lp[0, LABEL_IDS["B-t2.regulations.issued"]] = np.log(0.9), np.log(0.1)
+    >>> ids = [OUTSIDE, *(LABEL_IDS[f"B-{f}"] for f in order)]
+    >>> lp[0, ids] = np.log([0.9, 0.06, 0.04])
     >>> blind = row_blind(body, np.array([2]), lp, order, [(0, len(body))])
-    >>> [round(float(np.exp(blind[0, LABEL_IDS[k]])), 2) for k in ("O", *(f"B-{f}" for f in order))]
+    >>> [round(float(p), 2) for p in np.exp(blind[0, ids])]
     [0.1, 0.1, 0.1]
     """
     bare = np.zeros(len(body) + 1, dtype=bool)
@@ -238,8 +240,8 @@ def row_blind(body: str, positions: np.ndarray, logp: np.ndarray, order: Sequenc
         for prefix in "BI":
             ids = [LABEL_IDS[f"{prefix}-{f}"] for f in fields]
             out[np.ix_(rows, ids)] = np.logaddexp.reduce(seen[:, ids], axis=1)[:, None]
-    any_cell = np.logaddexp.reduce(seen[:, [LABEL_IDS[f"{p}-{f}"] for f in order for p in "BI"]], axis=1)
-    out[rows, OUTSIDE] = np.minimum(seen[:, OUTSIDE], any_cell)
+    likeliest = out[np.ix_(rows, [LABEL_IDS[f"B-{f}"] for f in order])].max(axis=1)
+    out[rows, OUTSIDE] = np.minimum(seen[:, OUTSIDE], likeliest)
     return out
 
 
