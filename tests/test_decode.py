@@ -253,6 +253,19 @@ def test_a_row_that_lost_its_label_takes_the_next_row_of_the_template():
     assert "t2.normative.in_force" not in read(DecoderConfig(bare_rows=False))
 
 
+def test_a_label_less_first_row_is_not_passed_over_before_the_table():
+    """规章 lost its label (1 | 0 | 8), 行政规范性文件 kept it and the model misreads it as 规章. Figures
+    before the template's first field are free to leave out, but not a label-less row's: the
+    first row is 规章's, so the second is the next one."""
+    body = "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n| 1 | 0 | 8 |\n\n规章\n\n| 行政规范性文件 | 0 | 38 | 84 |\n"
+    order = template("2021")[:6]
+    positions, logp = _leaning(body, order, {f: -1.0 if ".regulations." in f else -3.0 for f in order})
+    logp[positions < body.index("\n\n"), OUTSIDE] = np.log(0.6)  # the model doubts the label-less row
+    zeros = np.zeros(len(body), dtype=np.int64)
+    read = {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order)}
+    assert read == dict(zip(order, ["1", "0", "8", "0", "38", "84"]))
+
+
 def test_rows_that_lost_their_labels_are_cells_however_sure_the_model_is_they_are_not():
     """Five label-less rows of zeros after 本年新收: the model, far from any label, calls them no cells and
     spreads what doubt it has over every field. Each takes the next row of the template, not nothing

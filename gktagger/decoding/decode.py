@@ -14,7 +14,8 @@ a table-3 row are there) starts at its first column and leaves no column out
 between two of its cells: leaving one out there costs much more. A line of
 figures alone (a PDF converter's table fragment whose row labels float before
 or after it) says nothing the model can trust about its row: there the model
-tells the column only, and the template's order decides the row. Both
+tells the column only, the template's order decides the row, and leaving one
+out costs as much before the template's first field as inside the tables. Both
 templates are tried and the one that fits better kept, and whole printed rows
 are then moved where the table identities hold (the ``realign`` stage). Numbers
 the model tags as prose figures or section headings keep their tags; legacy
@@ -207,6 +208,14 @@ def _first_columns(order: Sequence[str]) -> np.ndarray:
     return np.array([k == 0 or rows[k] != rows[k - 1] for k in range(len(order))])
 
 
+def _marked(body: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """For each offset of ``body`` (its end included), whether it lies in one of ``spans``."""
+    mask = np.zeros(len(body) + 1, dtype=bool)
+    for s, e in spans:
+        mask[s:e] = True
+    return mask
+
+
 def row_blind(body: str, positions: np.ndarray, logp: np.ndarray, order: Sequence[str],
               lines: Sequence[tuple[int, int]]) -> np.ndarray:
     """``logp`` with the characters of ``lines`` (``rows.bare_lines``: figures whose row label the page
@@ -225,10 +234,7 @@ def row_blind(body: str, positions: np.ndarray, logp: np.ndarray, order: Sequenc
     >>> [round(float(p), 2) for p in np.exp(blind[0, ids])]
     [0.1, 0.1, 0.1]
     """
-    bare = np.zeros(len(body) + 1, dtype=bool)
-    for s, e in lines:
-        bare[s:e] = True
-    rows = np.nonzero(bare[np.asarray(positions)])[0]
+    rows = np.nonzero(_marked(body, lines)[np.asarray(positions)])[0]
     if not len(rows):
         return logp
     columns: dict[tuple, list[str]] = {}
@@ -240,7 +246,7 @@ def row_blind(body: str, positions: np.ndarray, logp: np.ndarray, order: Sequenc
         for prefix in "BI":
             ids = [LABEL_IDS[f"{prefix}-{f}"] for f in fields]
             out[np.ix_(rows, ids)] = np.logaddexp.reduce(seen[:, ids], axis=1)[:, None]
-    likeliest = out[np.ix_(rows, [LABEL_IDS[f"B-{f}"] for f in order])].max(axis=1)
+    likeliest = out[np.ix_(rows, [LABEL_IDS[f"{p}-{f}"] for f in order for p in "BI"])].max(axis=1)
     out[rows, OUTSIDE] = np.minimum(seen[:, OUTSIDE], likeliest)
     return out
 
@@ -265,8 +271,8 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
     tokens = [(s, e) for s, e in numbers(body, tags) if all(i in row_of for i in range(s, e))]
     if not tokens or not order:
         return 0.0, []
-    if config.bare_rows:
-        logp = row_blind(body, positions, logp, order, bare_lines(body, [s for s, _ in tokens]))
+    bare = bare_lines(body, [s for s, _ in tokens]) if config.bare_rows else []
+    logp = row_blind(body, positions, logp, order, bare)
     n = len(order)
     begin_ids = np.array([LABEL_IDS[f"B-{f}"] for f in order])
     inside_ids = np.array([LABEL_IDS[f"I-{f}"] for f in order])
@@ -274,6 +280,8 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
     rows = _printed_rows(body, slots, config.full_row)
     figure_rows = {row for row, (_, s, _, _) in zip(rows, slots) if s >= 0}
     mid_table = (np.arange(n + 1) > 0) & (np.arange(n + 1) < n)
+    before_end = np.arange(n + 1) < n
+    in_bare_line = _marked(body, bare)[[i for i, _, _, _ in slots]]
     cell_start, row_neighbour = _cell_slots(body, slots, rows)
     row_opener = _row_openers(cell_start, row_neighbour, rows)
     row_member = _row_members(cell_start, row_neighbour, row_opener, slots, rows, config.trailing_blank_columns)
@@ -303,7 +311,8 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
         # a delimited cell of a row of figures left without a field costs
         if s < 0 or i == s:
             cost = row_skip if row_member[k] else config.blank_penalty
-            pass_over = row - mid_table * cost if cell_start[k] and rows[k] in figure_rows else row
+            charged = before_end if in_bare_line[k] else mid_table  # a label-less row before the first is no less a row
+            pass_over = row - charged * cost if cell_start[k] and rows[k] in figure_rows else row
             after = k + 1 if s < 0 else index[(e - 1, s)] + 1
             relax(after, k, pass_over, every_j, no_field)
         if not can_start:
