@@ -266,6 +266,21 @@ def test_a_label_less_first_row_is_not_passed_over_before_the_table():
     assert read == dict(zip(order, ["1", "0", "8", "0", "38", "84"]))
 
 
+def test_label_less_rows_never_go_back_in_the_template():
+    """A 2019 table 2 whose four first rows lost their labels; the model reads 3 | 3 | 4 and 55 | 55 | 411
+    in the columns of 行政许可 (上一年项目数量, 本年增/减, 处理决定数量), as it does the next two rows. Read
+    again as 行政许可 and 其他对外管理服务事项 (the page printing rows out of order), the next two would
+    leave 规章 and 规范性文件 empty; only a label could say a row is out of order."""
+    body = ("| 信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |\n| 3 | 3 | 4 |\n| 55 | 55 | 411 |\n"
+            "| 信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |\n| 243 | +17 | 226 |\n| 11 | +149 | 1 |\n")
+    order = template("2019")[:12]
+    positions, logp = _leaning(body, order, {f: -1.0 if FIELDS[f].row in ("licensing", "other_services") else -4.0
+                                             for f in order})
+    zeros = np.zeros(len(body), dtype=np.int64)
+    read = {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order)}
+    assert read == dict(zip(order, ["3", "3", "4", "55", "55", "411", "243", "+17", "226", "11", "+149", "1"]))
+
+
 def test_rows_that_lost_their_labels_are_cells_however_sure_the_model_is_they_are_not():
     """Five label-less rows of zeros after 本年新收: the model, far from any label, calls them no cells and
     spreads what doubt it has over every field. Each takes the next row of the template, not nothing

@@ -14,8 +14,9 @@ a table-3 row are there) starts at its first column and leaves no column out
 between two of its cells: leaving one out there costs much more. A line of
 figures alone (a PDF converter's table fragment whose row labels float before
 or after it) says nothing the model can trust about its row: there the model
-tells the column only, the template's order decides the row, and leaving one
-out costs as much before the template's first field as inside the tables. Both
+tells the column only, the template's order decides the row (never going back
+in it), and leaving one out costs as much before the template's first field as
+inside the tables. Both
 templates are tried and the one that fits better kept, and whole printed rows
 are then moved where the table identities hold (the ``realign`` stage). Numbers
 the model tags as prose figures or section headings keep their tags; legacy
@@ -328,7 +329,9 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
         later = row[1:][::-1]
         later_max = np.maximum.accumulate(later)[::-1] - restart_penalty
         later_j = n - np.maximum.accumulate(np.where(later == np.maximum.accumulate(later), arange, 0))[::-1]
-        use = (later_max > start) & (not row_neighbour[k])  # a printed row never goes back in the template mid-row
+        # a printed row never goes back in the template mid-row, nor a label-less one at all: only its
+        # label would tell that the page printed it out of order
+        use = (later_max > start) & (not row_neighbour[k]) & (not in_bare_line[k])
         best_j, start = np.where(use, later_j, best_j), np.where(use, later_max, start)
         if row_opener[k]:
             start = start - not_first
