@@ -281,6 +281,21 @@ def test_label_less_rows_never_go_back_in_the_template():
     assert read == dict(zip(order, ["3", "3", "4", "55", "55", "411", "243", "+17", "226", "11", "+149", "1"]))
 
 
+def test_a_table_4_line_that_shows_its_blank_cells_is_read_in_template_order():
+    """A converter's table 4: one markdown line of 15 cells, the first five blank. The model, which does
+    not count blanks, reads 3 as 复议 结果维持; the line starts at 复议, so 3 is 直接起诉 结果维持."""
+    order = [f"t3.carried_forward.{c}" for c in COLUMNS] + template("2021")[-15:]
+    body = ("| 四、结转下年度继续办理 |  |  |  |  |  |  |  |\n| 行政复议 | 行政诉讼 |\n"
+            "|  |  |  |  |  | 3 |  |  | 1 | 4 |  | 1 |  |  | 1 |\n")
+    positions, logp = _leaning(body, order, {f: -0.5 if ".review." in f else -4.0 for f in order})
+    zeros = np.zeros(len(body), dtype=np.int64)
+    read = lambda c=DecoderConfig(): {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order, c)
+                                      if s < e}
+    assert read() == {"t4.suit_direct.upheld": "3", "t4.suit_direct.pending": "1", "t4.suit_direct.total": "4",
+                      "t4.suit_after_review.corrected": "1", "t4.suit_after_review.total": "1"}
+    assert read(DecoderConfig(bare_rows=False)).get("t4.suit_direct.upheld") != "3"
+
+
 def test_rows_that_lost_their_labels_are_cells_however_sure_the_model_is_they_are_not():
     """Five label-less rows of zeros after 本年新收: the model, far from any label, calls them no cells and
     spreads what doubt it has over every field. Each takes the next row of the template, not nothing

@@ -224,7 +224,9 @@ def row_blind(body: str, positions: np.ndarray, logp: np.ndarray, order: Sequenc
     model's probability of its column, any row, and being no cell becomes no likelier than the likeliest
     field (not than all fields together, which would still charge every cell of a long fragment the
     odds of its column). The template's order and the skip costs then decide which rows such lines
-    are; table 4, whose rows never print a label, keeps the model's belief.
+    are. Table 4's blocks (复议, 直接起诉, 复议后起诉) are rows of one line: blind to them only where the
+    line shows its blank cells (pipes, tabs). In a PDF line of spaces the blanks are gone, and the
+    model's reading of where the figures stand is all there is to place them.
 
     >>> body = "| 5 | 1 | 40 |"
     >>> order = ["t2.regulations.issued", "t2.normative.issued"]
@@ -235,20 +237,24 @@ def row_blind(body: str, positions: np.ndarray, logp: np.ndarray, order: Sequenc
     >>> [round(float(p), 2) for p in np.exp(blind[0, ids])]
     [0.1, 0.1, 0.1]
     """
-    rows = np.nonzero(_marked(body, lines)[np.asarray(positions)])[0]
+    at = np.asarray(positions)
+    rows = np.nonzero(_marked(body, lines)[at])[0]
     if not len(rows):
         return logp
+    showing_blanks = [(s, e) for s, e in lines if "|" in body[s:e] or "\t" in body[s:e]]
+    rows_of = {"t2": rows, "t3": rows, "t4": np.nonzero(_marked(body, showing_blanks)[at])[0]}
     columns: dict[tuple, list[str]] = {}
     for f in order:
-        if FIELDS[f].table in ("t2", "t3"):
+        if FIELDS[f].table in rows_of:
             columns.setdefault((FIELDS[f].table, FIELDS[f].col), []).append(f)
-    seen, out = logp[rows], logp.copy()
-    for fields in columns.values():
+    out = logp.copy()
+    for (table, _), fields in columns.items():
         for prefix in "BI":
             ids = [LABEL_IDS[f"{prefix}-{f}"] for f in fields]
-            out[np.ix_(rows, ids)] = np.logaddexp.reduce(seen[:, ids], axis=1)[:, None]
+            at_rows = np.ix_(rows_of[table], ids)
+            out[at_rows] = np.logaddexp.reduce(logp[at_rows], axis=1)[:, None]
     likeliest = out[np.ix_(rows, [LABEL_IDS[f"{p}-{f}"] for f in order for p in "BI"])].max(axis=1)
-    out[rows, OUTSIDE] = np.minimum(seen[:, OUTSIDE], likeliest)
+    out[rows, OUTSIDE] = np.minimum(logp[rows, OUTSIDE], likeliest)
     return out
 
 
