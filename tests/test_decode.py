@@ -296,6 +296,18 @@ def test_a_table_4_line_that_shows_its_blank_cells_is_read_in_template_order():
     assert read(DecoderConfig(bare_rows=False)).get("t4.suit_direct.upheld") != "3"
 
 
+def test_a_figure_with_a_decimal_point_is_no_count():
+    """行政许可, 行政处罚, 行政强制 and 收费金额 printed without labels, one cell per row; the model reads
+    every one of them in the 处理决定数量 column and doubts the 1. The amount 11918.904 is no count."""
+    body = "| 22 |\n| 3652 |\n| 1 |\n| 11918.904 |\n"
+    order = template("2021")[6:10]
+    positions, logp = _leaning(body, order, {f: -3.0 if f == "t2.fees.amount" else -0.5 for f in order})
+    logp[list(positions).index(body.index("| 1 |") + 2), OUTSIDE] = np.log(0.9)
+    zeros = np.zeros(len(body), dtype=np.int64)
+    read = {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order)}
+    assert read == dict(zip(order, ["22", "3652", "1", "11918.904"]))
+
+
 def test_rows_that_lost_their_labels_are_cells_however_sure_the_model_is_they_are_not():
     """Five label-less rows of zeros after 本年新收: the model, far from any label, calls them no cells and
     spreads what doubt it has over every field. Each takes the next row of the template, not nothing

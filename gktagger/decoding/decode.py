@@ -16,8 +16,9 @@ figures alone (a PDF converter's table fragment whose row labels float before
 or after it) says nothing the model can trust about its row: there the model
 tells the column only, the template's order decides the row (never going back
 in it), and leaving one out costs as much before the template's first field as
-inside the tables. Both
-templates are tried and the one that fits better kept, and whole printed rows
+inside the tables. A signed figure (+24) is only ever a change, a figure with a
+decimal point (11918.904) only an amount. Both templates are tried and the one
+that fits better kept, and whole printed rows
 are then moved where the table identities hold (the ``realign`` stage). Numbers
 the model tags as prose figures or section headings keep their tags; legacy
 reports, whose tables have no fixed layout, are not re-decoded (the ``decode``
@@ -294,6 +295,7 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
     row_member = _row_members(cell_start, row_neighbour, row_opener, slots, rows, config.trailing_blank_columns)
     not_first = np.where(_first_columns(order), 0.0, config.opener_penalty)
     is_change = np.array([FIELDS[f].kind == "change" for f in order])
+    is_decimal = np.array([FIELDS[f].kind == "decimal" for f in order])
     index = {(i, s): k for k, (i, s, _, _) in enumerate(slots)}
     N = len(slots)
     neg = -1e18
@@ -358,7 +360,8 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
                 score = score + inside - logp[r, OUTSIDE]
             if (b == e or b - s in cuts) and _cell_ok(body[i:b]):
                 target = index[(b, s)] if b < e else index[(b - 1, s)] + 1
-                relax(target, k, np.concatenate([[neg], score]), from_j, each_field)
+                fits = np.where(is_decimal, score, neg) if "." in body[i:b] else score  # 11918.904 counts nothing
+                relax(target, k, np.concatenate([[neg], fits]), from_j, each_field)
     final = dp[N] - skip_penalty * (n - np.arange(n + 1))
     j = int(final.argmax())
     cells = []
