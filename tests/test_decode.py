@@ -199,6 +199,17 @@ def _leaning(body: str, order: list[str], lean: dict[str, float]) -> tuple[np.nd
     return positions, logp
 
 
+def _first_row_known(body: str, order: list[str], row: str) -> tuple[np.ndarray, np.ndarray]:
+    """Emissions of a model that reads the first line's label (``row``, sure of it) and calls every later
+    line no cells, spreading what doubt it has evenly over ``order``."""
+    positions, logp = _leaning(body, order, {f: -0.1 if f".{row}." in f else -12.0 for f in order})
+    later = positions > body.index("\n")
+    logp[later, OUTSIDE] = np.log(0.99)
+    for f in order:
+        logp[later, LABEL_IDS["B-" + f]] = logp[later, LABEL_IDS["I-" + f]] = np.log(0.01 / 2 / len(order))
+    return positions, logp
+
+
 def test_a_row_that_shows_its_blank_cells_leaves_no_column_out():
     """予以公开 258 12 _ _ 1 1 _ (the page leaves the total blank): a model sure that a row's last
     figure is its total does not push the 1s one column right."""
@@ -257,7 +268,8 @@ def test_a_label_less_first_row_is_not_passed_over_before_the_table():
     """规章 lost its label (1 | 0 | 8), 行政规范性文件 kept it and the model misreads it as 规章. Figures
     before the template's first field are free to leave out, but not a label-less row's: the
     first row is 规章's, so the second is the next one."""
-    body = "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n| 1 | 0 | 8 |\n\n规章\n\n| 行政规范性文件 | 0 | 38 | 84 |\n"
+    body = ("| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n| 1 | 0 | 8 |\n\n规章\n\n"
+            "| 行政规范性文件 | 0 | 38 | 84 |\n")
     order = template("2021")[:6]
     positions, logp = _leaning(body, order, {f: -1.0 if ".regulations." in f else -3.0 for f in order})
     logp[positions < body.index("\n\n"), OUTSIDE] = np.log(0.6)  # the model doubts the label-less row
@@ -312,14 +324,11 @@ def test_rows_that_lost_their_labels_are_cells_however_sure_the_model_is_they_ar
     """Five label-less rows of zeros after 本年新收: the model, far from any label, calls them no cells and
     spreads what doubt it has over every field. Each takes the next row of the template, not nothing
     (as it would if a cell were only as likely as its column: a 1 in 7 chance)."""
-    rows = ("new", "carried_over", "granted", "partial", "denied_secret", "denied_law", "denied_safety", "denied_third_party")
+    rows = ("new", "carried_over", "granted", "partial", "denied_secret", "denied_law", "denied_safety",
+            "denied_third_party")
     order = [f"t3.{row}.{c}" for row in rows for c in COLUMNS] + [f"t4.review.{c}" for c in RESULTS]
     body = "| 本年新收 | 4 | 0 | 0 | 0 | 0 | 0 | 4 |\n" + "| 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n" * 5
-    positions, logp = _leaning(body, order, {f: -0.1 if ".new." in f else -12.0 for f in order})
-    bare = positions > body.index("\n")
-    logp[bare, OUTSIDE] = np.log(0.99)
-    for f in order:
-        logp[bare, LABEL_IDS["B-" + f]] = logp[bare, LABEL_IDS["I-" + f]] = np.log(0.01 / 2 / len(order))
+    positions, logp = _first_row_known(body, order, "new")
     zeros = np.zeros(len(body), dtype=np.int64)
     read = lambda c=DecoderConfig(): [f for _, _, f in align_cells(body, zeros, positions, logp, order, c)]
     assert read() == order[:42]
@@ -331,12 +340,9 @@ def test_a_label_less_row_of_na_marks_keeps_its_place_among_rows_of_figures():
     Alone, a line of NA marks says nothing (``| - | - |`` under a header of its own); among rows
     of figures it is a row, and the row after it is not pulled up into its place."""
     order = [f"t3.{row}.{c}" for row in ("granted", "partial", "denied_secret") for c in COLUMNS]
-    body = "| 予以公开 | 3 | / | / | / | 1 | / | 4 |\n| / | / | / | / | / | / | / |\n| 1 | / | / | / | / | / | 1 |\n"
-    positions, logp = _leaning(body, order, {f: -0.1 if ".granted." in f else -12.0 for f in order})
-    bare = positions > body.index("\n")
-    logp[bare, OUTSIDE] = np.log(0.99)
-    for f in order:
-        logp[bare, LABEL_IDS["B-" + f]] = logp[bare, LABEL_IDS["I-" + f]] = np.log(0.01 / 2 / len(order))
+    body = ("| 予以公开 | 3 | / | / | / | 1 | / | 4 |\n| / | / | / | / | / | / | / |\n"
+            "| 1 | / | / | / | / | / | 1 |\n")
+    positions, logp = _first_row_known(body, order, "granted")
     zeros = np.zeros(len(body), dtype=np.int64)
     read = {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order)}
     assert [read.get(f"t3.{row}.total") for row in ("granted", "partial", "denied_secret")] == ["4", "/", "1"]
