@@ -500,3 +500,15 @@ def test_a_page_footer_the_model_tags_is_no_figure():
                TagSpan(body.index("6"), body.index("6") + 1, "t4.review.corrected")]
     figures(x)
     assert [body[s.start:s.end] for s in x.spans] == ["2"]
+
+
+def test_the_shipped_pipeline_reads_a_table_fragment_whose_labels_float_after_it():
+    """Issue 15's minimal case (a PDF converter's markdown): the 行政规范性文件 row, 5 | 1 | 40, is read."""
+    from gktagger.api import extract_text
+
+    text = ("某县人民政府2023年政府信息公开工作年度报告\n一、总体情况\n本年度工作稳步推进。\n二、主动公开政府信息情况\n"
+            "| 第二十条第（一）项 |\n|---|\n\n| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n|---|---|---|---|\n"
+            "| 3 | 0 | 12 |\n| 5 | 1 | 40 |\n\n规章\n行政规范性文件\n")
+    fields = extract_text(text)["fields"]
+    assert {f: fields[f]["value"] for f in template("2021")[:6] if f in fields} == dict(
+        zip(template("2021")[:6], [3, 0, 12, 5, 1, 40]))
