@@ -24,7 +24,7 @@ gktagger.errors.ConfigError: pipeline setting fields.max_cell_digits must be at 
 >>> PipelineConfig().override(["decoder.skip_penalti=2"])
 Traceback (most recent call last):
 ...
-gktagger.errors.ConfigError: unknown pipeline setting 'decoder.skip_penalti' (decoder has: skip_penalty, restart_penalty, blank_penalty, row_skip_penalty, opener_penalty, full_row, max_cell, trailing_blank_columns, formats)
+gktagger.errors.ConfigError: unknown pipeline setting 'decoder.skip_penalti' (decoder has: skip_penalty, restart_penalty, blank_penalty, row_skip_penalty, opener_penalty, full_row, max_cell, trailing_blank_columns, bare_rows, formats)
 """
 from __future__ import annotations
 
@@ -65,6 +65,7 @@ class DecoderConfig:
     full_row: int = 7  # cells of a table-3 row: a row printed one cell per line with this many drops none
     max_cell: int = 12  # characters in one cell (a decimal amount like 75394432.52)
     trailing_blank_columns: bool = True  # an empty cell after a row's last figure may be a column the template lacks
+    bare_rows: bool = True  # a line of figures alone (its label printed elsewhere): its row is the template's order
     formats: tuple[str, ...] = ("2021", "2019")  # templates tried; the best fit is kept
 
 

@@ -17,6 +17,8 @@ from gktagger.text.body import BodyView
 from gktagger.training.annotations import REPO_ROOT
 from gktagger.training.data import corpus_examples, synthetic_examples
 
+COLUMNS = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
+RESULTS = ("upheld", "corrected", "other", "pending", "total")
 ROW = [f"t3.granted.{c}" for c in ("natural", "commercial", "research", "social", "legal", "other_org", "total")]
 
 
@@ -197,6 +199,17 @@ def _leaning(body: str, order: list[str], lean: dict[str, float]) -> tuple[np.nd
     return positions, logp
 
 
+def _first_row_known(body: str, order: list[str], row: str) -> tuple[np.ndarray, np.ndarray]:
+    """Emissions of a model that reads the first line's label (``row``, sure of it) and calls every later
+    line no cells, spreading what doubt it has evenly over ``order``."""
+    positions, logp = _leaning(body, order, {f: -0.1 if f".{row}." in f else -12.0 for f in order})
+    later = positions > body.index("\n")
+    logp[later, OUTSIDE] = np.log(0.99)
+    for f in order:
+        logp[later, LABEL_IDS["B-" + f]] = logp[later, LABEL_IDS["I-" + f]] = np.log(0.01 / 2 / len(order))
+    return positions, logp
+
+
 def test_a_row_that_shows_its_blank_cells_leaves_no_column_out():
     """予以公开 258 12 _ _ 1 1 _ (the page leaves the total blank): a model sure that a row's last
     figure is its total does not push the 1s one column right."""
@@ -236,6 +249,103 @@ def test_a_row_read_one_row_late_moves_to_where_the_identities_hold():
     fixed = {f: body[s:e] for s, e, f in realign_rows(body, cells, order, "2019")[0]}
     assert [fixed.get(f"t3.total.{c}") for c in columns] == ["767", "35", "", "", "2", "1", "805"]
     assert "t3.other_processing.total" not in fixed
+
+
+def test_a_row_that_lost_its_label_takes_the_next_row_of_the_template():
+    """A PDF converter's markdown: 规章 and 行政规范性文件 float after their rows. The model reads both
+    rows as 规章 (issue 15, mdfragments); the second one is the next row of the template."""
+    body = ("| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n|---|---|---|---|\n"
+            "| 3 | 0 | 12 |\n| 5 | 1 | 40 |\n\n规章\n行政规范性文件\n")
+    order = template("2021")[:6]
+    positions, logp = _leaning(body, order, {f: -1.0 if ".regulations." in f else -9.0 for f in order})
+    zeros = np.zeros(len(body), dtype=np.int64)
+    read = lambda c=DecoderConfig(): {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order, c)}
+    assert read() == dict(zip(order, ["3", "0", "12", "5", "1", "40"]))
+    assert "t2.normative.in_force" not in read(DecoderConfig(bare_rows=False))
+
+
+def test_a_label_less_first_row_is_not_passed_over_before_the_table():
+    """规章 lost its label (1 | 0 | 8), 行政规范性文件 kept it and the model misreads it as 规章. Figures
+    before the template's first field are free to leave out, but not a label-less row's: the
+    first row is 规章's, so the second is the next one."""
+    body = ("| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n| 1 | 0 | 8 |\n\n规章\n\n"
+            "| 行政规范性文件 | 0 | 38 | 84 |\n")
+    order = template("2021")[:6]
+    positions, logp = _leaning(body, order, {f: -1.0 if ".regulations." in f else -3.0 for f in order})
+    logp[positions < body.index("\n\n"), OUTSIDE] = np.log(0.6)  # the model doubts the label-less row
+    zeros = np.zeros(len(body), dtype=np.int64)
+    read = {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order)}
+    assert read == dict(zip(order, ["1", "0", "8", "0", "38", "84"]))
+
+
+def test_label_less_rows_never_go_back_in_the_template():
+    """A 2019 table 2 whose four first rows lost their labels; the model reads 3 | 3 | 4 and 55 | 55 | 411
+    in the columns of 行政许可 (上一年项目数量, 本年增/减, 处理决定数量), as it does the next two rows. Read
+    again as 行政许可 and 其他对外管理服务事项 (the page printing rows out of order), the next two would
+    leave 规章 and 规范性文件 empty; only a label could say a row is out of order."""
+    body = ("| 信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |\n| 3 | 3 | 4 |\n| 55 | 55 | 411 |\n"
+            "| 信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |\n| 243 | +17 | 226 |\n| 11 | +149 | 1 |\n")
+    order = template("2019")[:12]
+    positions, logp = _leaning(body, order, {f: -1.0 if FIELDS[f].row in ("licensing", "other_services") else -4.0
+                                             for f in order})
+    zeros = np.zeros(len(body), dtype=np.int64)
+    read = {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order)}
+    assert read == dict(zip(order, ["3", "3", "4", "55", "55", "411", "243", "+17", "226", "11", "+149", "1"]))
+
+
+def test_a_table_4_line_that_shows_its_blank_cells_is_read_in_template_order():
+    """A converter's table 4: one markdown line of 15 cells, the first five blank. The model, which does
+    not count blanks, reads 3 as 复议 结果维持; the line starts at 复议, so 3 is 直接起诉 结果维持."""
+    order = [f"t3.carried_forward.{c}" for c in COLUMNS] + template("2021")[-15:]
+    body = ("| 四、结转下年度继续办理 |  |  |  |  |  |  |  |\n| 行政复议 | 行政诉讼 |\n"
+            "|  |  |  |  |  | 3 |  |  | 1 | 4 |  | 1 |  |  | 1 |\n")
+    positions, logp = _leaning(body, order, {f: -0.5 if ".review." in f else -4.0 for f in order})
+    zeros = np.zeros(len(body), dtype=np.int64)
+    read = lambda c=DecoderConfig(): {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order, c)
+                                      if s < e}
+    assert read() == {"t4.suit_direct.upheld": "3", "t4.suit_direct.pending": "1", "t4.suit_direct.total": "4",
+                      "t4.suit_after_review.corrected": "1", "t4.suit_after_review.total": "1"}
+    assert read(DecoderConfig(bare_rows=False)).get("t4.suit_direct.upheld") != "3"
+
+
+def test_a_figure_with_a_decimal_point_is_no_count():
+    """行政许可, 行政处罚, 行政强制 and 收费金额 printed without labels, one cell per row; the model reads
+    every one of them in the 处理决定数量 column and doubts the 1. The amount 11918.904 is no count."""
+    body = "| 22 |\n| 3652 |\n| 1 |\n| 11918.904 |\n"
+    order = template("2021")[6:10]
+    positions, logp = _leaning(body, order, {f: -3.0 if f == "t2.fees.amount" else -0.5 for f in order})
+    logp[list(positions).index(body.index("| 1 |") + 2), OUTSIDE] = np.log(0.9)
+    zeros = np.zeros(len(body), dtype=np.int64)
+    read = {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order)}
+    assert read == dict(zip(order, ["22", "3652", "1", "11918.904"]))
+
+
+def test_rows_that_lost_their_labels_are_cells_however_sure_the_model_is_they_are_not():
+    """Five label-less rows of zeros after 本年新收: the model, far from any label, calls them no cells and
+    spreads what doubt it has over every field. Each takes the next row of the template, not nothing
+    (as it would if a cell were only as likely as its column: a 1 in 7 chance)."""
+    rows = ("new", "carried_over", "granted", "partial", "denied_secret", "denied_law", "denied_safety",
+            "denied_third_party")
+    order = [f"t3.{row}.{c}" for row in rows for c in COLUMNS] + [f"t4.review.{c}" for c in RESULTS]
+    body = "| 本年新收 | 4 | 0 | 0 | 0 | 0 | 0 | 4 |\n" + "| 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n" * 5
+    positions, logp = _first_row_known(body, order, "new")
+    zeros = np.zeros(len(body), dtype=np.int64)
+    read = lambda c=DecoderConfig(): [f for _, _, f in align_cells(body, zeros, positions, logp, order, c)]
+    assert read() == order[:42]
+    assert "t3.carried_over.natural" not in read(DecoderConfig(bare_rows=False))
+
+
+def test_a_label_less_row_of_na_marks_keeps_its_place_among_rows_of_figures():
+    """予以公开 3 / / / 1 / 4, then two label-less rows: all NA marks (部分公开), then 1 / … 1 (国家秘密).
+    Alone, a line of NA marks says nothing (``| - | - |`` under a header of its own); among rows
+    of figures it is a row, and the row after it is not pulled up into its place."""
+    order = [f"t3.{row}.{c}" for row in ("granted", "partial", "denied_secret") for c in COLUMNS]
+    body = ("| 予以公开 | 3 | / | / | / | 1 | / | 4 |\n| / | / | / | / | / | / | / |\n"
+            "| 1 | / | / | / | / | / | 1 |\n")
+    positions, logp = _first_row_known(body, order, "granted")
+    zeros = np.zeros(len(body), dtype=np.int64)
+    read = {f: body[s:e] for s, e, f in align_cells(body, zeros, positions, logp, order)}
+    assert [read.get(f"t3.{row}.total") for row in ("granted", "partial", "denied_secret")] == ["4", "/", "1"]
 
 
 def test_a_figure_between_cells_of_a_row_is_not_left_out():
@@ -390,3 +500,15 @@ def test_a_page_footer_the_model_tags_is_no_figure():
                TagSpan(body.index("6"), body.index("6") + 1, "t4.review.corrected")]
     figures(x)
     assert [body[s.start:s.end] for s in x.spans] == ["2"]
+
+
+def test_the_shipped_pipeline_reads_a_table_fragment_whose_labels_float_after_it():
+    """Issue 15's minimal case (a PDF converter's markdown): the 行政规范性文件 row, 5 | 1 | 40, is read."""
+    from gktagger.api import extract_text
+
+    text = ("某县人民政府2023年政府信息公开工作年度报告\n一、总体情况\n本年度工作稳步推进。\n二、主动公开政府信息情况\n"
+            "| 第二十条第（一）项 |\n|---|\n\n| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n|---|---|---|---|\n"
+            "| 3 | 0 | 12 |\n| 5 | 1 | 40 |\n\n规章\n行政规范性文件\n")
+    fields = extract_text(text)["fields"]
+    assert {f: fields[f]["value"] for f in template("2021")[:6] if f in fields} == dict(
+        zip(template("2021")[:6], [3, 0, 12, 5, 1, 40]))

@@ -11,8 +11,14 @@ the model's log-probabilities, minus a penalty per template field left out
 template (a page printing rows out of order). A printed row that shows its
 cells (tabs, pipes, blanks included; one cell per line only when all seven of
 a table-3 row are there) starts at its first column and leaves no column out
-between two of its cells: leaving one out there costs much more. Both
-templates are tried and the one that fits better kept, and whole printed rows
+between two of its cells: leaving one out there costs much more. A line of
+figures alone (a PDF converter's table fragment whose row labels float before
+or after it) says nothing the model can trust about its row: there the model
+tells the column only, the template's order decides the row (never going back
+in it), and leaving one out costs as much before the template's first field as
+inside the tables. A signed figure (+24) is only ever a change, a figure with a
+decimal point (11918.904) only an amount. Both templates are tried and the one
+that fits better kept, and whole printed rows
 are then moved where the table identities hold (the ``realign`` stage). Numbers
 the model tags as prose figures or section headings keep their tags; legacy
 reports, whose tables have no fixed layout, are not re-decoded (the ``decode``
@@ -48,7 +54,7 @@ from gktagger.decoding.fields import is_prose
 from gktagger.lexicon import NA_MARKS, NOT_A_COUNT, NUMBER, PAGE_FOOTER, SIGNS
 from gktagger.schema import FIELDS, SECTIONS, template
 from gktagger.tagging.tags import LABEL_IDS, OUTSIDE, TagSpan
-from gktagger.text.rows import SEPARATORS, blank_cells, group_rows
+from gktagger.text.rows import SEPARATORS, bare_lines, blank_cells, group_rows
 
 CELL_EDGES = "\t|\n"
 FIGURE_ENDS = frozenset("0123456789/—无")  # what a neighbouring figure or NA cell ends or starts with
@@ -204,6 +210,55 @@ def _first_columns(order: Sequence[str]) -> np.ndarray:
     return np.array([k == 0 or rows[k] != rows[k - 1] for k in range(len(order))])
 
 
+def _marked(body: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """For each offset of ``body`` (its end included), whether it lies in one of ``spans``."""
+    mask = np.zeros(len(body) + 1, dtype=bool)
+    for s, e in spans:
+        mask[s:e] = True
+    return mask
+
+
+def row_blind(body: str, positions: np.ndarray, logp: np.ndarray, order: Sequence[str],
+              lines: Sequence[tuple[int, int]]) -> np.ndarray:
+    """``logp`` with the characters of ``lines`` (``rows.bare_lines``: figures whose row label the page
+    printed elsewhere, or nowhere) blind to the row of tables 2 and 3: each field of ``order`` takes the
+    model's probability of its column, any row, and being no cell becomes no likelier than the likeliest
+    field (not than all fields together, which would still charge every cell of a long fragment the
+    odds of its column). The template's order and the skip costs then decide which rows such lines
+    are. Table 4's blocks (复议, 直接起诉, 复议后起诉) are rows of one line: blind to them only where the
+    line shows its blank cells (pipes, tabs). In a PDF line of spaces the blanks are gone, and the
+    model's reading of where the figures stand is all there is to place them.
+
+    >>> body = "| 5 | 1 | 40 |"
+    >>> order = ["t2.regulations.issued", "t2.normative.issued"]
+    >>> lp = np.full((1, len(LABEL_IDS)), -20.0, dtype=np.float32)
+    >>> ids = [OUTSIDE, *(LABEL_IDS[f"B-{f}"] for f in order)]
+    >>> lp[0, ids] = np.log([0.9, 0.06, 0.04])
+    >>> blind = row_blind(body, np.array([2]), lp, order, [(0, len(body))])
+    >>> [round(float(p), 2) for p in np.exp(blind[0, ids])]
+    [0.1, 0.1, 0.1]
+    """
+    at = np.asarray(positions)
+    rows = np.nonzero(_marked(body, lines)[at])[0]
+    if not len(rows):
+        return logp
+    showing_blanks = [(s, e) for s, e in lines if "|" in body[s:e] or "\t" in body[s:e]]
+    rows_of = {"t2": rows, "t3": rows, "t4": np.nonzero(_marked(body, showing_blanks)[at])[0]}
+    columns: dict[tuple, list[str]] = {}
+    for f in order:
+        if FIELDS[f].table in rows_of:
+            columns.setdefault((FIELDS[f].table, FIELDS[f].col), []).append(f)
+    out = logp.copy()
+    for (table, _), fields in columns.items():
+        for prefix in "BI":
+            ids = [LABEL_IDS[f"{prefix}-{f}"] for f in fields]
+            at_rows = np.ix_(rows_of[table], ids)
+            out[at_rows] = np.logaddexp.reduce(logp[at_rows], axis=1)[:, None]
+    likeliest = out[np.ix_(rows, [LABEL_IDS[f"{p}-{f}"] for f in order for p in "BI"])].max(axis=1)
+    out[rows, OUTSIDE] = np.minimum(logp[rows, OUTSIDE], likeliest)
+    return out
+
+
 def align_cells(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray, order: Sequence[str],
                 config: DecoderConfig = DecoderConfig(), blanks: Sequence[int] = ()) -> list[tuple[int, int, str]]:
     """The best monotone assignment of the body's numbers to the template ``order``: (start, end, field) cells.
@@ -224,6 +279,8 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
     tokens = [(s, e) for s, e in numbers(body, tags) if all(i in row_of for i in range(s, e))]
     if not tokens or not order:
         return 0.0, []
+    bare = bare_lines(body, [s for s, _ in tokens]) if config.bare_rows else []
+    logp = row_blind(body, positions, logp, order, bare)
     n = len(order)
     begin_ids = np.array([LABEL_IDS[f"B-{f}"] for f in order])
     inside_ids = np.array([LABEL_IDS[f"I-{f}"] for f in order])
@@ -231,11 +288,14 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
     rows = _printed_rows(body, slots, config.full_row)
     figure_rows = {row for row, (_, s, _, _) in zip(rows, slots) if s >= 0}
     mid_table = (np.arange(n + 1) > 0) & (np.arange(n + 1) < n)
+    before_end = np.arange(n + 1) < n
+    in_bare_line = _marked(body, bare)[[i for i, _, _, _ in slots]]
     cell_start, row_neighbour = _cell_slots(body, slots, rows)
     row_opener = _row_openers(cell_start, row_neighbour, rows)
     row_member = _row_members(cell_start, row_neighbour, row_opener, slots, rows, config.trailing_blank_columns)
     not_first = np.where(_first_columns(order), 0.0, config.opener_penalty)
     is_change = np.array([FIELDS[f].kind == "change" for f in order])
+    is_decimal = np.array([FIELDS[f].kind == "decimal" for f in order])
     index = {(i, s): k for k, (i, s, _, _) in enumerate(slots)}
     N = len(slots)
     neg = -1e18
@@ -260,7 +320,8 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
         # a delimited cell of a row of figures left without a field costs
         if s < 0 or i == s:
             cost = row_skip if row_member[k] else config.blank_penalty
-            pass_over = row - mid_table * cost if cell_start[k] and rows[k] in figure_rows else row
+            charged = before_end if in_bare_line[k] else mid_table  # a label-less row before the first is no less a row
+            pass_over = row - charged * cost if cell_start[k] and rows[k] in figure_rows else row
             after = k + 1 if s < 0 else index[(e - 1, s)] + 1
             relax(after, k, pass_over, every_j, no_field)
         if not can_start:
@@ -276,7 +337,9 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
         later = row[1:][::-1]
         later_max = np.maximum.accumulate(later)[::-1] - restart_penalty
         later_j = n - np.maximum.accumulate(np.where(later == np.maximum.accumulate(later), arange, 0))[::-1]
-        use = (later_max > start) & (not row_neighbour[k])  # a printed row never goes back in the template mid-row
+        # a printed row never goes back in the template mid-row, nor a label-less one at all: only its
+        # label would tell that the page printed it out of order
+        use = (later_max > start) & (not row_neighbour[k]) & (not in_bare_line[k])
         best_j, start = np.where(use, later_j, best_j), np.where(use, later_max, start)
         if row_opener[k]:
             start = start - not_first
@@ -297,7 +360,8 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
                 score = score + inside - logp[r, OUTSIDE]
             if (b == e or b - s in cuts) and _cell_ok(body[i:b]):
                 target = index[(b, s)] if b < e else index[(b - 1, s)] + 1
-                relax(target, k, np.concatenate([[neg], score]), from_j, each_field)
+                fits = np.where(is_decimal, score, neg) if "." in body[i:b] else score  # 11918.904 counts nothing
+                relax(target, k, np.concatenate([[neg], fits]), from_j, each_field)
     final = dp[N] - skip_penalty * (n - np.arange(n + 1))
     j = int(final.argmax())
     cells = []

@@ -22,12 +22,40 @@ from typing import Sequence
 from gktagger.lexicon import NUMBER
 
 SEPARATORS = " \t|\n"
+RULES = SEPARATORS + "-:"  # what a markdown rule line (|---|:--:|) is made of
 BLANK = re.compile(r"\t(?= *[\t\n])|\|(?= *\|)")  # where a row leaves a cell empty: \t\t, \t at a line end, | |
 
 
 def blank_cells(text: str) -> list[int]:
     """Positions of the empty cells a row shows: ``\\t\\t``, ``\\t`` at the end of a line, ``| |``."""
     return [m.end() for m in BLANK.finditer(text)]
+
+
+def bare_lines(text: str, offsets: Sequence[int]) -> list[tuple[int, int]]:
+    """(start, end) of the lines holding ``offsets`` that print figures and nothing else (two or more
+    cells, or one markdown cell) in a run of such lines with a digit among them; markdown rules and
+    blank lines do not end a run. Such a line is a table row whose label the page printed elsewhere
+    (a PDF converter's fragment, its labels floating before or after it), or none at all. A run of
+    NA marks alone (``| - | - |`` under a header of its own) is no row of figures.
+
+    >>> text = ("| 规章 | 3 | 0 |\\n| 5 | 1 | 40 |\\n|---|---|\\n| / | / | / |\\n"
+    ...         "规章\\n| - | - |\\n行政规范性文件 12\\n7 8\\n")
+    >>> [text[s:e] for s, e in bare_lines(text, [m.start() for m in NUMBER.finditer(text)])]
+    ['| 5 | 1 | 40 |', '| / | / | / |', '7 8']
+    """
+    runs: list[list[tuple[int, int, bool]]] = []
+    for start in sorted({text.rfind("\n", 0, i) + 1 for i in offsets}):
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        figures = NUMBER.findall(line)
+        if NUMBER.sub("", line).strip(SEPARATORS) or not (len(figures) > 1 or line.lstrip().startswith("|")):
+            continue
+        cells = (start, start + len(line), any(f[-1].isdigit() for f in figures))
+        if runs and not text[runs[-1][-1][1]:start].strip(RULES):
+            runs[-1].append(cells)
+        else:
+            runs.append([cells])
+    return [(s, e) for run in runs if any(digits for _, _, digits in run) for s, e, _ in run]
 
 
 def group_rows(text: str, cells: Sequence[tuple[int, int]]) -> list[int]:
