@@ -69,11 +69,14 @@ class Extractor:
         texts = [v.text for _, v in views]
         model = _Background(self.tagger.iter_predictions(texts, self.config.limits) if texts else iter(()))
         assembled = []
-        for (i, view), pred in zip(views, model):
-            started = time.perf_counter()
-            out[i] = self._guard(docs[i], "could not assemble", lambda: self.assemble(docs[i], view, pred))
-            assembled.append((i, len(view.text), time.perf_counter() - started))
-        chars, model_seconds = sum(n for _, n, _ in assembled) or 1, model.finish()
+        try:
+            for (i, view), pred in zip(views, model):
+                started = time.perf_counter()
+                out[i] = self._guard(docs[i], "could not assemble", lambda: self.assemble(docs[i], view, pred))
+                assembled.append((i, len(view.text), time.perf_counter() - started))
+        finally:  # (Ctrl-C included: a process must not exit while the runtime's threads still run)
+            model_seconds = model.finish()
+        chars = sum(n for _, n, _ in assembled) or 1
         for i, n, own in assembled:
             seconds[i] += own + model_seconds * n / chars
         for x, s in zip(out, seconds):
@@ -131,7 +134,7 @@ class _Background:
             self.stop.set()
 
     def finish(self) -> float:
-        """Seconds the thread ran, once it has stopped."""
+        """Seconds the thread ran, once it has stopped (after the batch it is running, if told to stop early)."""
         self.stop.set()
         self.thread.join()
         return self.seconds

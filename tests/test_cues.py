@@ -164,3 +164,6 @@ def test_a_prose_row_total_the_wording_does_not_name_is_no_figure():
     assert _read(body, prose_row_totals(body, spans)) == [("3", "t3.granted.total")]
     table = "予以公开\t1\t2\t3\n"  # a table cell keeps the model's label
     assert prose_row_totals(table, [TagSpan(5, 6, "t3.granted.natural")]) == [TagSpan(5, 6, "t3.granted.natural")]
+    body = "不予处理158件,其他处理0件。"  # a row whose wording the lexicon does not know keeps the model's label
+    spans = [TagSpan(body.index("0件"), body.index("0件") + 1, "t3.other_processing.total")]
+    assert prose_row_totals(body, spans) == spans

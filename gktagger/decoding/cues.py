@@ -217,8 +217,10 @@ def prose_row_totals(body: str, spans: list[TagSpan], score_of: Score = lambda s
                       f"clause names t3.{row}")
         out.pop(id(old), None)
         out[id(new)] = new
-    # fields.md: a prose row total only where the wording names that row (其它公开答复数1条 names none)
-    unnamed = [s for s in out.values() if s.label.startswith("t3.") and s.label.endswith(".total") and s.by == "model"
+    # fields.md: a prose row total only where the wording names that row (其它公开答复数1条 names none); judged
+    # for the rows whose wording the lexicon knows (其他处理0件 is left as the model tagged it)
+    known = {f"t3.{row}.total" for row, _ in T3_ROWS + T3_ROWS_AFTER}
+    unnamed = [s for s in out.values() if s.label in known and s.by == "model"
                and is_prose(body, s.end) and _row_named(body, s.start, s.end) is None]
     return sorted((s for s in out.values() if s not in unnamed), key=lambda s: (s.start, s.end))
 

@@ -17,7 +17,7 @@ or after it) says nothing the model can trust about its row: there the model
 tells the column only, the template's order decides the row (never going back
 in it), and leaving one out costs as much before the template's first field as
 inside the tables. A signed figure (+24) is only ever a change, a figure with a
-decimal point (11918.904) only an amount. Both templates are tried and the one
+fraction (11918.904; 1.0 is a count, read with a warn) only an amount. Both templates are tried and the one
 that fits better kept, and whole printed rows
 are then moved where the table identities hold (the ``realign`` stage). Numbers
 the model tags as prose figures or section headings keep their tags; legacy
@@ -112,6 +112,16 @@ def _cuts(body: str, s: int, e: int, max_cell_digits: int = 7) -> list[int]:
     point = token.find(".")
     limit = point if point >= 0 else len(token)
     return [k for k in range(1, limit) if token[k - 1].isdigit() and token[k].isdigit()]
+
+
+def _fraction(cell: str) -> bool:
+    """Whether a cell's number has a nonzero fraction (11918.904): then only a decimal field holds it.
+
+    >>> _fraction("11918.904"), _fraction("1.0"), _fraction("12")
+    (True, False, False)
+    """
+    whole, point, fraction = cell.partition(".")
+    return bool(point) and fraction.strip("0０ \t") != ""
 
 
 def _cell_ok(token: str) -> bool:
@@ -360,7 +370,7 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
                 score = score + inside - logp[r, OUTSIDE]
             if (b == e or b - s in cuts) and _cell_ok(body[i:b]):
                 target = index[(b, s)] if b < e else index[(b - 1, s)] + 1
-                fits = np.where(is_decimal, score, neg) if "." in body[i:b] else score  # 11918.904 counts nothing
+                fits = np.where(is_decimal, score, neg) if _fraction(body[i:b]) else score  # 11918.904 counts nothing
                 relax(target, k, np.concatenate([[neg], fits]), from_j, each_field)
     final = dp[N] - skip_penalty * (n - np.arange(n + 1))
     j = int(final.argmax())
