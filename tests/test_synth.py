@@ -173,3 +173,15 @@ def test_held_out_layouts_are_never_drawn_for_training_but_generate_exactly():
     for text, doc in generate(4, seed=9, layouts=("pdfrows",)):
         tables = any(FIELDS[s.label].group == "table3" and not s.prose for s in doc.spans if s.label in FIELDS)
         assert re.search(r"\S \d+ \d+ \d+$", text, re.M) or not tables  # a row's figures after its label
+
+
+def test_pdf_rows_print_a_legacy_table_in_its_column_order():
+    """本年度 then 历年累计, each a figure of its own after the label and unit (the 累计 used to be glued to the label)."""
+    rows = 0
+    for text, doc in generate(30, seed=2024, layouts=("pdfrows",)):
+        for s in doc.spans:
+            line = text[text.rfind("\n", 0, s.start) + 1:text.find("\n", s.end)]
+            if doc.format == "legacy" and not s.prose and s.label in FIELDS:
+                assert re.fullmatch(rf"[^ ]+ {re.escape(s.text)} \d+", line), line
+                rows += 1
+    assert rows > 20

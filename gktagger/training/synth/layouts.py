@@ -293,6 +293,9 @@ class HtmlWriter(Writer):
         self.b.raw("</div>\n")
 
 
+_FIGURE = re.compile(r"[\d,.]+")  # an unlabelled cell that is a figure, not a label (a legacy table's 历年累计)
+
+
 class PdfRowWriter(Writer):
     """Text a naive PDF extractor gives: each table row on one line, its label then its figures
     separated by single spaces (blank cells vanish), long labels broken over lines with the figures
@@ -312,11 +315,12 @@ class PdfRowWriter(Writer):
             self.row(row)
 
     def row(self, row: list[Cell]) -> None:
-        self.b.text(self.label(row))
-        for c in row:
-            if c.label and c.text:
+        first = next((k for k, c in enumerate(row) if c.label or k and _FIGURE.fullmatch(c.text)), len(row))
+        self.b.text(self.label(row[:first]))
+        for c in row[first:]:  # figures in column order, an unlabelled one too (a legacy table's 历年累计)
+            if c.text:
                 self.b.text(" ")
-                self.cell(c)
+                self.cell(c) if c.label else self.b.text(c.text)
         self.b.text("\n")
 
     def label(self, row: list[Cell], joint: str = "") -> str:
