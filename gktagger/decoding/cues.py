@@ -169,6 +169,7 @@ def prose_counts(body: str, spans: list[TagSpan], score_of: Score = lambda s, e,
         key = (span.start, span.end, span.label)
         if key not in out or span.score > out[key].score:
             out[key] = span
+
     def named(s: TagSpan) -> bool:
         return s.label in COUNT_WORDS and is_prose(body, s.end) and _names(body, s.start, s.label)
     for field in set(COUNT_WORDS) - {s.label for s in out.values()}:
@@ -220,7 +221,7 @@ def prose_row_totals(body: str, spans: list[TagSpan], score_of: Score = lambda s
     # fields.md: a prose row total only where the wording names that row (其它公开答复数1条 names none); judged
     # for the rows whose wording the lexicon knows (其他处理0件 is left as the model tagged it)
     known = {f"t3.{row}.total" for row, _ in T3_ROWS + T3_ROWS_AFTER}
-    unnamed = [s for s in out.values() if s.label in known and s.by == "model"
-               and is_prose(body, s.end) and _row_named(body, s.start, s.end) is None]
-    return sorted((s for s in out.values() if s not in unnamed), key=lambda s: (s.start, s.end))
+    unnamed = {id(s) for s in out.values() if s.label in known and s.by == "model"
+               and is_prose(body, s.end) and _row_named(body, s.start, s.end) is None}
+    return sorted((s for s in out.values() if id(s) not in unnamed), key=lambda s: (s.start, s.end))
 
