@@ -13,6 +13,7 @@ the identities cell by cell.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping
 
 from gktagger.schema import FIELDS, T3_APPLICANT_COLUMNS, T3_COLUMNS, T3_RESULT_ROWS, T3_ROWS, T4_RESULTS
@@ -67,6 +68,7 @@ def table_identities(fmt: str | None) -> list[Identity]:
     return rules
 
 
+@lru_cache(maxsize=4096)  # a few hundred identities, each message built per record
 def _term(field_id: str, identity: Identity) -> str:
     """Name a cell by the part that varies within the identity: the row (一, 三(七)…) or the column."""
     field = FIELDS[field_id]

@@ -12,6 +12,7 @@ Label Studio config are all derived from the tables below.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 FORMATS = ("2021", "2019", "legacy")
 GROUPS = ("sections", "table2", "table3", "table4", "prose")
@@ -40,15 +41,16 @@ class Field:
     kind: str = "count"  # count | decimal | change
     short: str = ""  # compact label used in validator messages
 
-    @property
+    # cached: the decoder and the validator ask a field for its parts hundreds of thousands of times
+    @cached_property
     def table(self) -> str | None:
         return self.id.split(".")[0] if self.group.startswith("table") else None
 
-    @property
+    @cached_property
     def row(self) -> str:
         return self.id.split(".")[1] if self.table else self.id
 
-    @property
+    @cached_property
     def col(self) -> str | None:
         return self.id.split(".")[2] if self.table else None
 

@@ -92,13 +92,21 @@ def _spaced_row(body: str, line_start: int) -> bool:
 
 def _spaced(body: str, s: int, e: int) -> bool:
     """Whether a number stands between spaces beside another figure and can be one cell by itself."""
-    before = s - len(body[:s]) + len(body[:s].rstrip(" "))
-    after = e + len(body[e:]) - len(body[e:].lstrip(" "))
+    before, after = s, e  # (scanned, not sliced: a slice of the body per figure made long pages quadratic)
+    while before > 0 and body[before - 1] == " ":
+        before -= 1
+    while after < len(body) and body[after] == " ":
+        after += 1
     figure_left = before < s and before > 0 and body[before - 1] in FIGURE_ENDS
     figure_right = after > e and after < len(body) and body[after] in FIGURE_ENDS
     left_ok = before < s or s == 0 or body[s - 1] in CELL_EDGES
     right_ok = after > e or e == len(body) or body[e] in CELL_EDGES
     return (figure_left or figure_right) and left_ok and right_ok and _cell_ok(body[s:e])
+
+
+@lru_cache(maxsize=256)  # asked once per character of the number by the alignment
+def _cut_set(body: str, s: int, e: int, max_cell_digits: int = 7) -> frozenset[int]:
+    return frozenset(_cuts(body, s, e, max_cell_digits))
 
 
 def _cuts(body: str, s: int, e: int, max_cell_digits: int = 7) -> list[int]:
@@ -157,7 +165,7 @@ def _slots(body: str, tokens: list[tuple[int, int]], blanks: Sequence[int] = (),
     token end, cell may start here) and one zero-width slot per blank cell (position, -1, -1, True)."""
     slots = [(i, -1, -1, True) for i in [*blank_cells(body), *blanks]]
     for s, e in tokens:
-        cuts = set(_cuts(body, s, e, max_cell_digits))
+        cuts = _cut_set(body, s, e, max_cell_digits)
         slots += [(i, s, e, i == s or i - s in cuts) for i in range(s, e)]
     return sorted(slots)
 
@@ -361,7 +369,7 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
         score = start + logp[r, begin_ids] - logp[r, OUTSIDE]
         if body[i] in SIGNS and i + 1 < e and body[i + 1].isdigit():  # +24, 减3: only a change cell is signed
             score = np.where(is_change, score, neg)
-        cuts = set(_cuts(body, s, e, max_cell_digits))
+        cuts = _cut_set(body, s, e, max_cell_digits)
         for b in range(i + 1, min(e, i + config.max_cell) + 1):
             if b > i + 1:
                 r = row_of[b - 1]
