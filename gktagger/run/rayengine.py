@@ -45,7 +45,9 @@ from gktagger.run.batch import Summary, check_arguments
 from gktagger.run.guard import extract_guarded
 
 INSTALL_HINT = "the Ray engine needs Ray: pip install 'gktagger[ray]'"
-READ_CPUS = 0.5
+# Reading and splitting files reserve no CPU: when a node dies, its read blocks are rebuilt by
+# re-running their read tasks, and a task that waits for a CPU the actors hold never runs.
+READ_CPUS = 0
 DOCUMENT_COLUMNS = [f.name for f in dataclass_fields(Document)]
 
 
@@ -226,8 +228,6 @@ def run_extract_ray(inputs: list[str], out: str, model: str | None = None, addre
     sink = JsonlSink(stream, append=resume)
     try:
         if files:
-            # reading and splitting shards is light next to the model: half a CPU, so it never waits
-            # for a CPU that the actors hold
             read = ray.data.read_binary_files([os.path.abspath(f) for f in files], include_paths=True,
                                               num_cpus=READ_CPUS)
             documents = read.flat_map(file_documents, num_cpus=READ_CPUS,
