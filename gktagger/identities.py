@@ -154,8 +154,10 @@ T2_SIGNED_END = RunShape("t2.change", ("本年增/减",))  # 行政事业性收�
 
 TABLE_RULES = frozenset(i.rule for i in table_identities("2021") + table_identities("2019"))
 # A step that placed a field by making these identities hold (``splits.py`` picks the digit split,
-# ``realign.py`` the row shift) decided their outcome: a pass on such a field is inferred, not read.
-STEP_IDENTITIES: dict[str, frozenset[str]] = {"split": TABLE_RULES, "realign": TABLE_RULES}
+# ``realign.py`` the row shift, ``blocks.py`` the cells of a sum) decided their outcome: a pass on such
+# a field is inferred, not read.
+STEP_IDENTITIES: dict[str, frozenset[str]] = {"split": TABLE_RULES, "realign": TABLE_RULES,
+                                               "blocks": frozenset({"t4.sum", "t3.applicants"})}
 
 
 # --- plausibility: values no identity covers -------------------------------------------------------

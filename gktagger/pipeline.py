@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from gktagger.config import PipelineConfig
+from gktagger.decoding.blocks import decided_cells
 from gktagger.decoding.cues import not_figures, prose_counts, prose_results, prose_row_totals, prose_t4_figures
 from gktagger.decoding.decode import Decoded, cell_spans, decode_tables, label_score
 from gktagger.decoding.fields import ambiguous_runs, choose_fields, outside_footers, undecided_fields, whole_figures
@@ -127,6 +128,12 @@ def scorer(x: Extraction) -> Callable[[int, int, str], float]:
     return lambda s, e, label: label_score(row_of, pred.logp, s, e, label) if row_of else 0.0
 
 
+def blocks(x: Extraction) -> None:
+    """Rewrites ``spans``: table 4 and table-3 rows printed as figures alone (separated or run together),
+    placed as cells where exactly one reading makes their sums hold (``blocks.py``)."""
+    x.spans = decided_cells(x.view.text, x.spans, scorer(x), x.config.fields.max_cell_digits)
+
+
 def cues(x: Extraction) -> None:
     """Rewrites ``spans``: prose mentions that are no figure dropped; prose appeal/lawsuit figures, whole
     prose counts and table-3 row totals named by the words around them, tagged or not (``cues.py``)."""
@@ -211,6 +218,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("realign", realign, optional=True),
     Stage("spans", spans),
     Stage("figures", figures, optional=True),
+    Stage("blocks", blocks, optional=True),
     Stage("cues", cues, optional=True),
     Stage("legacy", legacy, optional=True),
     Stage("signed", signed, optional=True),
