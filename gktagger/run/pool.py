@@ -38,6 +38,9 @@ class PoolError(RuntimeError):
 
 def _worker_main(conn, model: str | None, threads: int, limits: Limits, settings: tuple[str, ...] = ()) -> None:
     """A worker: load the model once, then extract the batches it is sent until told to stop."""
+    # Ctrl-C reaches the whole process group: the parent stops the workers (``close``); a worker's own
+    # KeyboardInterrupt would only print its traceback under the one-line message
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         if limits.worker_memory_bytes:
 
