@@ -5,7 +5,7 @@
 >>> example = Path(__file__).resolve().parent.parent / "examples" / "county_2021_cells_per_line.txt"
 >>> record = Extractor().extract([read_path(example)])[0]
 >>> record["status"] in ("ok", "invalid"), record["format"], {f["by"] for f in record["fields"].values()} <= {
-...     "model", "decoder", "realign", "blocks", "split", "cue", "legacy", "signed"}
+...     "model", "decoder", "realign", "blocks", "split", "cue", "legacy", "signed", "table2"}
 (True, '2021', True)
 """
 from __future__ import annotations

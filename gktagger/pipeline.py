@@ -25,6 +25,7 @@ from gktagger.decoding.legacy import legacy_rows
 from gktagger.decoding.realign import realign_rows
 from gktagger.decoding.signed import signed_rows
 from gktagger.decoding.splits import resolve_runs
+from gktagger.decoding.table2 import run_together_rows
 from gktagger.errors import ConfigError
 from gktagger.io.document import Document
 from gktagger.io.pdftext import add_pages
@@ -157,6 +158,14 @@ def signed(x: Extraction) -> None:
     x.spans, x.undecided = rows.replace(x.view.text, x.spans), x.undecided + rows.undecided
 
 
+def table2(x: Extraction) -> None:
+    """Rewrites ``spans`` and adds to ``undecided``: table-2 rows whose cells run together unsigned
+    (``行政规范性文件77132470``), split only where one reading is left (``table2.py``)."""
+    rows = run_together_rows(x.view.text, x.decoded.format if x.decoded else None, scorer(x),
+                             x.config.fields.max_candidates)
+    x.spans, x.undecided = rows.replace(x.view.text, x.spans), x.undecided + rows.undecided
+
+
 def splits(x: Extraction) -> None:
     """Rewrites ``spans``: run-together cells split where the table identities decide (``splits.py``)."""
     x.spans, _ = resolve_runs(x.view.text, x.spans, x.prediction.begin, x.config.splits.max_candidates,
@@ -222,6 +231,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("cues", cues, optional=True),
     Stage("legacy", legacy, optional=True),
     Stage("signed", signed, optional=True),
+    Stage("table2", table2, optional=True),
     Stage("splits", splits, optional=True),
     Stage("headings", headings, optional=True),
     Stage("search", search, optional=True),

@@ -51,7 +51,7 @@ import numpy as np
 
 from gktagger.config import DecoderConfig
 from gktagger.decoding.fields import is_prose
-from gktagger.lexicon import NA_MARKS, NOT_A_COUNT, NUMBER, PAGE_FOOTER, SIGNS
+from gktagger.lexicon import NA_MARKS, NOT_A_COUNT, NUMBER, PAGE_FOOTER, SIGNS, UNITS
 from gktagger.schema import FIELDS, SECTIONS, template
 from gktagger.tagging.tags import LABEL_IDS, OUTSIDE, TagSpan
 from gktagger.text.rows import SEPARATORS, bare_lines, blank_cells, group_rows
@@ -112,10 +112,11 @@ def _cut_set(body: str, s: int, e: int, max_cell_digits: int = 7) -> frozenset[i
 def _cuts(body: str, s: int, e: int, max_cell_digits: int = 7) -> list[int]:
     """Offsets inside a number where one cell may end and the next begin: between two digits of
     an integer part, and only where the page runs cells together: not in a delimited cell, unless it
-    has more digits than one cell holds (a whole row or table printed as one run, ``14251224100520103``)."""
+    has more digits than one cell holds (a whole row or table printed as one run, ``14251224100520103``),
+    nor in one its unit follows (``政府集中采购1个246900元``)."""
     token = body[s:e]
     overlong = token.isdigit() and len(token) > max_cell_digits
-    if "," in token or (not overlong and _delimited(body, s, e)):
+    if "," in token or (not overlong and (_delimited(body, s, e) or body.startswith(UNITS, e))):
         return []
     point = token.find(".")
     limit = point if point >= 0 else len(token)

@@ -25,7 +25,7 @@ class TagSpan:
     end: int
     label: str
     score: float = 1.0
-    by: str = "model"  # model | decoder | realign | blocks | split | cue | legacy | signed | search
+    by: str = "model"  # model | decoder | realign | blocks | split | cue | legacy | signed | table2 | search
     rule: str | None = None  # what decided it, where a stage says more than its name
 
 
