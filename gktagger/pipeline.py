@@ -7,9 +7,9 @@ switched off by name (``PipelineConfig(disabled=("cues",))`` or
 ``--set disabled=[cues]``), which is how an ablation or a test leaves a rule out.
 
 >>> [s.name for s in STAGES]
-['year', 'decode', 'realign', 'spans', 'figures', 'cues', 'legacy', 'signed', 'splits', 'headings', 'search', 'fields', 'sections', 'checks', 'source']
+['year', 'decode', 'realign', 'spans', 'figures', 'blocks', 'cues', 'legacy', 'signed', 'table2', 'splits', 'headings', 'search', 'fields', 'sections', 'checks', 'source']
 >>> [s.name for s in STAGES if s.optional]
-['decode', 'realign', 'figures', 'cues', 'legacy', 'signed', 'splits', 'headings', 'search']
+['decode', 'realign', 'figures', 'blocks', 'cues', 'legacy', 'signed', 'table2', 'splits', 'headings', 'search']
 """
 from __future__ import annotations
 

@@ -53,7 +53,7 @@ def test_only_optional_stages_can_be_switched_off():
 def test_every_field_and_section_says_which_stage_made_it():
     record = Extractor().extract([Document(id="x", text=(PACKAGE.parent / "examples" / "district_2019_flattened.txt")
                                            .read_text(encoding="utf-8"))])[0]
-    stages = {"model", "decoder", "realign", "split", "cue", "legacy", "signed", "search"}
+    stages = {"model", "decoder", "realign", "blocks", "split", "cue", "legacy", "signed", "table2", "search"}
     assert record["fields"] and all(f["by"] in stages for f in record["fields"].values())
     assert "decoder" in {f["by"] for f in record["fields"].values()}
     assert record["sections"] and all(s["by"] in stages for s in record["sections"])

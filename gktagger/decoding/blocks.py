@@ -50,6 +50,7 @@ SEPARATORS = re.compile(r"(?:[ \t\r\n|\u3000]|:?-{3,}:?)*")  # blanks, pipes, a 
 T4_HEADER = re.compile("复议|诉讼")
 HEADER_WINDOW = 300  # characters before the figures: table 4's header, its column names included
 MAX_DIGITS_PER_CELL = 4  # a longer run than that many digits per cell is no such table
+MAX_STEPS = 20_000  # readings tried per run: a bound on the work a crafted run can cause
 RULE = {T4_SHAPE: "table 4 read as 15 figures whose block sums hold",
         T3_ROW_SHAPE: "table-3 row read as 7 figures whose applicant columns sum to 总计"}
 LABEL_BEFORE = 120  # characters before a row's figures that may hold its label
@@ -101,14 +102,21 @@ def readings(tokens: tuple[str, ...], shape: Shape, max_digits: int, limit: int 
                 break
         return out
 
+    steps = [MAX_STEPS]
+
     @lru_cache(maxsize=None)
     def rest(i: int, block: int) -> tuple[tuple[int, ...], ...]:
         if block == len(shape):
             return ((),) if i == len(digits) else ()
+        later = sum(shape[block + 1:])
         found: list[tuple[int, ...]] = []
         stack: list[tuple[int, tuple[int, ...]]] = [(i, ())]
         while stack and len(found) < limit:
             at, parts = stack.pop()
+            steps[0] -= 1
+            # the cells still to come need a digit each, the block's total as many as its sum has
+            if steps[0] < 0 or len(digits) - at < shape[block] - 1 - len(parts) + len(str(sum(parts))) + later:
+                continue
             if len(parts) == shape[block] - 1:
                 total = str(sum(parts))
                 end = at + len(total)
@@ -118,7 +126,8 @@ def readings(tokens: tuple[str, ...], shape: Shape, max_digits: int, limit: int 
             stack += [(j, (*parts, v)) for v, j in reversed(cells_at(at))]
         return tuple(found)
 
-    return list(rest(0, 0))
+    found = list(rest(0, 0))
+    return found if steps[0] >= 0 else []  # a search cut short proves nothing
 
 
 def _cells(body: str, run: list[Figure], fields: tuple[str, ...], shape: Shape,
