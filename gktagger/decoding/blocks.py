@@ -32,6 +32,7 @@ Table-4 cells the model placed elsewhere give way to a decided table 4.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from functools import lru_cache
 from typing import Callable
@@ -42,6 +43,8 @@ from gktagger.tagging.tags import TagSpan
 
 Shape = tuple[int, ...]  # cells per block; in each block the last cell is the sum of the others
 T4_FIELDS = tuple(f for f in template("2021") if f.startswith("t4."))
+T3_ROW_FIELDS = {row: tuple(f for f in dict.fromkeys(template("2021") + template("2019")) if f.startswith(f"t3.{row}."))
+                 for row in T3_ROWS}  # (三(六) 其他处理 has cells in the 2019 template only)
 T4_SHAPE: Shape = (5, 5, 5)  # identities.py: t4.sum
 T3_ROW_SHAPE: Shape = (7,)  # identities.py: t3.applicants
 FIGURES = re.compile(r"(?<![\d.,，])\d+(?![\d,，]|\.\d)")
@@ -166,39 +169,53 @@ def named_row(body: str, start: int, after: int = 0) -> str | None:
     return max(rows, key=lambda r: len(ROW_NAMES[r])) if rows else None
 
 
-def _t3_row(body: str, run: list[Figure], spans: list[TagSpan], max_digits: int, after: int):
+class _Tagged:
+    """The model's table-3 spans, sorted, to ask which rows it tagged inside a run (no scan per run)."""
+
+    def __init__(self, spans: list[TagSpan]):
+        t3 = sorted((s.start, s.end, FIELDS[s.label].row) for s in spans
+                    if s.label in FIELDS and FIELDS[s.label].table == "t3")
+        self.starts, self.spans = [s for s, _, _ in t3], t3
+        self.longest = max((e - s for s, e, _ in t3), default=0)
+
+    def rows(self, start: int, end: int) -> Counter:
+        lo, hi = bisect_left(self.starts, start - self.longest), bisect_left(self.starts, end)
+        return Counter(row for s, e, row in self.spans[lo:hi] if start < e)
+
+
+def _t3_row(body: str, run: list[Figure], tagged: _Tagged, max_digits: int, after: int):
     """The cells of the table-3 row that ``run`` prints: the row its label names, else the row of most
     of the model's table-3 tags in it (None without any)."""
     start, end = run[0][0], run[-1][1]
-    rows = Counter(FIELDS[s.label].row for s in spans
-                   if s.start < end and start < s.end and s.label in FIELDS and FIELDS[s.label].table == "t3")
+    rows = tagged.rows(start, end)
     if not rows:
         return None
     (row, n), = rows.most_common(1)
     row = named_row(body, start, after) or (row if 2 * n > rows.total() else None)
     if row is None:
         return None
-    fields = tuple(f for f in template("2021") if f.startswith(f"t3.{row}."))
-    return _cells(body, run, fields, T3_ROW_SHAPE, max_digits)
+    return _cells(body, run, T3_ROW_FIELDS[row], T3_ROW_SHAPE, max_digits)
 
 
 def decided_cells(body: str, spans: list[TagSpan], score: Score, max_digits: int = 7) -> list[TagSpan]:
     """``spans`` with the figures that one reading decides (see above) placed as table cells;
     ``max_digits``: the most digits of one cell."""
     decided: list[list[tuple[int, int, str]]] = []
-    after = 0
+    after, tagged = 0, _Tagged(spans)
     for run in figure_runs(body):
-        cells = _table4(body, run, max_digits) or _t3_row(body, run, spans, max_digits, after)
+        cells = _table4(body, run, max_digits) or _t3_row(body, run, tagged, max_digits, after)
         if cells:
             decided.append(cells)
         after = run[-1][1]
     if not decided:
         return spans
-    taken = [(cells[0][0], cells[-1][1]) for cells in decided]
+    taken = [(cells[0][0], cells[-1][1]) for cells in decided]  # disjoint, in document order
+    starts = [s for s, _ in taken]
     table4 = any(cells[0][2] in T4_FIELDS for cells in decided)
 
     def replaced(span: TagSpan) -> bool:
-        inside = any(s < span.end and span.start < e for s, e in taken)
+        k = bisect_left(starts, span.end) - 1
+        inside = k >= 0 and taken[k][1] > span.start
         return inside or (table4 and span.label.startswith("t4.") and not is_prose(body, span.end))
 
     placed = [TagSpan(s, e, f, score(s, e, f), "blocks", RULE[T4_SHAPE if f in T4_FIELDS else T3_ROW_SHAPE])
