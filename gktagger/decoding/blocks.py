@@ -57,7 +57,6 @@ MAX_STEPS = 20_000  # readings tried per run: a bound on the work a crafted run 
 RULE = {T4_SHAPE: "table 4 read as 15 figures whose block sums hold",
         T3_ROW_SHAPE: "table-3 row read as 7 figures whose applicant columns sum to 总计"}
 LABEL_BEFORE = 120  # characters before a row's figures that may hold its label
-LABEL_CELLS = re.compile(r"[\n|]")
 NOT_WORDS = re.compile(r"[^\u4e00-\u9fff\d]")  # what a wrapped or reformatted label may have lost or gained
 ROW_NAMES = {row: NOT_WORDS.sub("", label.split()[-1]) for row, (label, _, _) in T3_ROWS.items()}
 Score = Callable[[int, int, str], float]
@@ -162,9 +161,15 @@ def named_row(body: str, start: int, after: int = 0) -> str | None:
 
     >>> named_row("| 3.其他 | 264 | 12", 9), named_row("（七）总计\\n1139", 6), named_row("其他 | 5", 5)
     ('other_misc', 'total', None)
+    >>> named_row("| 法律服务机构 | 总计 |\\n|---|---|\\n| 705 | 3", 35)  # a header row names no row
     """
-    cells = [c for c in LABEL_CELLS.split(body[max(after, start - LABEL_BEFORE):start]) if NOT_WORDS.sub("", c)]
-    label = NOT_WORDS.sub("", cells[-1]) if cells else ""
+    lines = body[max(after, start - LABEL_BEFORE):start].split("\n")
+    if NOT_WORDS.sub("", lines[-1]):  # the row's own line: its last cell before the figures
+        label = NOT_WORDS.sub("", [c for c in lines[-1].split("|") if NOT_WORDS.sub("", c)][-1])
+    elif len(lines) > 1 and "|" not in lines[-2]:  # a label alone on the line before (not a table's header row)
+        label = NOT_WORDS.sub("", lines[-2])
+    else:
+        return None
     rows = [row for row, name in ROW_NAMES.items() if label.endswith(name)]
     return max(rows, key=lambda r: len(ROW_NAMES[r])) if rows else None
 
