@@ -10,7 +10,7 @@ import pytest
 from gktagger.decoding.values import parse_value
 from gktagger.identities import check_tables
 from gktagger.lexicon import PAGE_FOOTER
-from gktagger.record.build import _topic_line
+from gktagger.record.topics import topic_line
 from gktagger.schema import FIELDS, SECTIONS
 from gktagger.tagging.tagger import DEFAULT_MODEL_DIR
 from gktagger.training.annotations import gold_values
@@ -133,7 +133,7 @@ def test_noheadings_start_a_section_at_a_line_that_names_its_topic():
         lost = [s for s in doc.spans if s.label in SECTIONS and not re.match(r"[一二三四五六七]|第", s.text)]
         assert lost, doc.document
         for s in lost:
-            assert text[s.start - 1] == "\n" and _topic_line(s.label).match(text, s.start), s
+            assert text[s.start - 1] == "\n" and topic_line(s.label).match(text, s.start), s
 
 
 def test_multiprose_sentences_hold_several_numbers():
