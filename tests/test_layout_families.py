@@ -136,6 +136,14 @@ def test_noheadings_start_a_section_at_a_line_that_names_its_topic():
             assert text[s.start - 1] == "\n" and topic_line(s.label).match(text, s.start), s
 
 
+def test_noheadings_sections_keep_the_catalogue_order():
+    """A lost section left bare (its tables missing) leaves no trace: its topic line is not printed
+    inside the next section."""
+    order = list(SECTIONS)
+    for text, doc, _ in family_reports("noheadings", n=60):
+        ids = [s["id"] for s in sorted(doc.sections(), key=lambda s: s["start"])]
+        assert ids == sorted(ids, key=order.index), doc.document
+
 def test_multiprose_sentences_hold_several_numbers():
     reports = family_reports("multiprose", n=20)
     after = [text[s.end:].split("。", 1)[0] for text, doc, _ in reports for s in fields_of(doc)
