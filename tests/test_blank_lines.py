@@ -15,6 +15,12 @@ def test_empty_lines_between_figures_printed_one_per_line_are_blank_cells():
     assert len(set(blanks)) == 2
 
 
+def test_a_row_label_right_above_a_figure_shows_the_spacing_of_a_sparse_table():
+    """No two figures stand on neighbouring lines; the row labels next to them do."""
+    page = "一、本年新收政府信息公开申请数量\n3\n\n\n\n\n\n3\n二、上年结转政府信息公开申请数量\n0\n\n\n\n\n\n0\n"
+    view = BodyView.of(page)
+    assert [view.text[p - 1] for p in view.blank_lines()] == ["3"] * 5 + ["0"] * 5
+
 def test_a_blank_line_between_every_cell_is_no_blank_cell():
     page = ROWS.replace("\n", "\n\n")
     assert BodyView.of(page).blank_lines() == []

@@ -2,8 +2,8 @@
 
 A page that prints each cell on a line of its own (``13⏎0⏎⏎⏎0⏎7``) shows an empty cell as an empty
 line; normalisation folds those lines into one line break, so the decoder would no longer see them.
-Only where the cells stand one line apart (a neighbouring pair of figure lines with no empty line
-between them) is an empty line a cell: a page that separates every cell, or its paragraphs, by an
+Only where the cells stand one line apart (a figure line and a neighbouring row label or figure
+with no empty line between them) is an empty line a cell: a page that separates every cell, or its paragraphs, by an
 empty line says nothing about empty cells.
 
 >>> lines = ["二、上年结转", "0", "0", "", "", "", "0", "0", "三、本年度办理结果"]
@@ -18,7 +18,7 @@ import re
 
 from gktagger.lexicon import NUMBER
 
-NEIGHBOURS = 8  # line breaks on each side among which a pair of figure lines one line apart shows the spacing
+NEIGHBOURS = 8  # line breaks on each side among which a figure line one line from its neighbour shows the spacing
 _LABEL_END = "。；;！？"  # a line ending a sentence is prose, not a row label
 
 
@@ -34,12 +34,12 @@ def blank_line_cells(text: str, runs: list[int]) -> list[int]:
     lines = text.split("\n")
     figure = [_figure_line(line) for line in lines]
     label = [bool(line.strip()) and len(line) <= 60 and line.rstrip()[-1] not in _LABEL_END for line in lines]
-    between = [figure[k] and figure[k + 1] for k in range(len(breaks))]
+    in_table = [(figure[k] and label[k + 1]) or (label[k] and figure[k + 1]) for k in range(len(breaks))]
     out = []
     for k, (at, run) in enumerate(zip(breaks, runs)):
-        if run < 2 or not ((figure[k] and label[k + 1]) or (label[k] and figure[k + 1])):
+        if run < 2 or not in_table[k]:
             continue
         near = range(max(0, k - NEIGHBOURS), min(len(breaks), k + NEIGHBOURS + 1))
-        if any(between[j] and runs[j] == 1 for j in near):
+        if any(in_table[j] and runs[j] == 1 for j in near):
             out += [at] * (run - 1)
     return out
