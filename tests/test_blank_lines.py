@@ -21,8 +21,13 @@ def test_a_row_label_right_above_a_figure_shows_the_spacing_of_a_sparse_table():
     view = BodyView.of(page)
     assert [view.text[p - 1] for p in view.blank_lines()] == ["3"] * 5 + ["0"] * 5
 
-def test_a_blank_line_between_every_cell_is_no_blank_cell():
-    page = ROWS.replace("\n", "\n\n")
+def test_a_page_separating_every_cell_by_an_empty_line_shows_a_blank_cell_by_two_more_line_breaks():
+    single, double = BodyView.of(ROWS), BodyView.of(ROWS.replace("\n", "\n\n"))
+    assert double.text == single.text and double.blank_lines() == single.blank_lines()
+
+
+def test_an_odd_gap_between_cells_two_line_breaks_apart_is_no_blank_cell():
+    page = "二、上年结转政府信息公开申请数量\n\n0\n\n0\n\n\n0\n\n0\n"
     assert BodyView.of(page).blank_lines() == []
 
 

@@ -2,9 +2,10 @@
 
 A page that prints each cell on a line of its own (``13⏎0⏎⏎⏎0⏎7``) shows an empty cell as an empty
 line; normalisation folds those lines into one line break, so the decoder would no longer see them.
-Only where the cells stand one line apart (a figure line and a neighbouring row label or figure
-with no empty line between them) is an empty line a cell: a page that separates every cell, or its paragraphs, by an
-empty line says nothing about empty cells.
+The spacing of the neighbouring cells (a figure line and the row label or figure next to it) says
+how many line breaks stand between two cells: one where any of them stands one line apart, two where
+all of them are an even number apart (a page separating every cell by an empty line: ``79⏎⏎4⏎⏎⏎⏎⏎⏎85``
+has two blanks). Elsewhere an empty line says nothing about empty cells.
 
 >>> lines = ["二、上年结转", "0", "0", "", "", "", "0", "0", "三、本年度办理结果"]
 >>> folded = "\\n".join(line for line in lines if line)
@@ -18,7 +19,7 @@ import re
 
 from gktagger.lexicon import NUMBER
 
-NEIGHBOURS = 8  # line breaks on each side among which a figure line one line from its neighbour shows the spacing
+NEIGHBOURS = 8  # line breaks on each side whose cells show the spacing
 _LABEL_END = "。；;！？"  # a line ending a sentence is prose, not a row label
 
 
@@ -39,7 +40,8 @@ def blank_line_cells(text: str, runs: list[int]) -> list[int]:
     for k, (at, run) in enumerate(zip(breaks, runs)):
         if run < 2 or not in_table[k]:
             continue
-        near = range(max(0, k - NEIGHBOURS), min(len(breaks), k + NEIGHBOURS + 1))
-        if any(in_table[j] and runs[j] == 1 for j in near):
-            out += [at] * (run - 1)
+        near = [runs[j] for j in range(max(0, k - NEIGHBOURS), min(len(breaks), k + NEIGHBOURS + 1)) if in_table[j]]
+        spacing = 1 if 1 in near else 2 if all(r % 2 == 0 for r in near) else 0
+        if spacing and run % spacing == 0:
+            out += [at] * (run // spacing - 1)
     return out
