@@ -88,7 +88,7 @@ def decode(x: Extraction) -> None:
     if detect_format(model_fields, x.year, x.config.headings.min_format_evidence) == "legacy":
         return
     x.decoded = decode_tables(x.view.text, pred.tags, pred.positions, pred.logp, x.config.decoder,
-                              blanks=x.view.folded_blanks(), max_cell_digits=x.config.fields.max_cell_digits)
+                              blanks=x.view.folded_blanks() + x.view.blank_lines(), max_cell_digits=x.config.fields.max_cell_digits)
 
 
 def realign(x: Extraction) -> None:

@@ -512,3 +512,16 @@ def test_the_shipped_pipeline_reads_a_table_fragment_whose_labels_float_after_it
     fields = extract_text(text)["fields"]
     assert {f: fields[f]["value"] for f in template("2021")[:6] if f in fields} == dict(
         zip(template("2021")[:6], [3, 0, 12, 5, 1, 40]))
+
+
+def test_a_heading_tag_on_a_figures_point_does_not_keep_the_figure_from_the_decoder():
+    """The model ran the next (lost) heading's tag over the point of 5292.98; a heading tag on its digits keeps it."""
+    from gktagger.decoding.decode import numbers
+
+    body = "行政事业性收费\n5292.98\n本年度依申请公开政府信息情况如下。\n三、2022年\n"
+    tags = np.zeros(len(body), dtype=np.int64)
+    point = body.index(".")
+    tags[point] = LABEL_IDS["I-requests"]
+    assert [body[s:e] for s, e in numbers(body, tags)] == ["5292.98"]
+    tags[point - 1] = LABEL_IDS["I-requests"]
+    assert numbers(body, tags) == []

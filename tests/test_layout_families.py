@@ -10,7 +10,7 @@ import pytest
 from gktagger.decoding.values import parse_value
 from gktagger.identities import check_tables
 from gktagger.lexicon import PAGE_FOOTER
-from gktagger.record.build import _topic_line
+from gktagger.record.topics import topic_line
 from gktagger.schema import FIELDS, SECTIONS
 from gktagger.tagging.tagger import DEFAULT_MODEL_DIR
 from gktagger.training.annotations import gold_values
@@ -133,8 +133,16 @@ def test_noheadings_start_a_section_at_a_line_that_names_its_topic():
         lost = [s for s in doc.spans if s.label in SECTIONS and not re.match(r"[一二三四五六七]|第", s.text)]
         assert lost, doc.document
         for s in lost:
-            assert text[s.start - 1] == "\n" and _topic_line(s.label).match(text, s.start), s
+            assert text[s.start - 1] == "\n" and topic_line(s.label).match(text, s.start), s
 
+
+def test_noheadings_sections_keep_the_catalogue_order():
+    """A lost section left bare (its tables missing) leaves no trace: its topic line is not printed
+    inside the next section."""
+    order = list(SECTIONS)
+    for text, doc, _ in family_reports("noheadings", n=60):
+        ids = [s["id"] for s in sorted(doc.sections(), key=lambda s: s["start"])]
+        assert ids == sorted(ids, key=order.index), doc.document
 
 def test_multiprose_sentences_hold_several_numbers():
     reports = family_reports("multiprose", n=20)

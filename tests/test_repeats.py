@@ -43,6 +43,12 @@ def test_copies_directly_after_each_other(body):
     assert_is_copy(page, find_body(page), len(NAV), body)
 
 
+def test_a_match_running_into_the_next_copy_does_not_join_two_copies(body):
+    """The first copy ends ``。\n`` before chrome, the second ``。`` right before the third: the match of
+    the first and second copies runs on by that newline into the third."""
+    page = NAV + body + "\n" + FOOTER + "\n" + body + "\n" + body + FOOTER
+    assert_is_copy(page, find_body(page), len(NAV), body)
+
 def test_truncated_first_copy_is_skipped(body):
     teaser = body[:600]
     page = NAV + teaser + "…[阅读全文]\n" + NAV + body + FOOTER

@@ -151,7 +151,8 @@ def numbers(body: str, tags: np.ndarray, with_marks: bool = False) -> list[tuple
         s, e = m.span()
         if footers and any(fs <= s < fe for fs, fe in footers):
             continue
-        if is_prose(body, e) or body[e:e + 1] in NOT_A_COUNT or any(int(t) in _KEEP for t in tags[s:e]):
+        kept = any(int(tags[i]) in _KEEP for i in range(s, e) if body[i].isdigit())  # not a point a heading ran over
+        if is_prose(body, e) or body[e:e + 1] in NOT_A_COUNT or kept:
             continue
         if ITEM_MARK.match(body, e) and not with_marks:
             e -= 1

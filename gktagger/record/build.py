@@ -7,7 +7,8 @@ from functools import lru_cache
 from typing import Protocol, TypedDict
 
 from gktagger.io.document import Document
-from gktagger.lexicon import HANZI, ORDINALS, SUB_ORDINAL, TOPIC_WORDS
+from gktagger.lexicon import HANZI, ORDINALS, SUB_ORDINAL
+from gktagger.record.topics import in_lists, topic_line, topic_lists
 from gktagger.schema import FIELDS, SECTIONS, T3_ROWS
 from gktagger.tagging.tags import TagSpan
 
@@ -113,8 +114,9 @@ def body_end(raw: str, last_heading: int, end: int) -> int:
     return trailing.start() if trailing else end
 
 
-# what a heading's ordinal looks like just before where a tagger may have started it: 二、|三、政府信息|二
-_ORDINAL_BEFORE = re.compile(rf"[{ORDINALS}]{{1,3}}[ \t]*[、.．][ \t]*[{HANZI}]{{0,8}}$|[{ORDINALS}]{{1,3}}$")
+# what a heading's ordinal looks like just before where a tagger may have started it: 二、|三、政府信息|二|第二部分
+_ORDINAL_BEFORE = re.compile(rf"[{ORDINALS}]{{1,3}}[ \t]*[、.．][ \t]*[{HANZI}]{{0,8}}$|[{ORDINALS}]{{1,3}}$"
+                             rf"|第[{ORDINALS}]{{1,3}}部分[ \t]*[{HANZI}]{{0,8}}$")
 
 
 _SUB_ORDINAL_AT_LINE = re.compile(rf"[ \t]*({SUB_ORDINAL})[ \t]*")
@@ -146,7 +148,8 @@ def heading_start(raw: str, start: int, end: int) -> int:
 def _heading_pattern(section_id: str) -> re.Pattern:
     sec = SECTIONS[section_id]
     words = "|".join(re.escape(w) for w in sorted((sec.heading, *sec.aliases), key=len, reverse=True))
-    return re.compile(rf"(?<![（({ORDINALS}])[{ORDINALS}]{{1,2}}[ \t]*[、.．][ \t]*(?:{words})")
+    return re.compile(rf"(?<![（({ORDINALS}])(?:第[{ORDINALS}]{{1,2}}部分[ \t]*|[{ORDINALS}]{{1,2}}(?:[ \t]*[、.．][ \t]*|[ \t]+))"
+                      rf"(?:{words})")
 
 
 _MID_SENTENCE = re.compile(rf"[{HANZI},，、:：]")
@@ -158,15 +161,16 @@ SUB_HEADING_REACH = 40  # characters back from a tagged sub-heading to its secti
 def settle_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
     """Heading spans moved to their ordinal (:func:`heading_start`), named by the catalogue wording
     that follows the ordinal where one section's wording does, moved back to the section's heading
-    when they fall on a sub-heading just after it, and dropped where they start inside a sentence
-    without an ordinal (a report's headings open a line or follow its ordinal) or on one of table 3's
-    ordinal rows (四、结转下年度继续办理).
+    when they fall on a sub-heading just after it (or, the heading being lost, to the line just before
+    that names the section's topic), and dropped where they start inside a sentence without an ordinal
+    (a report's headings open a line or follow its ordinal), on one of table 3's ordinal rows
+    (四、结转下年度继续办理) or in the overview's list of sub-headings (:func:`topics.topic_lists`).
 
     >>> text = "编制而成。二、主动公开政府信息情况"
     >>> [(text[h.start:h.end], h.label) for h in settle_headings(text, [TagSpan(1, 4, "requests"), TagSpan(7, 12, "problems")])]
     [('二、主动公开政', 'proactive')]
     """
-    out = []
+    out, lists = [], None
     for h in spans:
         if h.label not in SECTIONS:
             out.append(h)
@@ -174,16 +178,31 @@ def settle_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
         start = heading_start(text, h.start, h.end)
         if _TABLE_3_ORDINAL_ROW.match(text, start):
             continue
+        lists = topic_lists(text) if lists is None else lists
+        if in_lists(start, lists):
+            continue
         named = [sid for sid in SECTIONS if _heading_pattern(sid).match(text, start)]
         if not named:  # a sub-heading (（一）主动公开…的数量) tagged: its section's heading just before it
             before = [m for m in _heading_pattern(h.label).finditer(text, max(0, start - SUB_HEADING_REACH), start)]
             if before:
                 start, named = before[-1].start(), [h.label]
+            else:
+                start = _topic_line_before(text, start, h.label)
         if len(named) == 1:
             out.append(TagSpan(start, max(h.end, start + 1), named[0], h.score, h.by, h.rule))
         elif named or start == 0 or not _MID_SENTENCE.match(text, start - 1):
             out.append(TagSpan(start, max(h.end, start + 1), h.label, h.score, h.by, h.rule))
     return out
+
+
+def _topic_line_before(text: str, start: int, section_id: str) -> int:
+    """Where a heading tagged on a line that does not name its section's topic (a table's header,
+    信息内容) moves: back to the line just before that does (本年度主动公开政府信息情况如下。), if any."""
+    line = text.rfind("\n", 0, start) + 1
+    if _ordinal(text, start) or topic_line(section_id).match(text, line):
+        return start
+    before = list(topic_line(section_id).finditer(text, max(0, start - SUB_HEADING_REACH), line))
+    return before[-1].start() if before else start
 
 
 def strongest_headings(spans: list[_Heading], min_heading: int = 2) -> dict[str, _Heading]:
@@ -241,16 +260,13 @@ def _ordinal(text: str, at: int) -> int | None:
     return ORDINALS.index(numeral) + 1 if numeral else None
 
 
-@lru_cache(maxsize=None)
-def _topic_line(section_id: str) -> re.Pattern:
-    return re.compile(rf"(?m)^[ \t]*(?:{SUB_ORDINAL}[ \t]*)?[^\n]{{0,12}}?(?:{TOPIC_WORDS[section_id]})")
-
-
 def lost_headings(text: str, found: dict[str, TagSpan]) -> list[TagSpan]:
     """Sections whose heading line is lost (a PDF dropped ``四、存在的主要问题及改进情况``): where the
     ordinals of two found neighbours skip numbers (三、 then 五、), each skipped one is the first
     section between them, in catalogue order, that a line names by its topic (its first sub-heading
-    or sentence); the section starts at that line.
+    or sentence); the section starts at that line. A section found between them without an ordinal
+    (by its topic line) is one of the skipped and bounds the search; the overview's list of
+    sub-headings (（一）主动公开 （二）依申请公开) names topics but starts no section.
 
     >>> text = "三、收到和处理政府信息公开申请情况\\n…\\n(一)存在的问题\\n人员不足。\\n五、其他需要报告的事项\\n无。"
     >>> found = {"requests": TagSpan(0, 5, "requests"), "other": TagSpan(text.index("五"), len(text) - 3, "other")}
@@ -259,24 +275,37 @@ def lost_headings(text: str, found: dict[str, TagSpan]) -> list[TagSpan]:
     """
     ids, out = list(SECTIONS), []
     heads = sorted(found.items(), key=lambda kv: kv[1].start)
-    for (a, ha), (b, hb) in zip(heads, heads[1:]):
+    numbered = [(sid, h) for sid, h in heads if _ordinal(text, h.start)]
+    for (a, ha), (b, hb) in zip(numbered, numbered[1:]):
         first, last = _ordinal(text, ha.start), _ordinal(text, hb.start)
-        if first is None or last is None or last - first < 2 or ids.index(b) - ids.index(a) < 2:
+        if last - first < 2 or ids.index(b) - ids.index(a) < 2:
             continue
+        inside = {sid: h for sid, h in heads if ha.start < h.start < hb.start}
         # an ordinal still printed at a line start heads a section the catalogue does not name: not lost
         skipped = sum(not re.search(rf"(?m)^[ \t]*{_ordinal_of(ORDINALS[k - 1])}(?![ \t]*(?:{_TABLE_3_LINE}))",
-                                    text[ha.end:hb.start]) for k in range(first + 1, last))
-        lo = ha.end
-        for sid in ids[ids.index(a) + 1:ids.index(b)]:
-            m = _topic_line(sid).search(text, lo, hb.start) if skipped else None
-            while m and _TABLE_3_ROW.match(text, m.start()):
-                m = _topic_line(sid).search(text, m.end(), hb.start)
+                                    text[ha.end:hb.start]) for k in range(first + 1, last)) - len(inside)
+        lists, lo = topic_lists(text, ha.end, hb.start), ha.end
+        for k, sid in enumerate(ids[ids.index(a) + 1:ids.index(b)], start=ids.index(a) + 1):
+            if sid in inside:
+                lo = max(lo, inside[sid].end)
+                continue
+            hi = min([h.start for s, h in inside.items() if ids.index(s) > k] + [hb.start])
+            m = _topic_start(text, sid, lo, hi, lists) if skipped > 0 and sid not in found else None
             if m:
-                line_end = text.find("\n", m.start(), hb.start)
+                line_end = text.find("\n", m.start(), hi)
                 out.append(TagSpan(m.start(), line_end if line_end > 0 else m.end(), sid, 0.3, "search",
                                    "topic of a section whose heading is lost"))
                 skipped, lo = skipped - 1, m.end()
     return out
+
+
+def _topic_start(text: str, section_id: str, lo: int, hi: int, lists: list[tuple[int, int]]) -> re.Match | None:
+    """The first line in ``[lo, hi)`` naming the section's topic that is neither one of table 3's rows
+    (2.申请人逾期未按收费通知…) nor in a list of sub-headings naming several sections' topics."""
+    m = topic_line(section_id).search(text, lo, hi)
+    while m and (_TABLE_3_ROW.match(text, m.start()) or in_lists(m.start(), lists)):
+        m = topic_line(section_id).search(text, m.end(), hi)
+    return m
 
 
 def build_sections(raw: str, headings: list[_Heading], body_end_at: int, min_heading: int = 2) -> list[SectionEntry]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from gktagger.text.blanklines import blank_line_cells
 from gktagger.text.normalize import Normalised, normalise
 from gktagger.text.repeats import find_body
 
@@ -84,3 +85,10 @@ class BodyView:
             run = self.raw[self.norm.starts[m.start()]:self.norm.ends[m.start()]]
             out += [m.start() - self.start] * run[:len(run) - len(run.lstrip(" \t"))].count("\t")
         return out
+
+    def blank_lines(self) -> list[int]:
+        """Blank cells of a table printed one cell per line, which normalisation folded with the empty
+        lines that showed them (``blanklines.py``): body offsets of those line breaks, once per cell."""
+        runs = [max(1, self.raw[self.norm.starts[m.start()]:self.norm.ends[m.start()]].count("\n"))
+                for m in _LINE_BREAK.finditer(self.norm.text, self.start, self.end)]
+        return blank_line_cells(self.text, runs)

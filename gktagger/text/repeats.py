@@ -136,14 +136,15 @@ def _chains(text: str, matches: list[tuple[int, int, int]]) -> list[_Chain]:
 
 def _copies(chains: list[_Chain]) -> list[tuple[int, int]]:
     """Both sides of every chain in text order. Overlapping pieces are merged, and so are pieces
-    that nearly touch unless they hold the same text (two copies may follow each other directly)."""
+    that nearly touch unless they hold the same text (two copies may follow each other directly, and
+    a match may run a character or two into the next copy: ``。\n`` ending one and opening the next)."""
     pieces = sorted([(c.source_start, c.source_end, c.source_start, c.source_end) for c in chains]
                     + [(c.target_start, c.target_end, c.source_start, c.source_end) for c in chains])
     merged: list[list] = []
     for start, end, content_start, content_end in pieces:
         last = merged[-1] if merged else None
         same_text = last and any(content_start < e - MAX_GAP and s < content_end - MAX_GAP for s, e in last[2])
-        if last and (start < last[1] or (start <= last[1] + TOUCH and not same_text)):
+        if last and (start < last[1] - TOUCH or (start <= last[1] + TOUCH and not same_text)):
             last[1] = max(last[1], end)
             last[2].append((content_start, content_end))
         else:

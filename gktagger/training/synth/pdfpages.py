@@ -117,10 +117,10 @@ class NoHeadingWriter(Writer):
         self.lost: str | None = None
 
     def heading(self, ordinal, words, label, run_on=None) -> None:
-        if label in self.drop:
-            self.lost = label
-            return
-        super().heading(ordinal, words, label, run_on)
+        # a lost section left bare (tables missing) prints nothing: its topic line must not open the next one
+        self.lost = label if label in self.drop else None
+        if not self.lost:
+            super().heading(ordinal, words, label, run_on)
 
     def topic(self) -> None:
         if self.lost:
