@@ -55,17 +55,20 @@ class Field:
         return self.id.split(".")[2] if self.table else None
 
 
+# A heading's wording is matched as a prefix after its ordinal (三、存在的主要问题 is enough); the
+# generator draws wordings by index (synth/compose.py), so a new one goes last.
 SECTIONS: dict[str, Section] = {s.id: s for s in [
     Section("overview", "总体情况", ("概述", "基本情况", "主要工作概述", "基本工作情况")),
     Section("proactive", "主动公开政府信息情况", ("主动公开情况",)),
     Section("requests", "收到和处理政府信息公开申请情况",
-            ("依申请公开情况", "政府信息依申请公开工作情况", "依申请公开和不予公开情况")),
+            ("依申请公开情况", "政府信息依申请公开工作情况", "依申请公开和不予公开情况", "依申请公开")),
     Section("fees", "政府信息公开的收费及减免情况", ("收费及减免情况", "政府支出和收费情况")),
     Section("appeals", "政府信息公开行政复议、行政诉讼情况",
             ("因政府信息公开工作被申请行政复议、提起行政诉讼情况",
              "因政府信息公开申请行政复议、提起行政诉讼的情况")),
     Section("problems", "存在的主要问题及改进情况",
-            ("政府信息公开工作存在的主要问题及改进情况", "存在的主要问题和改进措施", "主要问题和改进措施")),
+            ("政府信息公开工作存在的主要问题及改进情况", "存在的主要问题和改进措施", "主要问题和改进措施",
+             "存在的主要问题")),
     Section("other", "其他需要报告的事项", ("需要说明的事项", "附表", "统计表")),
 ]}
 

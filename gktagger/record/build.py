@@ -156,6 +156,12 @@ _MID_SENTENCE = re.compile(rf"[{HANZI},，、:：]")
 
 
 SUB_HEADING_REACH = 40  # characters back from a tagged sub-heading to its section's heading
+SECTION_REACH = 600  # ... from a tagged （二）-style sub-heading, which is never a section (fields.md §1)
+STATS_REACH = 80  # ... from a heading tagged in a statistics table to the table's title
+# A legacy report's statistics table, the `other` section (fields.md §1: 附表 / 统计表), titled with or
+# without an ordinal (附件1：…统计表, 七、平潭综合实验区政府信息公开情况统计表) and followed by its header.
+STATS_TITLE = re.compile(rf"(?:(?<=[。；;\s：:])|^)((?:[{ORDINALS}]{{1,2}}[、.．]|附[件表][ \t]*\d*[：:]?)?[ \t]*"
+                         rf"[^\s。；;，,：:]{{0,30}}?统计表)(?=[\s|：:]*(?:指标|统计指标|项目))", re.M)
 
 
 def settle_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
@@ -183,9 +189,12 @@ def settle_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
             continue
         named = [sid for sid in SECTIONS if _heading_pattern(sid).match(text, start)]
         if not named:  # a sub-heading (（一）主动公开…的数量) tagged: its section's heading just before it
-            before = [m for m in _heading_pattern(h.label).finditer(text, max(0, start - SUB_HEADING_REACH), start)]
-            if before:
-                start, named = before[-1].start(), [h.label]
+            title = _stats_title_before(text, start, h.end)
+            before = _heading_before(text, start, h.label)
+            if title is not None:
+                start, named = title, ["other"]
+            elif before is not None:
+                start, named = before, [h.label]
             else:
                 start = _topic_line_before(text, start, h.label)
         if len(named) == 1:
@@ -193,6 +202,27 @@ def settle_headings(text: str, spans: list[TagSpan]) -> list[TagSpan]:
         elif named or start == 0 or not _MID_SENTENCE.match(text, start - 1):
             out.append(TagSpan(start, max(h.end, start + 1), h.label, h.score, h.by, h.rule))
     return out
+
+
+def _heading_before(text: str, start: int, section_id: str) -> int | None:
+    """The section's own heading just before a heading tagged on its sub-heading; before a （二）-style
+    sub-heading, as far back as the previous section's heading (none may lie between)."""
+    sub = start > 0 and text[start - 1] in "(（"
+    lo = max(0, start - (SECTION_REACH if sub else SUB_HEADING_REACH))
+    before = list(_heading_pattern(section_id).finditer(text, lo, start))
+    if not before:
+        return None
+    at = before[-1].start()
+    others = (sid for sid in SECTIONS if sid != section_id)
+    return None if sub and any(_heading_pattern(sid).search(text, at + 1, start) for sid in others) else at
+
+
+def _stats_title_before(text: str, start: int, end: int) -> int | None:
+    """The title of the statistics table a heading was tagged in (in the tag or just before it), if any."""
+    lo = max(0, start - STATS_REACH)
+    lo = max([text.rfind(c, 0, lo) + 1 for c in "。\n "] + [0])  # a title read whole, not from its middle
+    titles = [m for m in STATS_TITLE.finditer(text, lo, end + STATS_REACH) if m.start(1) < max(end, start + 1)]
+    return titles[-1].start(1) if titles else None
 
 
 def _topic_line_before(text: str, start: int, section_id: str) -> int:
@@ -236,6 +266,9 @@ def missing_headings(text: str, spans: list[TagSpan], min_heading: int = 2) -> l
         m = _heading_pattern(sid).search(text, lo, max(lo, hi))
         if m:
             found[sid] = TagSpan(m.start(), m.end(), sid, 0.5, "search", "catalogue wording after an ordinal")
+            out.append(found[sid])
+        elif sid == "other" and (m := STATS_TITLE.search(text, lo, max(lo, hi))):
+            found[sid] = TagSpan(m.start(1), m.end(1), sid, 0.5, "search", "a statistics table's title")
             out.append(found[sid])
     return out + lost_headings(text, found)
 
