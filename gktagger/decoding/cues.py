@@ -23,15 +23,17 @@ from dataclasses import replace
 from typing import Callable
 
 from gktagger.decoding.fields import is_prose
-from gktagger.lexicon import (BLOCK_WORDS, BREAKDOWN, CHANGE_WORDS, NA_MARKS, NOT_A_COUNT, NOT_CASE_WORDS, PART_WORDS,
-                              PROSE_COUNT_WORDS, RESULT_WORDS, T3_ROW_CONTEXT, T3_ROW_WORDS, T3_ROW_WORDS_AFTER,
-                              WHOLE_FIGURE)
+from gktagger.lexicon import (BLOCK_WORDS, BREAKDOWN, CHANGE_WORDS, MEASURE_WORDS, NA_MARKS, NOT_A_COUNT,
+                              NOT_CASE_WORDS, PART_WORDS, PROSE_COUNT_WORDS, RESULT_WORDS, T3_ROW_CONTEXT,
+                              T3_ROW_WORDS, T3_ROW_WORDS_AFTER, WHOLE_FIGURE)
 from gktagger.schema import FIELDS
 from gktagger.tagging.tags import TagSpan
 
 RESULTS = [(result, re.compile(words)) for result, words in RESULT_WORDS]
 BLOCK_BEFORE = re.compile("|".join(f"(?P<{b}>{w})" for b, w in BLOCK_WORDS))
-SENTENCE_END = re.compile(r"[。\n]")
+# A PDF line wrap does not end a sentence: a line that opens with a clause mark or a measure word
+# (``维持 0\n件、纠正 16 件``) goes on with the sentence of the line before.
+SENTENCE_END = re.compile(rf"。|\n(?![ \t]*[，,、；;{''.join(sorted(MEASURE_WORDS))}])")
 MAX_SENTENCE = 120
 CLAUSE_END = re.compile(r"[,;。:、\n]|\d+[ \t]*[件起宗个]")  # (PDF text: 申请 5 件)
 MAX_CLAUSE = 24
