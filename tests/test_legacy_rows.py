@@ -74,6 +74,33 @@ def test_the_next_rows_ordinal_is_no_cell_of_a_legacy_row():
     assert fields["t3.partial.total"]["value"] == 0
 
 
+
+def test_a_list_adds_up_to_at_most_its_total_in_both_columns():
+    """答复 19 | 231 (1 | 9231 cannot hold 1 + 1 or 15); 部分公开 15 | 105 (1 | 5105 breaks 累计 231)."""
+    rows = "对申请的答复总数件19231\n其中：1.同意公开答复数件117\n2.同意部分公开答复数件15105\n行政诉讼数件1241\n"
+    fields = extract(LEGACY.format(prose="", rows=rows), [])["fields"]
+    assert (fields["t3.partial.total"]["value"], fields["t3.partial.total"]["rule"]) == (15, "本年 ≤ 累计 and its 其中 list")
+    assert fields["t3.granted.total"]["value"] == 1
+    assert fields["t4.suit.total"]["candidates"] == [[12, 41], [1, 241]]  # no list: nothing to add up
+    one_line = rows.replace("\n", "")  # a page whose text has no line breaks between rows
+    assert extract(LEGACY.format(prose="", rows=one_line), [])["fields"]["t3.partial.total"]["value"] == 15
+
+
+def test_a_page_footer_inside_a_table_does_not_end_its_list():
+    rows = "对申请的答复总数件10007025\n第 6 页\n其中：1.同意公开答复数件6043642\n2.同意部分公开答复数件65331\n"
+    fields = extract(LEGACY.format(prose="", rows=rows), [])["fields"]
+    assert fields["t3.granted.total"]["value"] == 604 and fields["t3.partial.total"]["value"] == 65
+
+
+def test_an_approximate_prose_figure_picks_the_reading_of_its_size():
+    text = LEGACY.format(prose="全年主动公开政府信息160多条。\n", rows="主动公开信息数条169694\n")
+    fields = extract(text, [("160多", "proactive.total", "first"), ("169694", "proactive.total")])["fields"]
+    assert (fields["proactive.total"]["value"], fields["proactive.total"]["rule"]) == (
+        169, "本年 ≤ 累计 and the prose figure's size")
+    text = LEGACY.format(prose="全年主动公开政府信息约60条。\n", rows="主动公开信息数条169694\n")  # 16 and 169 out of size
+    fields = extract(text, [("约60", "proactive.total", "first"), ("169694", "proactive.total")])["fields"]
+    assert fields["proactive.total"]["value"] is None
+
 @pytest.mark.parametrize("row,change,readings", [
     ("行政处罚58+2497", "+2497", [[24, 97], [2, 497], [249, 7]]),
     ("行政处罚58减310", "减310", [[-3, 10], [-31, 0]]),
