@@ -157,3 +157,11 @@ def test_the_issues_two_examples_with_the_shipped_model():
                           "主动公开文件数条291574310\n受理依申请公开信息总数件1296\n")["fields"]
     assert legacy["proactive.total"]["candidates"][0] == [2915, 74310] and legacy["proactive.total"]["value"] is None
     assert legacy["requests.received"]["candidates"] == [[12, 96], [1, 296]]
+
+
+def test_a_traditional_prose_figure_does_not_displace_the_table_cell():
+    """``300餘條``: 條 is 条, so the figure is prose and the table's 305 is the value reported (fields.md §5)."""
+    text = ("某縣人民政府2016年政府信息公開工作年度報告\n一、概述\n全年主動公開政府信息300餘條。\n"
+            "五、其他需要報告的事項\n指標名稱單位本年度歷年累計\n主動公開政府信息數條305 3683\n")
+    fields = extract(text, [("300余", "proactive.total", "first"), ("305", "proactive.total")])["fields"]  # (the view is simplified)
+    assert (fields["proactive.total"]["value"], fields["proactive.total"].get("prose")) == (305, None)
