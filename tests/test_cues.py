@@ -182,3 +182,17 @@ def test_a_pdf_line_wrap_inside_a_sentence_keeps_its_block():
     body = "四、行政诉讼情况\n纠正2件。"  # a heading's line break ends its sentence
     assert prose_results(body, [TagSpan(body.index("2"), body.index("2") + 1, "t4.review.total")])[0].label == \
         "t4.review.corrected"
+
+
+def test_a_line_wrapped_inside_a_word_is_read_as_one_line():
+    """A PDF wraps a line at the page's width, inside a word too: 纠\\n正 is 纠正, 诉\\n讼 is 诉讼."""
+    body = "行政复议案件7件，其中维持0件、纠\n正6件；行政诉讼0件。"
+    start = body.index("6件")
+    assert prose_results(body, [TagSpan(start, start + 1, "t4.suit.other")])[0].label == "t4.review.corrected"
+    body = "被提起行政诉\n讼8宗，其中结果维持0宗"
+    start = body.index("8宗")
+    assert prose_results(body, [TagSpan(start, start + 1, "t4.review.upheld")])[0].label == "t4.suit.total"
+    # a line break after a heading, after 。 or before an indented line ends the sentence: the model's block stays
+    for body in ("四、行政复议情况\n纠正2件", "行政复议情况如下\n\u3000\u3000纠正2件", "行政复议1件。\n纠正2件"):
+        start = body.index("2件")
+        assert prose_results(body, [TagSpan(start, start + 1, "t4.suit.total")])[0].label == "t4.suit.corrected", body
