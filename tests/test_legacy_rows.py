@@ -86,6 +86,12 @@ def test_a_list_adds_up_to_at_most_its_total_in_both_columns():
     assert extract(LEGACY.format(prose="", rows=one_line), [])["fields"]["t3.partial.total"]["value"] == 15
 
 
+def test_a_list_that_adds_up_exactly_under_one_reading_is_read_so():
+    """3239 | 38887 = (3047 + 192) | (36592 + 2295); 323 | 938887 with 304 | 736592 and 19 | 22295 keeps
+    within its bound but adds up in 本年 only."""
+    rows = "主动公开文件数条323938887\n其中：1.政府网站公开数条304736592\n2.政府公报公开数条1922295\n"
+    assert extract(LEGACY.format(prose="", rows=rows), [])["fields"]["proactive.total"]["value"] == 3239
+
 def test_a_page_footer_inside_a_table_does_not_end_its_list():
     rows = "对申请的答复总数件10007025\n第 6 页\n其中：1.同意公开答复数件6043642\n2.同意部分公开答复数件65331\n"
     fields = extract(LEGACY.format(prose="", rows=rows), [])["fields"]

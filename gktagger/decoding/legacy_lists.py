@@ -4,6 +4,8 @@ The rows of a list break down the row before it, in both columns: their 本年 f
 most its 本年, their 累计 to at most its 累计 (a list may leave out a part, never count one twice).
 Where rows are printed as runs, the readings of the list's rows that no reading of the others can
 join under that bound are dropped; a list no joint reading keeps is left alone (the page misprints).
+Where some joint readings add up exactly in both columns, only those are kept: a complete list
+adds up, and an incomplete one that adds up in both columns under a wrong reading is a coincidence.
 
 >>> text = "受理申请总数件19231\\n第2页\\n其中：1.当面申请数件117\\n2.网上申请数件15105\\n"
 >>> rows = table_rows(text, 0, len(text))
@@ -80,6 +82,8 @@ def narrow(readings: list[list[list[int]] | None], lists: list[list[int]]) -> se
             continue
         kept = [joint for joint in product(*(readings[i] for i in rows))
                 if all(sum(item[c] for item in joint[1:]) <= joint[0][c] for c in (0, 1))]
+        exact = [joint for joint in kept if all(sum(item[c] for item in joint[1:]) == joint[0][c] for c in (0, 1))]
+        kept = exact or kept
         for k, i in enumerate(rows):
             left = [r for r in readings[i] if any(joint[k] == r for joint in kept)]
             if kept and len(left) < len(readings[i]):
