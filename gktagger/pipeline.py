@@ -20,7 +20,8 @@ from gktagger.config import PipelineConfig
 from gktagger.decoding.blocks import decided_cells
 from gktagger.decoding.cues import not_figures, prose_counts, prose_results, prose_row_totals, prose_t4_figures
 from gktagger.decoding.decode import Decoded, cell_spans, decode_tables, label_score
-from gktagger.decoding.fields import ambiguous_runs, choose_fields, outside_footers, undecided_fields, whole_figures
+from gktagger.decoding.fields import (ambiguous_runs, choose_fields, is_prose, outside_footers, undecided_fields,
+                                      whole_figures)
 from gktagger.decoding.legacy import legacy_rows
 from gktagger.decoding.realign import realign_rows
 from gktagger.decoding.signed import signed_rows
@@ -186,8 +187,10 @@ def to_fields(x: Extraction) -> None:
     """Reads ``spans``; writes ``raw_spans`` (raw offsets), ``fields``, ``mentions`` and ``format``: the
     report's format is decided here, once, from the cells found (the decoder only says which template
     its cells follow: on a page without tables that is no evidence)."""
-    x.raw_spans = [r for r in map(x.view.to_raw, x.spans) if r is not None]
-    x.fields, x.mentions = choose_fields(x.view.raw, x.raw_spans, x.config.limits.max_digit_run)
+    raw = [(s, x.view.to_raw(s)) for s in x.spans]
+    x.raw_spans = [r for _, r in raw if r is not None]
+    prose = {(r.start, r.end, r.label) for s, r in raw if r is not None and is_prose(x.view.text, s.end)}
+    x.fields, x.mentions = choose_fields(x.view.raw, x.raw_spans, x.config.limits.max_digit_run, prose)
     f = x.config.fields
     ambiguous_runs(x.fields, f.max_cell_digits, f.max_prose_digits, f.max_candidates)
     undecided_fields(x.view.raw, x.fields, x.mentions,

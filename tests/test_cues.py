@@ -167,3 +167,32 @@ def test_a_prose_row_total_the_wording_does_not_name_is_no_figure():
     body = "不予处理158件,其他处理0件。"  # a row whose wording the lexicon does not know keeps the model's label
     spans = [TagSpan(body.index("0件"), body.index("0件") + 1, "t3.other_processing.total")]
     assert prose_row_totals(body, spans) == spans
+
+
+def test_a_pdf_line_wrap_inside_a_sentence_keeps_its_block():
+    """A line opening with a clause mark or a measure word goes on with the sentence before it."""
+    from gktagger.decoding.cues import prose_t4_figures
+    for body in ("行政复议案件55件，其中维持0\n件、纠正16件；行政诉讼案件26件。",
+                 "行政复议案件13件，其中结果维持8件\n，结果纠正16件；行政诉讼案件8件。"):
+        start = body.index("16")
+        [span] = prose_results(body, [TagSpan(start, start + 2, "t4.suit.corrected")])
+        assert span.label == "t4.review.corrected"
+    body = "行政诉讼15\n件，其中纠正9件、其他六件。"
+    assert [(body[s.start:s.end], s.label) for s in prose_t4_figures(body, [])][-1] == ("六", "t4.suit.other")
+    body = "四、行政诉讼情况\n纠正2件。"  # a heading's line break ends its sentence
+    assert prose_results(body, [TagSpan(body.index("2"), body.index("2") + 1, "t4.review.total")])[0].label == \
+        "t4.review.corrected"
+
+
+def test_a_line_wrapped_inside_a_word_is_read_as_one_line():
+    """A PDF wraps a line at the page's width, inside a word too: 纠\\n正 is 纠正, 诉\\n讼 is 诉讼."""
+    body = "行政复议案件7件，其中维持0件、纠\n正6件；行政诉讼0件。"
+    start = body.index("6件")
+    assert prose_results(body, [TagSpan(start, start + 1, "t4.suit.other")])[0].label == "t4.review.corrected"
+    body = "被提起行政诉\n讼8宗，其中结果维持0宗"
+    start = body.index("8宗")
+    assert prose_results(body, [TagSpan(start, start + 1, "t4.review.upheld")])[0].label == "t4.suit.total"
+    # a line break after a heading, after 。 or before an indented line ends the sentence: the model's block stays
+    for body in ("四、行政复议情况\n纠正2件", "行政复议情况如下\n\u3000\u3000纠正2件", "行政复议1件。\n纠正2件"):
+        start = body.index("2件")
+        assert prose_results(body, [TagSpan(start, start + 1, "t4.suit.total")])[0].label == "t4.suit.corrected", body

@@ -74,6 +74,39 @@ def test_the_next_rows_ordinal_is_no_cell_of_a_legacy_row():
     assert fields["t3.partial.total"]["value"] == 0
 
 
+
+def test_a_list_adds_up_to_at_most_its_total_in_both_columns():
+    """答复 19 | 231 (1 | 9231 cannot hold 1 + 1 or 15); 部分公开 15 | 105 (1 | 5105 breaks 累计 231)."""
+    rows = "对申请的答复总数件19231\n其中：1.同意公开答复数件117\n2.同意部分公开答复数件15105\n行政诉讼数件1241\n"
+    fields = extract(LEGACY.format(prose="", rows=rows), [])["fields"]
+    assert (fields["t3.partial.total"]["value"], fields["t3.partial.total"]["rule"]) == (15, "本年 ≤ 累计 and its 其中 list")
+    assert fields["t3.granted.total"]["value"] == 1
+    assert fields["t4.suit.total"]["candidates"] == [[12, 41], [1, 241]]  # no list: nothing to add up
+    one_line = rows.replace("\n", "")  # a page whose text has no line breaks between rows
+    assert extract(LEGACY.format(prose="", rows=one_line), [])["fields"]["t3.partial.total"]["value"] == 15
+
+
+def test_a_list_that_adds_up_exactly_under_one_reading_is_read_so():
+    """3239 | 38887 = (3047 + 192) | (36592 + 2295); 323 | 938887 with 304 | 736592 and 19 | 22295 keeps
+    within its bound but adds up in 本年 only."""
+    rows = "主动公开文件数条323938887\n其中：1.政府网站公开数条304736592\n2.政府公报公开数条1922295\n"
+    assert extract(LEGACY.format(prose="", rows=rows), [])["fields"]["proactive.total"]["value"] == 3239
+
+def test_a_page_footer_inside_a_table_does_not_end_its_list():
+    rows = "对申请的答复总数件10007025\n第 6 页\n其中：1.同意公开答复数件6043642\n2.同意部分公开答复数件65331\n"
+    fields = extract(LEGACY.format(prose="", rows=rows), [])["fields"]
+    assert fields["t3.granted.total"]["value"] == 604 and fields["t3.partial.total"]["value"] == 65
+
+
+def test_an_approximate_prose_figure_picks_the_reading_of_its_size():
+    text = LEGACY.format(prose="全年主动公开政府信息160多条。\n", rows="主动公开信息数条169694\n")
+    fields = extract(text, [("160多", "proactive.total", "first"), ("169694", "proactive.total")])["fields"]
+    assert (fields["proactive.total"]["value"], fields["proactive.total"]["rule"]) == (
+        169, "本年 ≤ 累计 and the prose figure's size")
+    text = LEGACY.format(prose="全年主动公开政府信息约60条。\n", rows="主动公开信息数条169694\n")  # 16 and 169 out of size
+    fields = extract(text, [("约60", "proactive.total", "first"), ("169694", "proactive.total")])["fields"]
+    assert fields["proactive.total"]["value"] is None
+
 @pytest.mark.parametrize("row,change,readings", [
     ("行政处罚58+2497", "+2497", [[24, 97], [2, 497], [249, 7]]),
     ("行政处罚58减310", "减310", [[-3, 10], [-31, 0]]),
@@ -130,3 +163,11 @@ def test_the_issues_two_examples_with_the_shipped_model():
                           "主动公开文件数条291574310\n受理依申请公开信息总数件1296\n")["fields"]
     assert legacy["proactive.total"]["candidates"][0] == [2915, 74310] and legacy["proactive.total"]["value"] is None
     assert legacy["requests.received"]["candidates"] == [[12, 96], [1, 296]]
+
+
+def test_a_traditional_prose_figure_does_not_displace_the_table_cell():
+    """``300餘條``: 條 is 条, so the figure is prose and the table's 305 is the value reported (fields.md §5)."""
+    text = ("某縣人民政府2016年政府信息公開工作年度報告\n一、概述\n全年主動公開政府信息300餘條。\n"
+            "五、其他需要報告的事項\n指標名稱單位本年度歷年累計\n主動公開政府信息數條305 3683\n")
+    fields = extract(text, [("300余", "proactive.total", "first"), ("305", "proactive.total")])["fields"]  # (the view is simplified)
+    assert (fields["proactive.total"]["value"], fields["proactive.total"].get("prose")) == (305, None)

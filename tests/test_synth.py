@@ -1,6 +1,7 @@
 """The synthetic report generator: exact labels, valid identities, every variant produced."""
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -185,3 +186,33 @@ def test_pdf_rows_print_a_legacy_table_in_its_column_order():
                 assert re.fullmatch(rf"[^ ]+ {re.escape(s.text)} \d+", line), line
                 rows += 1
     assert rows > 20
+
+
+def test_a_legacy_tables_running_totals_add_up_as_its_year_figures_do():
+    """A 其中 list's 历年累计 figures add up to at most its total's (they used to be drawn row by row, so
+    a part's running total could exceed its total's, which no page prints), the channels' exactly, and
+    its 本年 figures to at most its total's (a 否决 answer used to be drawn past it). The held-out layouts
+    print such tables; the training recipe keeps the old ones, so its data stays the shipped model's."""
+    import random
+
+    from gktagger.training.synth.options import family_options
+    from gktagger.training.synth.tables import CellStyle, legacy_table
+    assert family_options(SynthOptions(), "legacyruns").legacy_totals_add_up
+    assert not family_options(SynthOptions(), "lines").legacy_totals_add_up and not SynthOptions().legacy_totals_add_up
+    lists = 0
+    for seed in range(40):
+        rng = random.Random(seed)
+        received = rng.randint(0, 400)
+        values = {"proactive.total": rng.randint(0, 3000), "requests.received": received, "t3.granted.total":
+                  received // 2, "t3.partial.total": received - received // 2, "t4.review.total": 1, "t4.suit.total": 0}
+        grid = legacy_table(rng, 2015, values, CellStyle(rng, SynthOptions(legacy_totals_add_up=True)))
+        figure = lambda cell: getattr(parse_value(cell.text), "value", None) or 0  # (a blank or NA cell: none)
+        rows = [(row[0].text, figure(row[2]), int(row[3].text)) for row in grid[1:]]
+        for i, (name, _, _) in enumerate(rows):
+            if name.startswith("其中"):
+                items = [rows[i]] + list(itertools.takewhile(lambda r: re.match(r"\d\.", r[0]), rows[i + 1:]))
+                (total, year, running), parts = rows[i - 1], sum(r[2] for r in items)
+                assert parts == running if total != "对申请的答复总数" else parts <= running, (rows[i - 1], items)
+                assert sum(r[1] for r in items) <= year, (rows[i - 1], items)
+                lists += 1
+    assert lists == 120

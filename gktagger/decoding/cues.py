@@ -23,6 +23,7 @@ from dataclasses import replace
 from typing import Callable
 
 from gktagger.decoding.fields import is_prose
+from gktagger.decoding.sentences import clause_before, sentence_end, sentence_start, unwrapped
 from gktagger.lexicon import (BLOCK_WORDS, BREAKDOWN, CHANGE_WORDS, NA_MARKS, NOT_A_COUNT, NOT_CASE_WORDS, PART_WORDS,
                               PROSE_COUNT_WORDS, RESULT_WORDS, T3_ROW_CONTEXT, T3_ROW_WORDS, T3_ROW_WORDS_AFTER,
                               WHOLE_FIGURE)
@@ -31,9 +32,7 @@ from gktagger.tagging.tags import TagSpan
 
 RESULTS = [(result, re.compile(words)) for result, words in RESULT_WORDS]
 BLOCK_BEFORE = re.compile("|".join(f"(?P<{b}>{w})" for b, w in BLOCK_WORDS))
-SENTENCE_END = re.compile(r"[。\n]")
 MAX_SENTENCE = 120
-CLAUSE_END = re.compile(r"[,;。:、\n]|\d+[ \t]*[件起宗个]")  # (PDF text: 申请 5 件)
 MAX_CLAUSE = 24
 COUNT_WORDS = {field: re.compile(words) for field, words in PROSE_COUNT_WORDS.items()}
 PART = re.compile(PART_WORDS)
@@ -75,20 +74,16 @@ def not_figures(body: str, spans: list[TagSpan]) -> list[TagSpan]:
 
 def _clause_before(body: str, start: int) -> str:
     """The words between the previous clause break (or the previous stated figure) and ``start``."""
-    window = body[max(0, start - MAX_CLAUSE):start]
-    ends = [m.end() for m in CLAUSE_END.finditer(window)]
-    return window[ends[-1]:] if ends else window
+    return clause_before(body, start, MAX_CLAUSE)
 
 
 def _sentence_start(body: str, start: int) -> int:
-    lo = max(0, start - MAX_SENTENCE)
-    ends = [m.end() for m in SENTENCE_END.finditer(body, lo, start)]
-    return ends[-1] if ends else lo
+    return sentence_start(body, start, MAX_SENTENCE)
 
 
 def _block(body: str, start: int, model_block: str) -> str:
     """The block the sentence before ``start`` last names, else the model's."""
-    named = [m.lastgroup for m in BLOCK_BEFORE.finditer(body, _sentence_start(body, start), start)]
+    named = [m.lastgroup for m in BLOCK_BEFORE.finditer(unwrapped(body[_sentence_start(body, start):start]))]
     return named[-1] if named else model_block
 
 
@@ -145,7 +140,7 @@ def _names(body: str, start: int, field: str) -> bool:
     """Whether the clause before a figure names ``field`` as a whole count, not a part of it."""
     clause = _clause_before(body, start)  # (收到行政复议申请16件 names an appeal, not a request)
     return bool(COUNT_WORDS[field].search(clause)) and not PART.search(clause) and not BLOCK_BEFORE.search(clause) \
-        and not IN_BREAKDOWN.search(body, _sentence_start(body, start), start)
+        and not IN_BREAKDOWN.search(unwrapped(body[_sentence_start(body, start):start]))
 
 
 def prose_counts(body: str, spans: list[TagSpan], score_of: Score = lambda s, e, label: 0.0) -> list[TagSpan]:
@@ -157,10 +152,7 @@ def prose_counts(body: str, spans: list[TagSpan], score_of: Score = lambda s, e,
     out: dict[tuple[int, int, str], TagSpan] = {}
     for span in spans:
         if span.label in COUNT_WORDS and not _names(body, span.start, span.label):
-            lo = max([m.end() for m in SENTENCE_END.finditer(body, max(0, span.start - MAX_SENTENCE), span.start)],
-                     default=max(0, span.start - MAX_SENTENCE))
-            end = SENTENCE_END.search(body, span.end)
-            hi = min(end.start() if end else len(body), span.end + MAX_SENTENCE)
+            lo, hi = _sentence_start(body, span.start), sentence_end(body, span.end, MAX_SENTENCE)
             named = [m for m in WHOLE_FIGURE.finditer(body, lo, hi)
                      if _counted(body, m) and m.start() != span.start and _names(body, m.start(), span.label)]
             if len(named) == 1:
@@ -189,7 +181,7 @@ def _row_named(body: str, start: int, end: int) -> str | None:
     if len(named) != 1:  # 予以公开及部分公开258件 is neither row
         return None
     context = T3_CONTEXT.get(named[0])
-    return named[0] if context is None or context.search(body, _sentence_start(body, start), start) else None
+    return named[0] if context is None or context.search(unwrapped(body[_sentence_start(body, start):start])) else None
 
 
 def prose_row_totals(body: str, spans: list[TagSpan], score_of: Score = lambda s, e, label: 0.0) -> list[TagSpan]:

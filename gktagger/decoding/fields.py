@@ -186,20 +186,22 @@ def undecided_fields(raw: str, fields: dict[str, dict], mentions: list[dict], ru
     mentions.sort(key=lambda m: m["start"])
 
 
-def choose_fields(raw: str, spans: Iterable[TagSpan], max_digit_run: int = DEFAULT_LIMITS.max_digit_run
-                  ) -> tuple[dict[str, dict], list[dict]]:
+def choose_fields(raw: str, spans: Iterable[TagSpan], max_digit_run: int = DEFAULT_LIMITS.max_digit_run,
+                  prose: set[tuple[int, int, str]] | None = None) -> tuple[dict[str, dict], list[dict]]:
     """One entry per field ID (the first table mention, else the first prose mention), and the other mentions.
-    A span of more than ``max_digit_run`` digits is neither.
+    A span of more than ``max_digit_run`` digits is neither. ``prose``: the spans (start, end, label) that
+    are prose, as the normalised text shows it (``300余條``: a traditional measure word); else judged on ``raw``.
 
     The other mentions are kept so the validator can compare prose with tables.
     """
+    in_prose = (lambda s: (s.start, s.end, s.label) in prose) if prose is not None else (lambda s: is_prose(raw, s.end))
     candidates: dict[str, list[tuple[bool, int, dict]]] = {}
     for span in spans:
         if span.label not in FIELDS:
             continue
         entry = field_entry(raw, span, max_digit_run)
         if entry is not None:
-            candidates.setdefault(span.label, []).append((is_prose(raw, span.end), span.start, entry))
+            candidates.setdefault(span.label, []).append((in_prose(span), span.start, entry))
     out, others = {}, []
     for label in sorted(candidates, key=lambda l: min(c[1] for c in candidates[l])):
         ranked = sorted(candidates[label], key=lambda c: (c[0], c[1]))

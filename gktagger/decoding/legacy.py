@@ -6,8 +6,10 @@ first figure is it, unless the pair breaks 本年 ≤ 累计: then the page prin
 order than its header, or misprints, and the row is left as tagged. Run together (``条291574310``),
 the digits are read as the cells of ``identities.LEGACY_ROW``: no cell but 0 starts with 0, and
 本年 ≤ 累计. One reading decides the split; where several remain, the figure the same field states
-in prose picks one of them (a figure stated twice has one value, fields.md §5); otherwise the field
-is left undecided: its run and its readings, no value. A digit before ``.``/``、`` that opens the
+in prose picks one of them (a figure stated twice has one value, fields.md §5), or an approximate one
+(``160多``) the one of its size (a run's readings differ tenfold in 本年), and a 其中 list keeps the
+readings under which it adds up to at most its total (``legacy_lists``); otherwise the field is left
+undecided: its run and its readings, no value. A digit before ``.``/``、`` that opens the
 next row's label is its ordinal, not a cell (``条002.同意…``). What the model tagged in a row read
 is replaced, and so is any other table cell of its field.
 
@@ -31,6 +33,7 @@ import re
 from typing import Callable
 
 from gktagger.decoding.fields import RowsRead, is_prose, shape_readings
+from gktagger.decoding.legacy_lists import CELLS_AFTER_LABEL, Row, narrow, part_lists, table_rows
 from gktagger.decoding.values import parse_value
 from gktagger.identities import LEGACY_ROW
 from gktagger.lexicon import HANZI, LEGACY_HEADER, LEGACY_ROW_WORDS
@@ -40,22 +43,21 @@ from gktagger.tagging.tags import TagSpan
 HEADER = re.compile(LEGACY_HEADER)
 ROWS = [(fid, re.compile(re.sub(f"([{HANZI}])", r"\1\\n?", words), re.MULTILINE))  # a label may wrap
         for fid, words in LEGACY_ROW_WORDS]
-# After a row's label: its unit, then its figures up to the next label (or the next row's ordinal).
-CELLS = re.compile(r"[ \t|]*(?:万元|元|条|件|个|项|次)?[ \t|]*(\d+?(?:[ \t|]+\d+?)*?)"
-                   r"(?=[ \t|]*(?:\d[.、．]\D|[^\d \t|]|$))")
+CELLS = re.compile(CELLS_AFTER_LABEL)
 TABLE_SPAN = 4_000  # characters after a header where its rows may be
 MAX_CANDIDATES = 12
 
 
-def _prose_figures(text: str, spans: list[TagSpan]) -> dict[str, set]:
-    """Exact figures the prose states per field (approximate ones decide nothing)."""
-    out: dict[str, set] = {}
+def _prose_figures(text: str, spans: list[TagSpan]) -> tuple[dict[str, set], dict[str, set]]:
+    """The figures the prose states per field: exact ones, and approximate ones (``160多``)."""
+    exact: dict[str, set] = {}
+    approx: dict[str, set] = {}
     for s in spans:
         if s.label in FIELDS and is_prose(text, s.end):
             v = parse_value(text[s.start:s.end])
-            if v is not None and v.value is not None and not v.approx:
-                out.setdefault(s.label, set()).add(v.value)
-    return out
+            if v is not None and v.value is not None:
+                (approx if v.approx else exact).setdefault(s.label, set()).add(v.value)
+    return exact, approx
 
 
 def _rows(text: str, start: int, end: int):
@@ -64,40 +66,58 @@ def _rows(text: str, start: int, end: int):
         for m in words.finditer(text, start, end):
             cells = CELLS.match(text, m.end())
             if cells:
-                yield fid, m.start(), cells.start(1), cells.group(1)
+                yield fid, m.start(), cells.start("cells"), cells.group("cells")
 
 
 def legacy_rows(text: str, spans: list[TagSpan], score: Callable[[int, int, str], float] = lambda s, e, l: 1.0,
                 limit: int = MAX_CANDIDATES) -> RowsRead:
     """The field rows of every legacy statistics table in ``text`` (see the module docstring)."""
-    out, prose = RowsRead(), _prose_figures(text, spans)
+    out, (exact, approx) = RowsRead(), _prose_figures(text, spans)
     starts = [m.span() for m in HEADER.finditer(text)]
     for (_, end), (after, _) in zip(starts, starts[1:] + [(len(text), None)]):
-        for fid, label, at, cells in _rows(text, end, min(after, end + TABLE_SPAN)):
-            if _read_row(out, fid, at, cells, prose.get(fid, set()), score, limit):
-                out.extents.append((label, at + len(cells)))
+        stop = min(after, end + TABLE_SPAN)
+        fields = {at: (fid, label, cells) for fid, label, at, cells in _rows(text, end, stop)}
+        rows = table_rows(text, end, stop)
+        rows += [Row("", at, cells) for at, (_, _, cells) in fields.items() if at not in {r.at for r in rows}]
+        fids = [fields[r.at][0] if r.at in fields else None for r in rows]
+        read = [_readings(r.cells, limit, exact.get(fid, set()), approx.get(fid, set())) for r, fid in zip(rows, fids)]
+        readings = [r for r, _ in read]
+        rules = {i: "本年 ≤ 累计 and its 其中 list" for i in narrow(readings, part_lists(rows))}
+        for i, row in enumerate(rows):
+            if row.at in fields and readings[i]:
+                fid, label, cells = fields[row.at]
+                _enter(out, fid, row.at, cells, readings[i], rules.get(i, read[i][1]), score)
+                out.extents.append((label, row.at + len(cells)))
     return out
 
 
-def _read_row(out: RowsRead, fid: str, at: int, cells: str, prose: set, score, limit: int) -> bool:
-    """Whether the row could be read: as printed, split, or undecided."""
+def _readings(cells: str, limit: int, prose: set, approx: set):
+    """(readings, the rule that leaves them) of a row's figures; no readings where it cannot be read."""
     figures = cells.split()
-    first = figures[0]
     if len(figures) == 2 and LEGACY_ROW.keeps([int(f) for f in figures]):
-        out.spans.append(TagSpan(at, at + len(first), fid, score(at, at + len(first), fid), "legacy", "本年度 column"))
-        return True
+        return [[int(f) for f in figures]], "本年度 column"
     if len(figures) > 1:
-        return False
-    readings = shape_readings(first, LEGACY_ROW, limit)
-    if len(readings) > 1 and len([r for r in readings if r[0] in prose]) == 1:
-        readings, rule = [r for r in readings if r[0] in prose], "本年 ≤ 累计 and the prose figure"
-    else:
-        rule = "本年 ≤ 累计: one reading"
-    if len(readings) == 1:
+        return None, ""
+    readings = shape_readings(figures[0], LEGACY_ROW, limit)
+    stated = [r for r in readings if r[0] in prose]
+    if len(readings) > 1 and len(stated) == 1:
+        return stated, "本年 ≤ 累计 and the prose figure"
+    # readings differ tenfold in 本年: one within a factor of two of an approximate figure is the one stated
+    near = [r for r in readings if any(a / 2 <= r[0] <= 2 * a for a in approx)]
+    if len(readings) > 1 and len(near) == 1:
+        return near, "本年 ≤ 累计 and the prose figure's size"
+    return readings, "本年 ≤ 累计: one reading"
+
+
+def _enter(out: RowsRead, fid: str, at: int, cells: str, readings: list, rule: str, score) -> None:
+    """A field's row: its 本年 figure where one reading is left, else the run left undecided."""
+    if rule == "本年度 column":
+        end = at + len(cells.split()[0])
+        out.spans.append(TagSpan(at, end, fid, score(at, end, fid), "legacy", rule))
+    elif len(readings) == 1:
         end = at + len(str(readings[0][0]))
         out.spans.append(TagSpan(at, end, fid, score(at, end, fid), "split", rule))
-    elif readings:
-        end = at + len(first)
+    else:
+        end = at + len(cells)
         out.undecided.append((TagSpan(at, end, fid, score(at, end, fid), "legacy",
                                       f"本年 ≤ 累计 leaves {len(readings)} readings"), readings))
-    return bool(readings)

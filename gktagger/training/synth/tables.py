@@ -185,7 +185,7 @@ def table4(rng: random.Random, fmt: str, v: dict, style: CellStyle) -> Grid:
     return g
 
 
-# (row name, unit, field ID or None, share of the proactive/received figure)
+# (row names, unit, field ID or None); a 其中 list's rows follow their total
 _LEGACY_ROWS = [
     (("主动公开政府信息数", "主动公开文件数", "主动公开信息数"), "条", "proactive.total"),
     (("其中：1.政府网站公开数",), "条", None),
@@ -202,23 +202,42 @@ _LEGACY_ROWS = [
     (("行政诉讼数",), "件", "t4.suit.total"),
     (("申诉举报数", "接受行政诉讼、举报数"), "件", None),
 ]
+_ANSWERS = ("t3.granted.total", "t3.partial.total", "3.否决公开答复数", "3.不予公开答复数")
 
 
 def legacy_table(rng: random.Random, year: int, v: dict, style: CellStyle) -> Grid:
-    """A ≤2018 statistics table: only the report year's column is labelled."""
+    """A ≤2018 statistics table: only the report year's column is labelled. 历年累计 is the report
+    year's figure plus the earlier years', and the earlier years split their totals as the report year
+    does, so a 其中 list's running totals add up to (answers: stay within) its total's, as on a real page
+    (``SynthOptions.legacy_totals_add_up``; without it each row's 累计 is drawn on its own)."""
     g: Grid = [[Cell("指标名称"), Cell(rng.choice(["计量单位", "单位"])),
                 Cell(rng.choice([f"{year}年度", "本年度", f"{year}年"])), Cell("历年累计")]]
-    received = v["requests.received"]
-    web = int(v["proactive.total"] * (0.6 + 0.4 * rng.random()))
-    derived = {"其中：1.政府网站公开数": web, "2.政府公报公开数": v["proactive.total"] - web,
-               "其中：1.当面申请数": received // 3, "2.网上申请数": received - received // 3 - received // 5,
-               "3.信函、传真申请数": received // 5, "对申请的答复总数": received}
+    share = 0.6 + 0.4 * rng.random()
+
+    def derived(proactive: int, received: int) -> dict:
+        web = int(proactive * share)
+        return {"其中：1.政府网站公开数": web, "2.政府公报公开数": proactive - web, "其中：1.当面申请数": received // 3,
+                "2.网上申请数": received - received // 3 - received // 5, "3.信函、传真申请数": received // 5,
+                "对申请的答复总数": received}
+    this_year = derived(v["proactive.total"], v["requests.received"])
+    adds_up = style.opts.legacy_totals_add_up
+    earlier, answers_left = {}, (0, 0)  # (本年, earlier years) the answer rows may still count
     for names, unit, label in _LEGACY_ROWS:
         name = rng.choice(names)
-        if label is None and name not in derived and rng.random() < 0.5:
+        if label is None and name not in this_year and rng.random() < 0.5:
             continue
-        n = v[label] if label else derived.get(name, rng.choice([0, 0, 1]))
+        n = v[label] if label else this_year.get(name, rng.choice([0, 0, 1]))
+        if adds_up and label is None and name in _ANSWERS:  # (the labelled answers are within the total already)
+            n = min(n, answers_left[0])
         cell = style.value(label, n) if label else Cell(print_count(rng, n, style.opts))
-        cumulative = n * rng.randint(1, 12) + rng.randint(0, 30)
-        g.append([Cell(name), Cell(unit), cell, Cell(str(cumulative))])
+        before = n * (rng.randint(1, 12) - 1) + rng.randint(0, 30)  # the earlier years' figure
+        if adds_up and name in this_year:
+            before = derived(earlier.get("proactive.total", 0), earlier.get("requests.received", 0))[name]
+            answers_left = (n, before) if name == "对申请的答复总数" else answers_left
+        elif adds_up and (label or name) in _ANSWERS:
+            before = min(before, answers_left[1])
+            answers_left = (answers_left[0] - n, answers_left[1] - before)
+        elif adds_up and label:
+            earlier[label] = before
+        g.append([Cell(name), Cell(unit), cell, Cell(str(n + before))])
     return g
