@@ -144,12 +144,15 @@ def heading_start(raw: str, start: int, end: int) -> int:
     return m.start() if m else start
 
 
+# 二、 二． 二 (a space) 第二部分: how a section's heading opens
+_HEADING_ORDINAL = rf"(?:第[{ORDINALS}]{{1,2}}部分[ \t]*|[{ORDINALS}]{{1,2}}(?:[ \t]*[、.．][ \t]*|[ \t]+))"
+
+
 @lru_cache(maxsize=None)
 def _heading_pattern(section_id: str) -> re.Pattern:
     sec = SECTIONS[section_id]
     words = "|".join(re.escape(w) for w in sorted((sec.heading, *sec.aliases), key=len, reverse=True))
-    return re.compile(rf"(?<![（({ORDINALS}])(?:第[{ORDINALS}]{{1,2}}部分[ \t]*|[{ORDINALS}]{{1,2}}(?:[ \t]*[、.．][ \t]*|[ \t]+))"
-                      rf"(?:{words})")
+    return re.compile(rf"(?<![（({ORDINALS}]){_HEADING_ORDINAL}(?:{words})")
 
 
 _MID_SENTENCE = re.compile(rf"[{HANZI},，、:：]")
@@ -160,7 +163,7 @@ SECTION_REACH = 600  # ... from a tagged （二）-style sub-heading, which is n
 STATS_REACH = 80  # ... from a heading tagged in a statistics table to the table's title
 # A legacy report's statistics table, the `other` section (fields.md §1: 附表 / 统计表), titled with or
 # without an ordinal (附件1：…统计表, 七、平潭综合实验区政府信息公开情况统计表) and followed by its header.
-STATS_TITLE = re.compile(rf"(?:(?<=[。；;\s：:])|^)((?:[{ORDINALS}]{{1,2}}[、.．]|附[件表][ \t]*\d*[：:]?)?[ \t]*"
+STATS_TITLE = re.compile(rf"(?:(?<=[。；;\s：:])|^)((?:{_HEADING_ORDINAL}|附[件表][ \t]*\d*[：:]?)?[ \t]*"
                          rf"[^\s。；;，,：:]{{0,30}}?统计表)(?=[\s|：:]*(?:指标|统计指标|项目))", re.M)
 
 
