@@ -38,8 +38,9 @@ def test_separated_signed_prose_one_cell_and_amount_rows_are_left_alone():
     assert not run_together_rows("规章000", None).spans  # no template: nothing to read
 
 
-def test_a_number_its_unit_follows_is_never_cut():
+def test_a_number_printed_between_units_is_never_cut():
     body = "政府集中采购1个246900元"
     at = body.index("246900")
     assert _cuts(body, at, at + 6) == []
     assert _cuts("政府集中采购1246900", 6, 13) != []  # without its unit, a run the decoder may cut
+    assert _cuts("政府集中采购13575394432.52元", 6, 20) != []  # items and amount run together before one unit
