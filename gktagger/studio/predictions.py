@@ -5,7 +5,8 @@ an annotator starts from exactly the record ``gktagger extract`` gives (table de
 cues, splits and heading settling included), not from the raw model's tags.
 
 A record's spans are its section headings (``title`` at ``start``), its fields and their other
-mentions, each with the pipeline's score:
+mentions, each with the pipeline's score. A field left undecided (``candidates``: its run holds
+several cells no identity splits) is no region: its cells would overlap, and the annotator cuts it:
 
 >>> record = {"sections": [{"id": "overview", "title": "一、总体情况", "start": 0, "end": 20, "score": 0.9}],
 ...           "fields": {"t3.new.natural": {"value": 3, "text": "3", "start": 10, "end": 11, "score": 0.8}},
@@ -15,6 +16,9 @@ mentions, each with the pipeline's score:
 [(0, 6, 'overview', 0.9), (10, 11, 't3.new.natural', 0.8), (15, 17, 't3.new.natural', 0.5)]
 >>> field_confidence(record)
 0.8
+>>> run = {"value": None, "ambiguous": True, "text": "77132470", "start": 0, "end": 8, "candidates": [[77, 132, 470]]}
+>>> record_spans({"fields": {"t2.normative.issued": run, "t2.normative.repealed": run}}, "77132470")
+[]
 """
 from __future__ import annotations
 
@@ -46,9 +50,11 @@ def record_spans(record: dict, text: str) -> list[ann.Span]:
         title = s.get("title") or ""
         add(s.get("start"), (s.get("start") or 0) + len(title), s.get("id"), s.get("score"))
     for fid, f in record.get("fields", {}).items():
-        add(f.get("start"), f.get("end"), fid, f.get("score"))
+        if not f.get("ambiguous"):
+            add(f.get("start"), f.get("end"), fid, f.get("score"))
     for m in record.get("mentions", []):
-        add(m.get("start"), m.get("end"), m.get("field"), m.get("score"))
+        if not m.get("ambiguous"):
+            add(m.get("start"), m.get("end"), m.get("field"), m.get("score"))
     return [ann.Span(start, end, text[start:end], label, score=round(score, 4))
             for (start, end, label), score in sorted(found.items())]
 
