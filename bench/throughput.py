@@ -1,6 +1,6 @@
 """Throughput and peak memory of `gktagger extract` on the real corpus mix.
 
-    .venv/bin/python bench/throughput.py [--docs 300] [--rounds 2] [--base-docs 24] [--model DIR] [--out bench/RESULTS.md]
+    .venv/bin/python bench/throughput.py [--docs 300] [--rounds 2] [--base-docs 24] [--model DIR] [--out bench/throughput-last.md]
 
 The corpus (../shared/corpus, every report and seed page) is repeated to
 ``--docs`` documents in a temporary folder. `gktagger extract` runs on it as a
@@ -149,7 +149,8 @@ def main(argv=None) -> int:
     p.add_argument("--base-docs", type=int, default=24)
     p.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR)
     p.add_argument("--backends", default="onnx", help="comma-separated: onnx, torch")
-    p.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS.md")
+    # not RESULTS.md: that is the curated history, into which a run's table is copied by hand
+    p.add_argument("--out", type=Path, default=REPO / "bench" / "throughput-last.md")
     args = p.parse_args(argv)
     backends = args.backends.split(",")
     runs = []  # (round, name, workers, documents, characters, wall, peak, cpu)
