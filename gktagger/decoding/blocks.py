@@ -40,6 +40,7 @@ from typing import Callable
 from gktagger.decoding.fields import is_prose
 from gktagger.schema import FIELDS, T3_ROWS, template
 from gktagger.tagging.tags import TagSpan
+from gktagger.text.rows import SEPARATORS
 
 Shape = tuple[int, ...]  # cells per block; in each block the last cell is the sum of the others
 T4_FIELDS = tuple(f for f in template("2021") if f.startswith("t4."))
@@ -49,7 +50,7 @@ T4_SHAPE: Shape = (5, 5, 5)  # identities.py: t4.sum
 T3_ROW_SHAPE: Shape = (7,)  # identities.py: t3.applicants
 FIGURES = re.compile(r"(?<![\d.,，])\d+(?![\d,，]|\.\d)")
 ITEM_NUMBER = re.compile(r"[.．、][^\d\s]")  # "2.没有现成信息": the run's last digit numbers the next row
-SEPARATORS = re.compile(r"(?:[ \t\r\n|\u3000]|:?-{3,}:?)*")  # blanks, pipes, a markdown rule line
+GAP = re.compile(rf"(?:[{re.escape(SEPARATORS)}\r\u3000]|:?-{{3,}}:?)*")  # separators, a markdown rule line
 T4_HEADER = re.compile("复议|诉讼")
 HEADER_WINDOW = 300  # characters before the figures: table 4's header, its column names included
 MAX_DIGITS_PER_CELL = 4  # a longer run than that many digits per cell is no such table
@@ -72,7 +73,7 @@ def figure_runs(body: str) -> list[list[Figure]]:
             end -= 1
         if end == start or is_prose(body, end):
             runs.append([])
-        elif runs[-1] and SEPARATORS.fullmatch(body, runs[-1][-1][1], start):
+        elif runs[-1] and GAP.fullmatch(body, runs[-1][-1][1], start):
             runs[-1].append((start, end))
         else:
             runs.append([(start, end)])

@@ -81,9 +81,14 @@ def _sentence_start(body: str, start: int) -> int:
     return sentence_start(body, start, MAX_SENTENCE)
 
 
+def _sentence_before(body: str, start: int) -> str:
+    """The words of the sentence holding ``start`` before it, wraps taken out."""
+    return unwrapped(body[_sentence_start(body, start):start])
+
+
 def _block(body: str, start: int, model_block: str) -> str:
     """The block the sentence before ``start`` last names, else the model's."""
-    named = [m.lastgroup for m in BLOCK_BEFORE.finditer(unwrapped(body[_sentence_start(body, start):start]))]
+    named = [m.lastgroup for m in BLOCK_BEFORE.finditer(_sentence_before(body, start))]
     return named[-1] if named else model_block
 
 
@@ -140,7 +145,7 @@ def _names(body: str, start: int, field: str) -> bool:
     """Whether the clause before a figure names ``field`` as a whole count, not a part of it."""
     clause = _clause_before(body, start)  # (收到行政复议申请16件 names an appeal, not a request)
     return bool(COUNT_WORDS[field].search(clause)) and not PART.search(clause) and not BLOCK_BEFORE.search(clause) \
-        and not IN_BREAKDOWN.search(unwrapped(body[_sentence_start(body, start):start]))
+        and not IN_BREAKDOWN.search(_sentence_before(body, start))
 
 
 def prose_counts(body: str, spans: list[TagSpan], score_of: Score = lambda s, e, label: 0.0) -> list[TagSpan]:
@@ -181,7 +186,7 @@ def _row_named(body: str, start: int, end: int) -> str | None:
     if len(named) != 1:  # 予以公开及部分公开258件 is neither row
         return None
     context = T3_CONTEXT.get(named[0])
-    return named[0] if context is None or context.search(unwrapped(body[_sentence_start(body, start):start])) else None
+    return named[0] if context is None or context.search(_sentence_before(body, start)) else None
 
 
 def prose_row_totals(body: str, spans: list[TagSpan], score_of: Score = lambda s, e, label: 0.0) -> list[TagSpan]:
