@@ -161,7 +161,7 @@ def signed(x: Extraction) -> None:
 
 def table2(x: Extraction) -> None:
     """Rewrites ``spans`` and adds to ``undecided``: table-2 rows whose cells run together unsigned
-    (``行政规范性文件77132470``), split only where one reading is left (``table2.py``)."""
+    (``行政规范性文件46117380``), split only where one reading is left (``table2.py``)."""
     rows = run_together_rows(x.view.text, x.decoded.format if x.decoded else None, scorer(x),
                              x.config.fields.max_candidates)
     x.spans, x.undecided = rows.replace(x.view.text, x.spans), x.undecided + rows.undecided

@@ -5,7 +5,7 @@ between them, one per line, in one row, or with their digits run together. Two
 shapes carry an identity that can decide such figures on its own:
 
 - the 15 cells of table 4, three blocks of 维持 / 纠正 / 其他 / 尚未审结 / 总计 whose
-  four results sum to the total (``10203120001200000`` = 1,0,2,0,3 | 12,0,0,0,12 |
+  four results sum to the total (``30104240002400000`` = 3,0,1,0,4 | 24,0,0,0,24 |
   0,0,0,0,0), after a header that names 复议 or 诉讼;
 - the 7 cells of a table-3 row, six applicant columns summing to 总计
   (``640020470`` = 64,0,0,2,0,4,70), in the row its printed label names (``3.其他``,
@@ -86,8 +86,8 @@ def readings(tokens: tuple[str, ...], shape: Shape, max_digits: int, limit: int 
     """Up to ``limit`` ways to read the tokens as ``sum(shape)`` cells, a token one cell or several run
     together, such that in every block the last cell is the sum of the others.
 
-    >>> readings(("21317000001324019",), T4_SHAPE, 7)
-    [(2, 1, 3, 1, 7, 0, 0, 0, 0, 0, 13, 2, 4, 0, 19)]
+    >>> readings(("42107000001532020",), T4_SHAPE, 7)
+    [(4, 2, 1, 0, 7, 0, 0, 0, 0, 0, 15, 3, 2, 0, 20)]
     >>> readings(("500000", "5"), T3_ROW_SHAPE, 7)
     [(5, 0, 0, 0, 0, 0, 5)]
     """

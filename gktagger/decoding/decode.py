@@ -113,8 +113,8 @@ def _cuts(body: str, s: int, e: int, max_cell_digits: int = 7) -> list[int]:
     """Offsets inside a number where one cell may end and the next begin: between two digits of
     an integer part, and only where the page runs cells together: not in a delimited cell, unless it
     has more digits than one cell holds (a whole row or table printed as one run, ``14251224100520103``),
-    nor in one printed between units (``政府集中采购1个246900元``: each cell with its own; a run before
-    one unit, ``13575394432.52元``, is still cells run together)."""
+    nor in one printed between units (``政府集中采购1个318400元``: each cell with its own; a run before
+    one unit, ``24668102531.75元``, is still cells run together)."""
     token = body[s:e]
     overlong = token.isdigit() and len(token) > max_cell_digits
     between_units = body.startswith(UNITS, e) and any(body.endswith(u, 0, s) for u in UNITS)

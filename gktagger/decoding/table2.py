@@ -1,5 +1,5 @@
-"""Table-2 rows whose cells are run together with no sign: ``行政规范性文件77132470`` is 本年制发件数,
-本年废止件数 and 现行有效件数 in one run, as much 77 | 132 | 470 as 7 | 713 | 2470.
+"""Table-2 rows whose cells are run together with no sign: ``行政规范性文件46117380`` is 本年制发件数,
+本年废止件数 and 现行有效件数 in one run, as much 46 | 117 | 380 as 4 | 611 | 7380.
 
 Table 2 has no identity, so only a cell's form (no leading zero but 0) narrows such a run: where one
 reading is left (``规章000``) it decides the row's cells; where several are, every cell of the row
@@ -7,12 +7,12 @@ is left undecided (its run, the readings, no value) instead of the model's guess
 whose cells stand apart (``规章 0 0 0``) is the decoder's, a signed one ``signed.py``'s, and a row of
 one cell or with an amount (a decimal) is left as tagged.
 
->>> text = "规章000\\n行政规范性文件77132470\\n行政许可5\\n"
+>>> text = "规章000\\n行政规范性文件46117380\\n行政许可5\\n"
 >>> rows = run_together_rows(text, "2021")
 >>> [(text[s.start:s.end], s.label) for s in rows.spans]
 [('0', 't2.regulations.issued'), ('0', 't2.regulations.repealed'), ('0', 't2.regulations.in_force')]
 >>> [(text[s.start:s.end], s.label, len(c)) for s, c in rows.undecided][:2]
-[('77132470', 't2.normative.issued', 12), ('77132470', 't2.normative.repealed', 12)]
+[('46117380', 't2.normative.issued', 12), ('46117380', 't2.normative.repealed', 12)]
 """
 from __future__ import annotations
 

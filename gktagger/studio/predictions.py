@@ -16,8 +16,8 @@ several cells no identity splits) is no region: its cells would overlap, and the
 [(0, 6, 'overview', 0.9), (10, 11, 't3.new.natural', 0.8), (15, 17, 't3.new.natural', 0.5)]
 >>> field_confidence(record)
 0.8
->>> run = {"value": None, "ambiguous": True, "text": "77132470", "start": 0, "end": 8, "candidates": [[77, 132, 470]]}
->>> record_spans({"fields": {"t2.normative.issued": run, "t2.normative.repealed": run}}, "77132470")
+>>> run = {"value": None, "ambiguous": True, "text": "46117380", "start": 0, "end": 8, "candidates": [[46, 117, 380]]}
+>>> record_spans({"fields": {"t2.normative.issued": run, "t2.normative.repealed": run}}, "46117380")
 []
 """
 from __future__ import annotations
