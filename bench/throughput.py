@@ -1,12 +1,14 @@
 """Throughput and peak memory of `gktagger extract` on the real corpus mix.
 
-    .venv/bin/python bench/throughput.py [--docs 300] [--rounds 2] [--base-docs 24] [--model DIR] [--out bench/throughput-last.md]
+    .venv/bin/python bench/throughput.py [--docs 300] [--rounds 2] [--base-docs 24] [--model DIR]
+        [--runtimes auto,onnx:fp32] [--out bench/throughput-last.md]
 
 The corpus (../shared/corpus, every report and seed page) is repeated to
 ``--docs`` documents in a temporary folder. `gktagger extract` runs on it as a
 user runs it (a subprocess, JSONL output, wall time including start-up and
-model loading) with 1 and 2 workers, for each backend of ``--backends`` (the
-default ONNX Runtime, and PyTorch as before); peak memory is the largest summed
+model loading) with 1 and 2 workers, for each runtime of ``--runtimes``
+(``BACKEND:PRECISION``, or ``auto``: what ``gktagger extract`` runs by default on
+this machine, gktagger/tagging/runtime.py); peak memory is the largest summed
 RSS of the process tree, sampled every 50 ms; CPU seconds are the process
 tree's user + system time.
 
@@ -77,13 +79,22 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_extract(folder: Path, model: Path, workers: int, out: Path, backend: str = "onnx") -> tuple[float, int, float]:
+def runtime_of(spec: str):
+    """``auto`` or ``BACKEND:PRECISION`` as the runtime gktagger resolves it on this machine."""
+    from gktagger.tagging.runtime import resolve
+
+    backend, _, precision = spec.partition(":")
+    return resolve(backend, precision or None)
+
+
+def run_extract(folder: Path, model: Path, workers: int, out: Path, runtime) -> tuple[float, int, float]:
     """Wall seconds, peak memory (bytes) and CPU seconds of one `gktagger extract` run."""
     cmd = [sys.executable, "-m", "gktagger.cli", "extract", str(folder), "-o", str(out), "--model", str(model),
            "--workers", str(workers), "--quiet"]
     cpu = children_cpu()
     started = time.time()
-    proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, "GKTAGGER_BACKEND": backend})
+    proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, "GKTAGGER_BACKEND": runtime.backend,
+                                                "GKTAGGER_PRECISION": runtime.precision})
     peak = 0
     while proc.poll() is None:
         peak = max(peak, tree_rss(proc.pid))
@@ -136,9 +147,11 @@ def bert_base_model(like: Path, target: Path) -> Path:
                         pad_token_id=tok.pad_token_id)
     BertForTokenClassification(config).save_pretrained(target)
     tok.save_pretrained(target)
+    from gktagger.tagging import bf16model
     from gktagger.tagging.onnxmodel import ONNX_FILE, export
 
     export(target, target / ONNX_FILE)
+    bf16model.export(target, target / bf16model.PT2_FILE)
     return target
 
 
@@ -148,11 +161,13 @@ def main(argv=None) -> int:
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--base-docs", type=int, default=24)
     p.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR)
-    p.add_argument("--backends", default="onnx", help="comma-separated: onnx, torch")
+    p.add_argument("--runtimes", default="auto,onnx:fp32",
+                   help="comma-separated BACKEND:PRECISION (onnx:fp32, torch:bf16, onnx:int8...) or auto")
     # not RESULTS.md: that is the curated history, into which a run's table is copied by hand
     p.add_argument("--out", type=Path, default=REPO / "bench" / "throughput-last.md")
     args = p.parse_args(argv)
-    backends = args.backends.split(",")
+    runtimes = list(dict.fromkeys(runtime_of(spec) for spec in args.runtimes.split(",")))
+    backends = [str(rt) for rt in runtimes]
     runs = []  # (round, name, workers, documents, characters, wall, peak, cpu)
     bare = []  # (wall, cpu) per round
     loads = []
@@ -164,16 +179,16 @@ def main(argv=None) -> int:
             loads.append(os.getloadavg()[0])
             bare.append(bare_forward_seconds(tmp / "corpus", args.model))
             print(f"round {r + 1}: bare fp32 forward {bare[-1]}", flush=True)
-            for backend in backends:
+            for runtime in runtimes:
                 for workers in (1, 2):
-                    wall, peak, cpu = run_extract(tmp / "corpus", args.model, workers, tmp / f"out{workers}.jsonl", backend)
-                    runs.append((r, f"shipped, {backend}", workers, args.docs, chars, wall, peak, cpu))
+                    wall, peak, cpu = run_extract(tmp / "corpus", args.model, workers, tmp / f"out{workers}.jsonl", runtime)
+                    runs.append((r, f"shipped, {runtime}", workers, args.docs, chars, wall, peak, cpu))
                     print(runs[-1], flush=True)
             loads[-1] = (loads[-1], os.getloadavg()[0])
         (tmp / "base").mkdir()
         base_chars = make_corpus(tmp / "base", args.base_docs)
         base = bert_base_model(args.model, tmp / "bert-base")
-        wall, peak, cpu = run_extract(tmp / "base", base, 2, tmp / "base.jsonl", backends[0])
+        wall, peak, cpu = run_extract(tmp / "base", base, 2, tmp / "base.jsonl", runtimes[0])
         base_run = ("bert-base-sized, " + backends[0], 2, args.base_docs, base_chars, wall, peak, cpu)
         print(base_run, flush=True)
     lines = report(args, backends, runs, bare, loads, base_run)
@@ -191,7 +206,7 @@ def report(args, backends, runs, bare, loads, base_run) -> list[str]:
              f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on this machine ({os.cpu_count()} cores, "
              "**shared with other agents' jobs while it ran**: absolute figures are noisy, the ratios are taken "
              f"within one round) with `.venv/bin/python bench/throughput.py --docs {args.docs} --rounds {args.rounds} "
-             f"--base-docs {args.base_docs} --backends {args.backends}`: the real corpus (../shared/corpus, reports and "
+             f"--base-docs {args.base_docs} --runtimes {args.runtimes}`: the real corpus (../shared/corpus, reports and "
              "seeds) repeated, JSONL output, wall time of the `gktagger extract` process including start-up and "
              "model loading. Load average (1 min) at the start and end of each round: "
              + ", ".join(f"round {r + 1}: {a:.1f} → {b:.1f}" for r, (a, b) in enumerate(loads)) + ".", "",

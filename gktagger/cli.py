@@ -29,6 +29,7 @@ from gktagger.run.batch import OutputError, run_extract
 from gktagger.run.pool import PoolError
 from gktagger.run.rayengine import run_extract_ray
 from gktagger.schema import FIELDS
+from gktagger.tagging.runtime import resolve as resolve_runtime
 from gktagger.training import commands as mlcommands
 
 EXAMPLES = """examples:
@@ -68,18 +69,19 @@ def failed(statuses: dict, fail_on: str | None) -> bool:
 def cmd_extract(args) -> int:
     if args.quiet:
         quiet_libraries()
-    # read by Tagger.from_pretrained in every worker process (spawned or Ray, same machine)
-    if args.backend:
-        os.environ["GKTAGGER_BACKEND"] = args.backend
-    if args.int8:
-        os.environ["GKTAGGER_INT8"] = "1"
+    # resolved here, once: every worker process (local or Ray, this machine's CPU or another's) runs the
+    # same arithmetic, read by Tagger.from_pretrained from the environment
+    try:
+        runtime = resolve_runtime(args.backend, "int8" if args.int8 else args.precision)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    runtime.export()
     if args.engine == "ray":
 
         summary = run_extract_ray(args.inputs, args.output, model=args.model, address=args.address,
                                   num_actors=args.num_actors, batch_size=args.batch_size, resume=args.resume,
                                   quiet=args.quiet, text_column=args.text_column, id_column=args.id_column,
-                                  backend=args.backend, quantize=args.int8,
-                                  settings=args.set)
+                                  runtime=runtime, settings=args.set)
     else:
         if args.address or args.num_actors:
             raise UsageError("--address and --num-actors need --engine ray")
@@ -198,9 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--address", help="Ray cluster: auto (the one on this machine) or HOST:PORT of its head; "
                    "default: a new local Ray instance")
     e.add_argument("--num-actors", type=int, help="Ray: model actors, one CPU each (default: half the CPUs)")
-    e.add_argument("--backend", choices=("onnx", "torch"), help="model runtime (default onnx: ONNX Runtime)")
-    e.add_argument("--int8", action="store_true",
-                   help="int8 dynamic quantisation of the model (opt-in: costs F1, see bench/RESULTS.md)")
+    e.add_argument("--backend", choices=("auto", "onnx", "torch"),
+                   help="model runtime (default auto: torch where --precision resolves to bf16, else ONNX Runtime)")
+    e.add_argument("--precision", choices=("auto", "fp32", "bf16", "int8"),
+                   help="model arithmetic (default auto: bf16 on a CPU with native bfloat16, AMX or AVX512-BF16, "
+                        "else fp32; README: Speed)")
+    e.add_argument("--int8", action="store_true", help="the same as --precision int8 (opt-in: costs F1)")
     e.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="change a pipeline setting of the model's pipeline.json (README: Changing a stage), "
                         "e.g. decoder.skip_penalty=2, 'disabled=[cues]' or limits.pdf.max_pages=50")

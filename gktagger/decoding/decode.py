@@ -323,16 +323,27 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
     neg = -1e18
     dp = np.full((N + 1, n + 1), neg)
     dp[0, 0] = 0.0
-    back = np.zeros((N + 1, n + 1, 3), dtype=np.int32)  # (previous slot, previous j, field index or -1)
+    # back-pointers: previous slot, previous j, field index or -1
+    back_k, back_j, back_f = (np.zeros((N + 1, n + 1), dtype=np.int32) for _ in range(3))
     arange = np.arange(n)
     every_j, no_field, each_field = np.arange(n + 1), np.full(n + 1, -1), np.concatenate([[-1], arange])
+    ramps = {True: row_skip * arange, False: skip_penalty * arange}
+    # the model's rows for the template's fields, taken once (a slot reads views of them)
+    begin_lp, inside_lp, outside_lp = logp[:, begin_ids], logp[:, inside_ids], logp[:, OUTSIDE]
+    either_lp = np.logaddexp(inside_lp, begin_lp)
+    cand = np.empty(n + 1)  # a candidate row: no field (j = 0) is never a cell
 
     def relax(target: int, src: int, cand: np.ndarray, prev_j: np.ndarray, field: np.ndarray) -> None:
         better = cand > dp[target]
         if better.any():
-            dp[target][better] = cand[better]
-            to = back[target]
-            to[better, 0], to[better, 1], to[better, 2] = src, prev_j[better], field[better]
+            np.copyto(dp[target], cand, where=better)
+            np.copyto(back_k[target], src, where=better)
+            np.copyto(back_j[target], prev_j, where=better)
+            np.copyto(back_f[target], field, where=better)
+
+    def relax_cell(target: int, src: int, fits: np.ndarray, prev_j: np.ndarray) -> None:
+        cand[0], cand[1:] = neg, fits
+        relax(target, src, cand, prev_j, each_field)
 
     for k, (i, s, e, can_start) in enumerate(slots):
         row = dp[k]
@@ -349,28 +360,30 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
         if not can_start:
             continue
         # best state to come from for each target field j': max over j <= j' of dp[k][j] - penalty * (j' - j)
-        ramp = (row_skip if row_neighbour[k] else skip_penalty) * arange
+        ramp = ramps[bool(row_neighbour[k])]
         lifted = row[:n] + ramp
         running = np.maximum.accumulate(lifted)
         best_j = np.maximum.accumulate(np.where(lifted == running, arange, 0))
         start = running - ramp
         # going back in the template (a page that prints a table's rows out of order) costs a fixed price:
-        # for field j', the best state j > j' to come back from
-        later = row[1:][::-1]
-        later_max = np.maximum.accumulate(later)[::-1] - restart_penalty
-        later_j = n - np.maximum.accumulate(np.where(later == np.maximum.accumulate(later), arange, 0))[::-1]
-        # a printed row never goes back in the template mid-row, nor a label-less one at all: only its
-        # label would tell that the page printed it out of order
-        use = (later_max > start) & (not row_neighbour[k]) & (not in_bare_line[k])
-        best_j, start = np.where(use, later_j, best_j), np.where(use, later_max, start)
+        # for field j', the best state j > j' to come back from. A printed row never goes back in the
+        # template mid-row, nor a label-less one at all: only its label would tell that the page printed
+        # it out of order
+        if not row_neighbour[k] and not in_bare_line[k]:
+            later = row[1:][::-1]
+            later_run = np.maximum.accumulate(later)
+            later_max = later_run[::-1] - restart_penalty
+            later_j = n - np.maximum.accumulate(np.where(later == later_run, arange, 0))[::-1]
+            use = later_max > start
+            best_j, start = np.where(use, later_j, best_j), np.where(use, later_max, start)
         if row_opener[k]:
             start = start - not_first
         from_j = np.concatenate([[0], best_j])
         if s < 0:  # a blank cell takes the field, nothing is tagged
-            relax(k + 1, k, np.concatenate([[neg], start]), from_j, each_field)
+            relax_cell(k + 1, k, start, from_j)
             continue
         r = row_of[i]
-        score = start + logp[r, begin_ids] - logp[r, OUTSIDE]
+        score = start + begin_lp[r] - outside_lp[r]
         if body[i] in SIGNS and i + 1 < e and body[i + 1].isdigit():  # +24, 减3: only a change cell is signed
             score = np.where(is_change, score, neg)
         cuts = _cut_set(body, s, e, max_cell_digits)
@@ -378,18 +391,18 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
             if b > i + 1:
                 r = row_of[b - 1]
                 # in a cell whose bounds are fixed, only the field matters: begin or inside alike
-                inside = logp[r, inside_ids] if cuts else np.logaddexp(logp[r, inside_ids], logp[r, begin_ids])
-                score = score + inside - logp[r, OUTSIDE]
+                inside = inside_lp[r] if cuts else either_lp[r]
+                score = score + inside - outside_lp[r]
             if (b == e or b - s in cuts) and _cell_ok(body[i:b]):
                 target = index[(b, s)] if b < e else index[(b - 1, s)] + 1
                 fits = np.where(is_decimal, score, neg) if _fraction(body[i:b]) else score  # 11918.904 counts nothing
-                relax(target, k, np.concatenate([[neg], fits]), from_j, each_field)
+                relax_cell(target, k, fits, from_j)
     final = dp[N] - skip_penalty * (n - np.arange(n + 1))
     j = int(final.argmax())
     cells = []
     k = N
     while k > 0:
-        prev_k, prev_j, f = (int(x) for x in back[k, j])
+        prev_k, prev_j, f = int(back_k[k, j]), int(back_j[k, j]), int(back_f[k, j])
         i, s, _, _ = slots[prev_k]
         if f >= 0:  # a number's cell, or a blank cell (zero width) that took the field
             cells.append((i, slots[k - 1][0] + 1 if s >= 0 else i, order[f]))

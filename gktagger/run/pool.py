@@ -21,6 +21,7 @@ import signal
 import time
 from collections import deque
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from multiprocessing.connection import wait
 from typing import Iterable, Iterator
 
@@ -28,6 +29,8 @@ from gktagger.extract import Extractor
 from gktagger.io.document import Document
 from gktagger.io.limits import DEFAULT_LIMITS, Limits
 from gktagger.run.guard import extract_guarded, failed, reason
+from gktagger.tagging.runtime import Runtime
+from gktagger.tagging.runtime import resolve as resolve_runtime
 
 MAX_START_FAILURES = 3
 
@@ -36,7 +39,8 @@ class PoolError(RuntimeError):
     """Workers cannot start (the model does not load); the message is one line for the user."""
 
 
-def _worker_main(conn, model: str | None, threads: int, limits: Limits, settings: tuple[str, ...] = ()) -> None:
+def _worker_main(conn, model: str | None, threads: int, limits: Limits, settings: tuple[str, ...],
+                 runtime: Runtime) -> None:
     """A worker: load the model once, then extract the batches it is sent until told to stop."""
     # Ctrl-C reaches the whole process group: the parent stops the workers (``close``); a worker's own
     # KeyboardInterrupt would only print its traceback under the one-line message
@@ -53,6 +57,7 @@ def _worker_main(conn, model: str | None, threads: int, limits: Limits, settings
         import torch
 
         torch.set_num_threads(threads)
+        runtime.export()  # the run's, given by the parent: a forked worker's environment is the fork server's
         extractor = Extractor(model=model, overrides=settings)
         # the run's limits, even when given apart from ``settings``: the decoder's digit bound must be
         # the one extract_guarded reports overlong runs by
@@ -110,16 +115,27 @@ def _signal_name(exitcode: int | None) -> str:
     return f"exit code {exitcode}"
 
 
+def _context():
+    """Workers fork from a server that imported torch, the model's runtime and gktagger once
+    (``preload.py``): start-up is paid once per run, not once per worker (nor per replaced worker)."""
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    context = mp.get_context("forkserver")
+    context.set_forkserver_preload(["gktagger.run.preload"])
+    return context
+
+
 class WorkerPool:
     """``workers`` processes with the model loaded; see the module doc."""
     def __init__(self, workers: int, model: str | None = None, limits: Limits = DEFAULT_LIMITS,
-                 threads: int | None = None, settings: tuple[str, ...] = ()):
+                 threads: int | None = None, settings: tuple[str, ...] = (), runtime: Runtime | None = None):
         self.size = workers
-        self.model = model
+        self.model = str(Path(model).resolve()) if model else None  # the fork server's directory may be another
         self.settings = tuple(settings)
         self.limits = limits
         self.threads = threads or max(1, (os.cpu_count() or 1) // workers)
-        self.context = mp.get_context("spawn")
+        self.runtime = runtime or resolve_runtime()
+        self.context = _context()
         self.workers: list[_Worker] = []
         self.start_failures = 0
         for _ in range(workers):
@@ -127,8 +143,8 @@ class WorkerPool:
 
     def _start(self) -> None:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker_main, args=(child, self.model, self.threads, self.limits, self.settings),
-                                       daemon=True)
+        process = self.context.Process(target=_worker_main, daemon=True,
+                                       args=(child, self.model, self.threads, self.limits, self.settings, self.runtime))
         process.start()
         child.close()
         self.workers.append(_Worker(process, parent))

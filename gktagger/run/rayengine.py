@@ -43,6 +43,8 @@ from gktagger.io.outputs import TABLE_SUFFIXES, JsonlSink, complete_ids, read_re
 from gktagger.io.reading import ReadError, _record_document, _walk, documents_from_bytes, read_bytes
 from gktagger.run.batch import Summary, check_arguments
 from gktagger.run.guard import extract_guarded
+from gktagger.tagging.runtime import Runtime
+from gktagger.tagging.runtime import resolve as resolve_runtime
 
 INSTALL_HINT = "the Ray engine needs Ray: pip install 'gktagger[ray]'"
 # Reading and splitting files reserve no CPU: when a node dies, its read blocks are rebuilt by
@@ -116,16 +118,13 @@ def user_documents(batch, text_column: str = "text", id_column: str = "id", limi
 
 class ExtractActor:
     """One Ray actor: loads the model once, then extracts batches of document rows."""
-    def __init__(self, model: str | None, threads: int = 1, backend: str | None = None, quantize: bool = False,
+    def __init__(self, model: str | None, runtime: Runtime | None = None, threads: int = 1,
                  settings: tuple[str, ...] = ()):
         import torch
 
-
         torch.set_num_threads(threads)
-        # what Tagger.from_pretrained reads; the Extractor loads the model folder's pipeline.json itself
-        if backend:
-            os.environ["GKTAGGER_BACKEND"] = backend
-        os.environ["GKTAGGER_INT8"] = "1" if quantize else ""
+        # what Tagger.from_pretrained reads: the driver's choice (extract_documents), whatever this node's CPU
+        (runtime or resolve_runtime()).export()
         self.extractor = Extractor(model=model, overrides=settings)
 
     def __call__(self, batch):
@@ -140,33 +139,33 @@ class ExtractActor:
 
 
 def extract_documents(documents, model: str | None = None, num_actors: int = 2, batch_size: int = 8,
-                      threads: int = 1, backend: str | None = None, quantize: bool = False,
-                      settings: tuple[str, ...] = ()):
+                      threads: int = 1, runtime: Runtime | None = None, settings: tuple[str, ...] = ()):
     """Document rows (``document_row``) → record rows, on a pool of 1..``num_actors`` actors of
-    ``threads`` CPUs each."""
+    ``threads`` CPUs each, all running the model as ``runtime`` says (default: resolved here, on the driver)."""
     import ray.data
 
     return documents.map_batches(
-        ExtractActor, fn_constructor_kwargs={"model": model, "threads": threads, "backend": backend,
-                                             "quantize": quantize, "settings": tuple(settings)},
+        ExtractActor, fn_constructor_kwargs={"model": model, "runtime": runtime or resolve_runtime(),
+                                             "threads": threads, "settings": tuple(settings)},
         batch_size=batch_size, batch_format="pyarrow", num_cpus=threads,
         compute=ray.data.ActorPoolStrategy(min_size=1, max_size=num_actors))
 
 
 def extract_dataset(ds, model: str | None = None, num_actors: int = 2, batch_size: int = 8,
                     text_column: str = "text", id_column: str = "id", threads: int = 1,
-                    backend: str | None = None, quantize: bool = False, settings: tuple[str, ...] = ()):
+                    backend: str | None = None, precision: str | None = None, settings: tuple[str, ...] = ()):
     """A Dataset of documents → a Dataset of records (``id, status, characters, record`` JSON text).
 
     ``ds`` has a ``text`` column (``text_column``; ``read_parquet``/``read_json``) or a ``bytes``
     column (``read_binary_files``); ids come from ``id_column``, else ``path``. Records are the
     ones ``gktagger extract`` writes; a document that cannot be read gets an error record.
+    ``backend``/``precision``: as ``gktagger extract`` takes them, resolved on the driver (default auto).
     """
     limits = PipelineConfig.load(model or DEFAULT_MODEL_DIR).override(settings).limits
     documents = ds.map_batches(user_documents, batch_format="pyarrow",
                                fn_kwargs={"text_column": text_column, "id_column": id_column, "limits": limits})
     return extract_documents(documents, model=model, num_actors=num_actors, batch_size=batch_size,
-                             threads=threads, backend=backend, quantize=quantize, settings=settings)
+                             threads=threads, runtime=resolve_runtime(backend, precision), settings=settings)
 
 
 def input_files(inputs: Iterable[str]) -> list[str]:
@@ -205,7 +204,7 @@ def connect(ray, address: str | None, quiet: bool) -> None:
 def run_extract_ray(inputs: list[str], out: str, model: str | None = None, address: str | None = None,
                     num_actors: int | None = None, batch_size: int = 8, resume: bool = False,
                     quiet: bool = False, text_column: str = "text", id_column: str = "id",
-                    backend: str | None = None, quantize: bool = False, settings: tuple[str, ...] = ()):
+                    runtime: Runtime | None = None, settings: tuple[str, ...] = ()):
     """``gktagger extract --engine ray``: same outputs, summary and resume as ``batch.run_extract``."""
     ray = require_ray()
     out_path = check_arguments(inputs, out)
@@ -235,8 +234,8 @@ def run_extract_ray(inputs: list[str], out: str, model: str | None = None, addre
                                                  "id_column": id_column, "skip": done,
                                                  "limits": config.limits})
             records = extract_documents(documents, model=str(Path(model).resolve()) if model else None,
-                                        num_actors=num_actors, batch_size=batch_size, backend=backend,
-                                        quantize=quantize, settings=tuple(settings))
+                                        num_actors=num_actors, batch_size=batch_size, runtime=runtime,
+                                        settings=tuple(settings))
             for batch in records.iter_batches(batch_format="pyarrow", batch_size=None):
                 rows = batch.to_pylist()
                 parsed = [json.loads(r["record"]) for r in rows]

@@ -12,6 +12,7 @@ import json
 import os
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -21,12 +22,20 @@ from gktagger.config import DEFAULT_MODEL_DIR, WindowConfig
 from gktagger.errors import ModelError
 from gktagger.io.limits import DEFAULT_LIMITS, Limits
 from gktagger.lexicon import NUMBER
+from gktagger.tagging.runtime import Runtime, resolve
 from gktagger.tagging.tags import LABELS, TagSpan, tags_to_spans
 from gktagger.tagging.windows import make_windows, owner_array
 
-BACKENDS = ("onnx", "torch")
-DEFAULT_BACKEND = "onnx"
 _BEGIN_IDS = [i for i, l in enumerate(LABELS) if l.startswith("B-")]
+
+
+@lru_cache(maxsize=1)
+def _begin_vector():
+    import torch
+
+    vector = torch.zeros(len(LABELS))
+    vector[_BEGIN_IDS] = 1.0
+    return vector
 
 if TYPE_CHECKING:  # torch and transformers load when a model does: `gktagger --help`, validate… never pay for them
     from transformers import BertForTokenClassification
@@ -148,6 +157,8 @@ class Tagger:
         self.window = min(windows.size, config.max_position_embeddings - 2)
         self.stride = min(windows.stride, self.window)
         self.align_lines = windows.align_lines
+        self.runtime = Runtime("onnx" if runner is not None else "torch", "fp32")  # from_pretrained says which
+        self.full_width = False  # pad every window to the model's width (bf16: see _run_batch)
         if [config.id2label.get(i) for i in range(len(LABELS))] != LABELS:
             raise ModelError("the model's label set differs from gktagger.schema: retrain it with "
                              "`python -m training.train`")
@@ -170,32 +181,35 @@ class Tagger:
 
     @classmethod
     def from_pretrained(cls, path: str | os.PathLike | None = None, backend: str | None = None,
-                        quantize: bool | None = None, **kwargs) -> "Tagger":
+                        quantize: bool | None = None, precision: str | None = None, **kwargs) -> "Tagger":
         """Load a model directory written by ``training.train`` (default: the shipped model).
 
-        ``backend``: ``"onnx"`` (ONNX Runtime, gktagger/tagging/onnxmodel.py) or ``"torch"``; default
-        ``$GKTAGGER_BACKEND``, else onnx. ``quantize``: int8 dynamic quantisation of the linear
-        layers (default ``$GKTAGGER_INT8``; opt-in, see bench/RESULTS.md for what it gains).
-        The ONNX backend loads neither transformers nor the PyTorch model (start-up of a worker)."""
+        ``backend`` (``"onnx"``, ``"torch"``) and ``precision`` (``"fp32"``, ``"bf16"``, ``"int8"``):
+        default ``auto``, what :func:`gktagger.tagging.runtime.resolve` picks for this CPU and the
+        ``GKTAGGER_*`` environment; ``quantize=True`` is ``precision="int8"``. The ONNX backend loads
+        neither transformers nor the PyTorch model, nor does bf16 (``bf16model.py``): start-up of a worker."""
         path = Path(path) if path else DEFAULT_MODEL_DIR
         if not (path / "config.json").exists():
             raise ModelError(f"no gktagger model in {path}: pass --model DIR or train one with "
                                     "`python -m training.train --config configs/default.yaml`")
-        backend = backend or os.environ.get("GKTAGGER_BACKEND") or DEFAULT_BACKEND
-        if backend not in BACKENDS:
-            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
-        if quantize is None:
-            quantize = os.environ.get("GKTAGGER_INT8", "") not in ("", "0")
-        if backend == "onnx":
+        runtime = resolve(backend, "int8" if quantize else precision)
+        if runtime.backend == "onnx":
             from gktagger.tagging.onnxmodel import OnnxModel
 
-            return cls(runner=OnnxModel.load(path, int8=quantize), folder=path, **kwargs)
-        from transformers import AutoTokenizer, BertForTokenClassification
+            tagger = cls(runner=OnnxModel.load(path, int8=runtime.precision == "int8"), folder=path, **kwargs)
+        elif runtime.precision == "bf16":
+            from gktagger.tagging.bf16model import Bf16Model
 
-        model = BertForTokenClassification.from_pretrained(path)
-        if quantize:
-            model = quantized(model)
-        return cls(model, AutoTokenizer.from_pretrained(path), **kwargs)
+            tagger = cls(runner=Bf16Model.load(path), folder=path, **kwargs)
+            tagger.full_width = True
+        else:
+            from transformers import AutoTokenizer, BertForTokenClassification
+
+            model = BertForTokenClassification.from_pretrained(path)
+            tagger = cls(quantized(model) if runtime.precision == "int8" else model,
+                         AutoTokenizer.from_pretrained(path), **kwargs)
+        tagger.runtime = runtime
+        return tagger
 
     def _hf_encoder(self) -> "Encoder":
         self._encoder = Encoder.of(self.tokenizer)  # a folder without tokenizer.json (an older tokenizer)
@@ -251,27 +265,32 @@ class Tagger:
         jobs.sort(key=lambda j: j[2] - j[1])
         batches = [jobs[b:b + self.batch_size] for b in range(0, len(jobs), self.batch_size)]
         for batch in batches + [[]]:  # the empty last one yields any text left (none has no window)
+            wheres = [np.flatnonzero(numeric[t][s:e]) for t, s, e in batch]
             if batch:
                 with torch.inference_mode():
-                    top_i, top_p, begin, logp = self._run_batch(batch, ids_of, encoder)
-            for row, (t, s, e) in enumerate(batch):
+                    top_i, top_p, begin, logps = self._run_batch(batch, ids_of, encoder, wheres)
+            for row, ((t, s, e), where, logp) in enumerate(zip(batch, wheres, logps if batch else ())):
                 n = e - s
-                where = np.flatnonzero(numeric[t][s:e])
                 # copies: a view of a torch tensor's array kept the batch's memory (~7.5 MB a batch: a
                 # 200k-character page held 850 MB); label distributions only where needed
                 results[(t, s)] = (top_i[row, 1:1 + n].copy(), top_p[row, 1:1 + n].copy(),
-                                   begin[row, 1:1 + n].copy(), where, logp[row, 1 + where])
+                                   begin[row, 1:1 + n].copy(), where, logp)
                 waiting[t] -= 1
             while done < len(texts) and waiting[done] == 0:
                 yield self._stitch(texts[done], lengths[done], windows_of[done], numeric[done],
                                    [results.pop((done, s)) for s, _ in windows_of[done]])
                 done += 1
 
-    def _run_batch(self, batch: list[tuple[int, int, int]], ids_of: list[np.ndarray], encoder: Encoder) -> tuple:
-        """(top label, its probability, begin probability, log-probabilities) per position of each window."""
+    def _run_batch(self, batch: list[tuple[int, int, int]], ids_of: list[np.ndarray], encoder: Encoder,
+                   wheres: list[np.ndarray]) -> tuple:
+        """(top label, its probability, begin probability) per position of each window, and per window the
+        log-probability rows of its characters ``wheres`` (window offsets)."""
         import torch
 
-        width = max(e - s for _, s, e in batch) + 2
+        # bf16 kernels block their sums by the sequence length (0.06 apart in a logit between a window
+        # padded to 302 and to 512): every window is padded to the full width, so that a text's
+        # probabilities never depend on the texts it shares a batch with
+        width = self.window + 2 if self.full_width else max(e - s for _, s, e in batch) + 2
         input_ids = np.full((len(batch), width), encoder.pad, dtype=np.int64)
         mask = np.zeros((len(batch), width), dtype=np.int64)
         for row, (t, s, e) in enumerate(batch):
@@ -279,13 +298,18 @@ class Tagger:
             input_ids[row, 0], input_ids[row, 1:1 + len(ids)], input_ids[row, 1 + len(ids)] = \
                 encoder.cls, ids, encoder.sep
             mask[row, :len(ids) + 2] = 1
-        logits = self.runner(torch.from_numpy(input_ids), torch.from_numpy(mask))
-        # the same torch operations as ever, so that the probabilities stay the same to the last bit
-        logp = torch.log_softmax(logits.float(), -1)
-        probs = logp.exp()
+        logits = self.runner(torch.from_numpy(input_ids), torch.from_numpy(mask)).float()
+        # one fused softmax, and the begin probability as a product with a 0/1 vector: half the CPU of a
+        # log_softmax, its exp and a gather over 481 labels (~25% of a bf16 forward pass). Log-probabilities
+        # (exact in the tails, where a softmax underflows) only for the value characters the decoder reads
+        probs = torch.softmax(logits, -1)
         top_p, top_i = probs.max(-1)
-        begin = probs[..., _BEGIN_IDS].sum(-1)
-        return top_i.numpy(), top_p.numpy(), begin.numpy(), logp.numpy()
+        begin = probs @ _begin_vector()
+        rows = torch.from_numpy(np.concatenate([np.full(len(w), r) for r, w in enumerate(wheres)]))
+        at = torch.from_numpy(np.concatenate(wheres) + 1)
+        logp = torch.log_softmax(logits[rows, at], -1).numpy()
+        cuts = np.cumsum([len(w) for w in wheres])[:-1]
+        return top_i.numpy(), top_p.numpy(), begin.numpy(), np.split(logp, cuts)
 
     @staticmethod
     def _stitch(text: str, length: int, windows: list[tuple[int, int]], numeric: np.ndarray,
