@@ -264,11 +264,11 @@ class WorkerPool:
 
 
 def ordered_results(batches: Iterable[list[Document]], model: str | None, workers: int,
-                    limits: Limits = DEFAULT_LIMITS, settings: tuple[str, ...] = ()
+                    limits: Limits = DEFAULT_LIMITS, settings: tuple[str, ...] = (), runtime: Runtime | None = None
                     ) -> Iterator[tuple[list[Document], list[dict]]]:
     """(docs, records) per batch in input order, from a pool of ``workers`` persistent processes
-    (``settings``: pipeline overrides, as ``--set`` takes them)."""
-    pool = WorkerPool(workers, model, limits, settings=settings)
+    (``settings``: pipeline overrides, as ``--set`` takes them; ``runtime``: default, resolved here)."""
+    pool = WorkerPool(workers, model, limits, settings=settings, runtime=runtime)
     try:
         yield from pool.results(batches)
     finally:
