@@ -10,7 +10,7 @@ model loading) with 1 and 2 workers, for each runtime of ``--runtimes``
 (``BACKEND:PRECISION``, or ``auto``: what ``gktagger extract`` runs by default on
 this machine, gktagger/tagging/runtime.py); peak memory is the largest summed
 RSS of the process tree, sampled every 50 ms; CPU seconds are the process
-tree's user + system time.
+tree's user + system time, sampled the same way (``tree_usage``).
 
 The **efficiency ratio** is the time of a bare fp32 PyTorch forward pass of the
 same model over the same characters (the normalised bodies the pipeline tags,
@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -57,9 +56,12 @@ def make_corpus(folder: Path, n: int) -> int:
     return chars
 
 
-def tree_rss(pid: int) -> int:
-    """Summed resident memory (bytes) of a process and its descendants."""
-    total, stack = 0, [pid]
+def tree_usage(pid: int, cpu: dict[int, float]) -> int:
+    """Summed resident memory (bytes) of a process and its descendants; ``cpu`` gets each one's CPU
+    seconds so far. The workers are the children of a fork server, which nobody waits for when the run
+    ends, so the run's own rusage never sees their CPU time: it is sampled here instead (what a process
+    spends in the last interval before it exits is missed)."""
+    total, stack, tick = 0, [pid], os.sysconf("SC_CLK_TCK")
     while stack:
         p = stack.pop()
         try:
@@ -67,16 +69,14 @@ def tree_rss(pid: int) -> int:
                 for line in f:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1]) * 1024
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            cpu[p] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
             with open(f"/proc/{p}/task/{p}/children") as f:
                 stack += [int(c) for c in f.read().split()]
         except (FileNotFoundError, ProcessLookupError):
             continue
     return total
-
-
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def runtime_of(spec: str):
@@ -91,17 +91,16 @@ def run_extract(folder: Path, model: Path, workers: int, out: Path, runtime) -> 
     """Wall seconds, peak memory (bytes) and CPU seconds of one `gktagger extract` run."""
     cmd = [sys.executable, "-m", "gktagger.cli", "extract", str(folder), "-o", str(out), "--model", str(model),
            "--workers", str(workers), "--quiet"]
-    cpu = children_cpu()
     started = time.time()
     proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, "GKTAGGER_BACKEND": runtime.backend,
                                                 "GKTAGGER_PRECISION": runtime.precision})
-    peak = 0
+    peak, cpu = 0, {}
     while proc.poll() is None:
-        peak = max(peak, tree_rss(proc.pid))
+        peak = max(peak, tree_usage(proc.pid, cpu))
         time.sleep(0.05)
     if proc.returncode:
         raise SystemExit(f"extract failed with exit code {proc.returncode}")
-    return time.time() - started, peak, children_cpu() - cpu
+    return time.time() - started, peak, sum(cpu.values())
 
 
 def bare_forward_seconds(folder: Path, model: Path) -> tuple[float, float]:

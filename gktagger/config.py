@@ -52,6 +52,7 @@ class WindowConfig:
     stride: int = 382  # what the shipped model was evaluated with; training cuts its examples every 384
     batch_size: int = 8
     align_lines: bool = True  # windows start at content-chosen line starts (windows.py): a prepended line moves no value
+    slack: int = 191  # how far before its nominal start a window may start at a line start (was stride // 2)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,10 @@ class PipelineConfig:
     limits: Limits = field(default_factory=Limits)  # what one document may cost, reading included (limits.py)
 
     def __post_init__(self):
+        w = self.windows
+        if not (0 < w.stride <= w.size and 0 <= w.slack < w.stride):
+            raise ConfigError(f"windows need 0 < stride <= size and 0 <= slack < stride, got size {w.size}, "
+                              f"stride {w.stride}, slack {w.slack}")
         for name in ("max_cell_digits", "max_prose_digits"):
             digits = getattr(self.fields, name)
             if digits > self.limits.max_digit_run:

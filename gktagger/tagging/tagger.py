@@ -157,6 +157,7 @@ class Tagger:
         self.window = min(windows.size, config.max_position_embeddings - 2)
         self.stride = min(windows.stride, self.window)
         self.align_lines = windows.align_lines
+        self.slack = windows.slack
         self.runtime = Runtime("onnx" if runner is not None else "torch", "fp32")  # from_pretrained says which
         self.full_width = False  # pad every window to the model's width (bf16: see _run_batch)
         if [config.id2label.get(i) for i in range(len(LABELS))] != LABELS:
@@ -248,7 +249,8 @@ class Tagger:
         jobs = []  # (text index, window start, window end)
         windows_of = []
         for t, text in enumerate(texts):
-            windows = make_windows(len(text), self.window, self.stride, text=text if self.align_lines else None)
+            windows = make_windows(len(text), self.window, self.stride, text=text if self.align_lines else None,
+                                   slack=self.slack)
             windows_of.append(windows)
             jobs += [(t, s, e) for s, e in windows]
         encoder = self._encoder or self._hf_encoder()
