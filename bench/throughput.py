@@ -146,11 +146,9 @@ def bert_base_model(like: Path, target: Path) -> Path:
                         pad_token_id=tok.pad_token_id)
     BertForTokenClassification(config).save_pretrained(target)
     tok.save_pretrained(target)
-    from gktagger.tagging import bf16model
     from gktagger.tagging.onnxmodel import ONNX_FILE, export
 
     export(target, target / ONNX_FILE)
-    bf16model.export(target, target / bf16model.PT2_FILE)
     return target
 
 

@@ -1,22 +1,18 @@
 """Which runtime runs the model (gktagger/tagging/runtime.py), and what the bf16 path must keep."""
 from __future__ import annotations
 
-import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 
 from gktagger.extract import Extractor
 from gktagger.io.reading import read_path
 from gktagger.tagging import runtime as rt
-from gktagger.tagging.bf16model import PT2_FILE, Bf16Model
 from gktagger.tagging.runtime import Runtime, native_bf16, resolve
-from gktagger.tagging.tagger import DEFAULT_MODEL_DIR, Tagger
+from gktagger.tagging.tagger import Tagger
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SAPPHIRE = "flags\t\t: fpu sse2 avx2 avx512f avx512_bf16 amx_bf16 amx_tile amx_int8\n"
@@ -99,17 +95,6 @@ def test_bf16_reads_the_examples_as_fp32_does():
     assert len(values) > 200
     assert values == [(r["id"], k, f["value"], f["start"]) for r in bf16 for k, f in r["fields"].items()]
     assert [r["checks"] for r in fp32] == [r["checks"] for r in bf16]
-
-
-def test_a_stale_exported_program_is_exported_again_from_the_weights(tmp_path):
-    folder = tmp_path / "model"
-    shutil.copytree(DEFAULT_MODEL_DIR, folder)
-    ids = torch.tensor([[2, 100, 200, 300, 3]])
-    shipped = Bf16Model.load(folder)(ids, torch.ones_like(ids))
-    meta = folder / (PT2_FILE + ".json")
-    meta.write_text(json.dumps({"weights_sha256": "0" * 64}), encoding="utf-8")
-    (folder / PT2_FILE).write_bytes(b"not a program")  # would fail to load if it were read
-    assert torch.equal(Bf16Model.load(folder)(ids, torch.ones_like(ids)), shipped)
 
 
 def test_workers_run_the_runtime_of_the_run_not_of_their_environment(monkeypatch):

@@ -43,6 +43,7 @@ from gktagger.io.outputs import TABLE_SUFFIXES, JsonlSink, complete_ids, read_re
 from gktagger.io.reading import ReadError, _record_document, _walk, documents_from_bytes, read_bytes
 from gktagger.run.batch import Summary, check_arguments
 from gktagger.run.guard import extract_guarded
+from gktagger.run.pool import worker_extractor
 from gktagger.tagging.runtime import Runtime
 from gktagger.tagging.runtime import resolve as resolve_runtime
 
@@ -120,12 +121,8 @@ class ExtractActor:
     """One Ray actor: loads the model once, then extracts batches of document rows."""
     def __init__(self, model: str | None, runtime: Runtime | None = None, threads: int = 1,
                  settings: tuple[str, ...] = ()):
-        import torch
-
-        torch.set_num_threads(threads)
-        # what Tagger.from_pretrained reads: the driver's choice (extract_documents), whatever this node's CPU
-        (runtime or resolve_runtime()).export()
-        self.extractor = Extractor(model=model, overrides=settings)
+        # the driver's runtime (extract_documents), whatever this node's CPU
+        self.extractor = worker_extractor(model, threads, runtime or resolve_runtime(), settings)
 
     def __call__(self, batch):
         import pyarrow as pa

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import warnings
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -126,6 +128,17 @@ class _FolderConfig:
         self.id2label = {int(k): v for k, v in config["id2label"].items()}
 
 
+def bf16_runner(model: BertForTokenClassification) -> Callable:
+    """The model's logits with its matrix products in bfloat16 (autocast keeps softmax, GELU and layer
+    norms in fp32), as fp32."""
+    import torch
+
+    def run(input_ids, attention_mask):
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            return model(input_ids=input_ids, attention_mask=attention_mask).logits.float()
+    return run
+
+
 def quantized(model: BertForTokenClassification) -> BertForTokenClassification:
     """The model with int8 weights in its linear layers (activations quantised on the fly)."""
     import torch
@@ -154,6 +167,7 @@ class Tagger:
         config = model.config if model is not None else _FolderConfig(self.folder)
         self._encoder = Encoder.of(tokenizer) if tokenizer is not None else Encoder.from_folder(self.folder)
         self.batch_size = windows.batch_size
+        self.parallel_batches = 1  # forward passes at once (_outputs); a worker sets it to its cores
         self.window = min(windows.size, config.max_position_embeddings - 2)
         self.stride = min(windows.stride, self.window)
         self.align_lines = windows.align_lines
@@ -188,7 +202,7 @@ class Tagger:
         ``backend`` (``"onnx"``, ``"torch"``) and ``precision`` (``"fp32"``, ``"bf16"``, ``"int8"``):
         default ``auto``, what :func:`gktagger.tagging.runtime.resolve` picks for this CPU and the
         ``GKTAGGER_*`` environment; ``quantize=True`` is ``precision="int8"``. The ONNX backend loads
-        neither transformers nor the PyTorch model, nor does bf16 (``bf16model.py``): start-up of a worker."""
+        neither transformers nor the PyTorch model (start-up of a worker)."""
         path = Path(path) if path else DEFAULT_MODEL_DIR
         if not (path / "config.json").exists():
             raise ModelError(f"no gktagger model in {path}: pass --model DIR or train one with "
@@ -198,17 +212,13 @@ class Tagger:
             from gktagger.tagging.onnxmodel import OnnxModel
 
             tagger = cls(runner=OnnxModel.load(path, int8=runtime.precision == "int8"), folder=path, **kwargs)
-        elif runtime.precision == "bf16":
-            from gktagger.tagging.bf16model import Bf16Model
-
-            tagger = cls(runner=Bf16Model.load(path), folder=path, **kwargs)
-            tagger.full_width = True
         else:
-            from transformers import AutoTokenizer, BertForTokenClassification
+            from transformers import BertForTokenClassification
 
             model = BertForTokenClassification.from_pretrained(path)
-            tagger = cls(quantized(model) if runtime.precision == "int8" else model,
-                         AutoTokenizer.from_pretrained(path), **kwargs)
+            tagger = cls(quantized(model) if runtime.precision == "int8" else model, **kwargs)
+            if runtime.precision == "bf16":
+                tagger.runner, tagger.full_width = bf16_runner(tagger.model), True
         tagger.runtime = runtime
         return tagger
 
@@ -266,11 +276,11 @@ class Tagger:
         # text order, so texts are complete one after another from the first batches on
         jobs.sort(key=lambda j: j[2] - j[1])
         batches = [jobs[b:b + self.batch_size] for b in range(0, len(jobs), self.batch_size)]
-        for batch in batches + [[]]:  # the empty last one yields any text left (none has no window)
-            wheres = [np.flatnonzero(numeric[t][s:e]) for t, s, e in batch]
+        wheres_of = [[np.flatnonzero(numeric[t][s:e]) for t, s, e in batch] for batch in batches]
+        outputs = self._outputs(batches, ids_of, encoder, wheres_of)
+        for batch, wheres in zip(batches + [[]], wheres_of + [[]]):  # the empty last one yields any text left
             if batch:
-                with torch.inference_mode():
-                    top_i, top_p, begin, logps = self._run_batch(batch, ids_of, encoder, wheres)
+                top_i, top_p, begin, logps = next(outputs)
             for row, ((t, s, e), where, logp) in enumerate(zip(batch, wheres, logps if batch else ())):
                 n = e - s
                 # copies: a view of a torch tensor's array kept the batch's memory (~7.5 MB a batch: a
@@ -282,6 +292,24 @@ class Tagger:
                 yield self._stitch(texts[done], lengths[done], windows_of[done], numeric[done],
                                    [results.pop((done, s)) for s, _ in windows_of[done]])
                 done += 1
+
+    def _outputs(self, batches: list, ids_of: list[np.ndarray], encoder: Encoder, wheres_of: list) -> Iterator[tuple]:
+        """:meth:`_run_batch` of each batch, in order; ``parallel_batches`` of them at once, each on one
+        thread of its own (``torch.set_num_threads(1)``): a model this small keeps two cores busier as two
+        independent forward passes than as one pass split over two threads. Same windows, same widths:
+        the same probabilities, to the bit, as one at a time."""
+        jobs = zip(batches, wheres_of)
+        if self.parallel_batches <= 1:
+            yield from (self._run_batch(batch, ids_of, encoder, wheres) for batch, wheres in jobs)
+            return
+        with ThreadPoolExecutor(self.parallel_batches, thread_name_prefix="gktagger-forward") as pool:
+            pending: deque = deque()
+            for batch, wheres in jobs:
+                pending.append(pool.submit(self._run_batch, batch, ids_of, encoder, wheres))
+                if len(pending) > self.parallel_batches:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
 
     def _run_batch(self, batch: list[tuple[int, int, int]], ids_of: list[np.ndarray], encoder: Encoder,
                    wheres: list[np.ndarray]) -> tuple:
@@ -300,18 +328,19 @@ class Tagger:
             input_ids[row, 0], input_ids[row, 1:1 + len(ids)], input_ids[row, 1 + len(ids)] = \
                 encoder.cls, ids, encoder.sep
             mask[row, :len(ids) + 2] = 1
-        logits = self.runner(torch.from_numpy(input_ids), torch.from_numpy(mask)).float()
-        # one fused softmax, and the begin probability as a product with a 0/1 vector: half the CPU of a
-        # log_softmax, its exp and a gather over 481 labels (~25% of a bf16 forward pass). Log-probabilities
-        # (exact in the tails, where a softmax underflows) only for the value characters the decoder reads
-        probs = torch.softmax(logits, -1)
-        top_p, top_i = probs.max(-1)
-        begin = probs @ _begin_vector()
-        rows = torch.from_numpy(np.concatenate([np.full(len(w), r) for r, w in enumerate(wheres)]))
-        at = torch.from_numpy(np.concatenate(wheres) + 1)
-        logp = torch.log_softmax(logits[rows, at], -1).numpy()
-        cuts = np.cumsum([len(w) for w in wheres])[:-1]
-        return top_i.numpy(), top_p.numpy(), begin.numpy(), np.split(logp, cuts)
+        with torch.inference_mode():  # per thread: _outputs may call this from a pool's
+            logits = self.runner(torch.from_numpy(input_ids), torch.from_numpy(mask)).float()
+            # one fused softmax, and the begin probability as a product with a 0/1 vector: half the CPU of a
+            # log_softmax, its exp and a gather over 481 labels (~25% of a bf16 forward pass). Log-probabilities
+            # (exact in the tails, where a softmax underflows) only for the value characters the decoder reads
+            probs = torch.softmax(logits, -1)
+            top_p, top_i = probs.max(-1)
+            begin = probs @ _begin_vector()
+            rows = torch.from_numpy(np.concatenate([np.full(len(w), r) for r, w in enumerate(wheres)]))
+            at = torch.from_numpy(np.concatenate(wheres) + 1)
+            logp = torch.log_softmax(logits[rows, at], -1).numpy()
+            cuts = np.cumsum([len(w) for w in wheres])[:-1]
+            return top_i.numpy(), top_p.numpy(), begin.numpy(), np.split(logp, cuts)
 
     @staticmethod
     def _stitch(text: str, length: int, windows: list[tuple[int, int]], numeric: np.ndarray,

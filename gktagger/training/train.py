@@ -28,7 +28,6 @@ from transformers import get_linear_schedule_with_warmup
 
 from gktagger.config import PipelineConfig
 from gktagger.extract import Extractor
-from gktagger.tagging import bf16model
 from gktagger.tagging.onnxmodel import ONNX_FILE, export
 from gktagger.tagging.tagger import Tagger
 from gktagger.tagging.tags import LABELS, OUTSIDE
@@ -151,7 +150,6 @@ def save(cfg: Config, model, tokenizer, out: Path, scores, step: int, train_docu
     tokenizer.save_pretrained(out)
     PipelineConfig().save(out)
     export(out, out / ONNX_FILE)  # what extract runs at fp32 (ONNX Runtime); same logits as the weights
-    bf16model.export(out, out / bf16model.PT2_FILE)  # what it runs at bf16 (runtime.py)
     digest = hashlib.sha256((out / "model.safetensors").read_bytes()).hexdigest()[:12]
     meta = {"model_version": f"gktagger-{digest}", "step": step, "config": cfg.to_dict(),
             "dev_scores": scores and {k: v for k, v in scores.items() if k != "documents"},
