@@ -1,6 +1,6 @@
 """CPU seconds of the pipeline in one process, the model's forward calls timed apart.
 
-    .venv/bin/python bench/cpu_seconds.py [--docs 84] [--backend onnx] [--threads 1]
+    .venv/bin/python bench/cpu_seconds.py [--docs 84] [--runtime auto|onnx:fp32|torch:bf16] [--threads 1]
 
 CPU time (``time.process_time``; the forward calls by their thread's clock, ``time.thread_time``, which
 counts ONNX Runtime's work only at one thread, the default) moves less with the load of a shared machine than wall time:
@@ -22,10 +22,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--docs", type=int, default=84)
-    p.add_argument("--backend", default="onnx", choices=("onnx", "torch"))
+    p.add_argument("--runtime", default="auto", help="auto or BACKEND:PRECISION (onnx:fp32, torch:bf16...)")
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args(argv)
-    os.environ["GKTAGGER_BACKEND"] = args.backend
+    from gktagger.tagging.runtime import resolve
+
+    backend, _, precision = args.runtime.partition(":")
+    runtime = resolve(None if backend == "auto" else backend, precision or None)
+    runtime.export()
     os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
     started = time.process_time()
     import torch
@@ -56,7 +60,7 @@ def main(argv=None) -> int:
     for batch in chunks(docs, 8):
         extract_guarded(extractor, batch)
     done = time.process_time()
-    print(f"{args.docs} documents, {args.backend}, {args.threads} thread(s): start-up {loaded - started:.2f}, "
+    print(f"{args.docs} documents, {runtime}, {args.threads} thread(s): start-up {loaded - started:.2f}, "
           f"reading {read - loaded:.2f}, pipeline {done - read:.2f} (model forward {model_seconds:.2f}, "
           f"the rest {done - read - model_seconds:.2f}) CPU seconds")
     return 0

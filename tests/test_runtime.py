@@ -106,3 +106,35 @@ def test_workers_run_the_runtime_of_the_run_not_of_their_environment(monkeypatch
     [expected] = Extractor(tagger=Tagger.from_pretrained(backend="onnx", precision="fp32")).extract(docs)
     scores = lambda r: {k: f["score"] for k, f in r["fields"].items()}  # noqa: E731
     assert scores(record) == scores(expected)
+
+
+@pytest.mark.parametrize("bf16", [False, True])
+def test_torchbert_computes_the_logits_of_transformers_to_the_last_bit(bf16):
+    import torch
+    from transformers import BertForTokenClassification
+
+    from gktagger.config import DEFAULT_MODEL_DIR
+    from gktagger.tagging.torchbert import TorchBert
+
+    reference = BertForTokenClassification.from_pretrained(DEFAULT_MODEL_DIR).eval()
+    ours = TorchBert.load(DEFAULT_MODEL_DIR)
+    ids = torch.randint(5, 7000, (4, 96), generator=torch.Generator().manual_seed(3))
+    mask = torch.ones_like(ids)
+    mask[1, 40:], mask[3, 7:] = 0, 0  # padded windows, as the tagger batches them
+    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        expected = reference(input_ids=ids, attention_mask=mask).logits
+        assert torch.equal(ours(ids, mask), expected)
+
+
+def test_a_config_torchbert_does_not_cover_is_refused_for_transformers_to_load():
+    from gktagger.tagging.torchbert import TorchBert, UnsupportedConfig
+
+    with pytest.raises(UnsupportedConfig):
+        TorchBert({"model_type": "bert", "hidden_act": "relu", "num_attention_heads": 2, "num_hidden_layers": 2,
+                   "layer_norm_eps": 1e-12, "hidden_size": 128}, {})
+
+
+def test_a_torch_tagger_still_gives_its_transformers_model_for_saving():
+    tagger = Tagger.from_pretrained(backend="torch", precision="fp32")
+    assert type(tagger.model).__name__ == "BertForTokenClassification"
+    assert tagger.runtime == Runtime("torch", "fp32")

@@ -128,14 +128,31 @@ class _FolderConfig:
         self.id2label = {int(k): v for k, v in config["id2label"].items()}
 
 
-def bf16_runner(model: BertForTokenClassification) -> Callable:
-    """The model's logits with its matrix products in bfloat16 (autocast keeps softmax, GELU and layer
-    norms in fp32), as fp32."""
+def _torch_runner(path: Path, precision: str) -> Callable:
+    """The logits on PyTorch: ``torchbert.py`` (the same operations as transformers, without importing
+    it) at fp32 or under bf16 autocast (matrix products in bfloat16, softmax, GELU's input and layer
+    norms as autocast decides, logits as fp32); int8, or a config torchbert does not cover, through
+    transformers."""
     import torch
+
+    from gktagger.tagging.torchbert import TorchBert, UnsupportedConfig
+
+    try:
+        model = None if precision == "int8" else TorchBert.load(path)
+    except UnsupportedConfig:
+        model = None
+    if model is None:
+        from transformers import BertForTokenClassification
+
+        hf = BertForTokenClassification.from_pretrained(path).eval()
+        hf = quantized(hf) if precision == "int8" else hf
+        model = lambda input_ids, attention_mask: hf(input_ids=input_ids, attention_mask=attention_mask).logits  # noqa: E731
+    if precision != "bf16":
+        return model
 
     def run(input_ids, attention_mask):
         with torch.autocast("cpu", dtype=torch.bfloat16):
-            return model(input_ids=input_ids, attention_mask=attention_mask).logits.float()
+            return model(input_ids, attention_mask).float()
     return run
 
 
@@ -201,8 +218,8 @@ class Tagger:
 
         ``backend`` (``"onnx"``, ``"torch"``) and ``precision`` (``"fp32"``, ``"bf16"``, ``"int8"``):
         default ``auto``, what :func:`gktagger.tagging.runtime.resolve` picks for this CPU and the
-        ``GKTAGGER_*`` environment; ``quantize=True`` is ``precision="int8"``. The ONNX backend loads
-        neither transformers nor the PyTorch model (start-up of a worker)."""
+        ``GKTAGGER_*`` environment; ``quantize=True`` is ``precision="int8"``. Neither backend imports
+        transformers at fp32 or bf16 (start-up of a worker); ``.model`` loads it when asked for."""
         path = Path(path) if path else DEFAULT_MODEL_DIR
         if not (path / "config.json").exists():
             raise ModelError(f"no gktagger model in {path}: pass --model DIR or train one with "
@@ -213,12 +230,8 @@ class Tagger:
 
             tagger = cls(runner=OnnxModel.load(path, int8=runtime.precision == "int8"), folder=path, **kwargs)
         else:
-            from transformers import BertForTokenClassification
-
-            model = BertForTokenClassification.from_pretrained(path)
-            tagger = cls(quantized(model) if runtime.precision == "int8" else model, **kwargs)
-            if runtime.precision == "bf16":
-                tagger.runner, tagger.full_width = bf16_runner(tagger.model), True
+            tagger = cls(runner=_torch_runner(path, runtime.precision), folder=path, **kwargs)
+            tagger.full_width = runtime.precision == "bf16"
         tagger.runtime = runtime
         return tagger
 

@@ -1,0 +1,68 @@
+"""The tagger's BERT forward pass for inference on PyTorch, read from the model folder without transformers.
+
+The same operations, in the same order, as ``transformers.BertForTokenClassification`` in eval mode
+with SDPA attention, on the same ``model.safetensors``: the logits are equal to the last bit, in
+fp32 and under bf16 autocast (``tests/test_runtime.py``). What it saves is what a worker pays
+around the model, not in it: ``import transformers`` (~1.6 s of each run's start-up) and ~1 ms of
+Python per forward pass, during which a thread holds the GIL that the decoding thread beside it
+needs. Training, export and every other use load the model through transformers.
+
+>>> from gktagger.config import DEFAULT_MODEL_DIR
+>>> ids = torch.tensor([[2, 100, 200, 3]]); mask = torch.ones_like(ids)
+>>> model = TorchBert.load(DEFAULT_MODEL_DIR)
+>>> tuple(model(ids, mask).shape) == (1, 4, model.num_labels)
+True
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+
+class UnsupportedConfig(ValueError):
+    """A model folder this forward pass does not cover (the caller loads it through transformers)."""
+
+
+class TorchBert:
+    """Callable like ``BertForTokenClassification(...).logits``: (input_ids, attention_mask) -> logits."""
+    def __init__(self, config: dict, weights: dict[str, torch.Tensor]):
+        if (config.get("model_type") != "bert" or config.get("hidden_act") != "gelu"
+                or config.get("position_embedding_type", "absolute") != "absolute" or config.get("is_decoder")):
+            raise UnsupportedConfig("not an encoder-only BERT with GELU and absolute positions")
+        self.heads, self.layers = config["num_attention_heads"], config["num_hidden_layers"]
+        self.eps, self.hidden = config["layer_norm_eps"], config["hidden_size"]
+        self.w = {k.removeprefix("bert."): v for k, v in weights.items()}
+        self.num_labels = self.w["classifier.weight"].shape[0]
+
+    @classmethod
+    def load(cls, folder) -> "TorchBert":
+        from safetensors.torch import load_file
+
+        folder = Path(folder)
+        return cls(json.loads((folder / "config.json").read_text(encoding="utf-8")),
+                   load_file(folder / "model.safetensors"))
+
+    def _norm(self, x: torch.Tensor, name: str) -> torch.Tensor:
+        return F.layer_norm(x, (self.hidden,), self.w[name + ".weight"], self.w[name + ".bias"], self.eps)
+
+    def _linear(self, x: torch.Tensor, name: str) -> torch.Tensor:
+        return F.linear(x, self.w[name + ".weight"], self.w[name + ".bias"])
+
+    def __call__(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        w, (batch, length) = self.w, input_ids.shape
+        x = F.embedding(input_ids, w["embeddings.word_embeddings.weight"]) + w["embeddings.token_type_embeddings.weight"][0]
+        x = self._norm(x + w["embeddings.position_embeddings.weight"][:length], "embeddings.LayerNorm")
+        mask = attention_mask[:, None, None, :].bool().expand(batch, 1, length, length)
+        split = (batch, length, self.heads, self.hidden // self.heads)
+        for i in range(self.layers):
+            layer = f"encoder.layer.{i}."
+            q, k, v = (self._linear(x, layer + "attention.self." + n).view(split).transpose(1, 2)
+                       for n in ("query", "key", "value"))
+            context = F.scaled_dot_product_attention(q, k, v, attn_mask=mask).transpose(1, 2).reshape(batch, length, -1)
+            x = self._norm(self._linear(context, layer + "attention.output.dense") + x, layer + "attention.output.LayerNorm")
+            inner = F.gelu(self._linear(x, layer + "intermediate.dense"))
+            x = self._norm(self._linear(inner, layer + "output.dense") + x, layer + "output.LayerNorm")
+        return self._linear(x, "classifier")
