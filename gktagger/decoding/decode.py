@@ -293,32 +293,61 @@ def align_cells(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.nda
     return [c for c in cells if c[0] < c[1]]
 
 
-def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray, order: Sequence[str],
-           config: DecoderConfig, blanks: Sequence[int] = (), max_cell_digits: int = 7) -> tuple[float, list]:
-    """:func:`align_cells` with the score of the assignment (log-probability gain over no cells at all)."""
-    skip_penalty, restart_penalty, row_skip = config.skip_penalty, config.restart_penalty, config.row_skip_penalty
+@dataclass(frozen=True)
+class _Layout:
+    """What the alignment reads of a body whatever the template: its numbers' slots and printed rows."""
+    row_of: dict
+    bare: list
+    slots: list
+    rows: list
+    figure_rows: set
+    in_bare_line: np.ndarray
+    cell_start: list
+    row_neighbour: list
+    row_opener: list
+    row_member: list
+    index: dict
+
+
+def _layout(body: str, tags: np.ndarray, positions: np.ndarray, config: DecoderConfig, blanks: Sequence[int] = (),
+            max_cell_digits: int = 7) -> _Layout | None:
+    """The body's side of :func:`_align`, computed once for every template tried (None: no number)."""
     row_of = {int(p): k for k, p in enumerate(positions)}
     tokens = [(s, e) for s, e in numbers(body, tags) if all(i in row_of for i in range(s, e))]
-    if not tokens or not order:
-        return 0.0, []
+    if not tokens:
+        return None
     bare = bare_lines(body, [s for s, _ in tokens]) if config.bare_rows else []
-    logp = row_blind(body, positions, logp, order, bare)
+    slots = _slots(body, tokens, blanks, max_cell_digits)
+    rows = _printed_rows(body, slots, config.full_row)
+    cell_start, row_neighbour = _cell_slots(body, slots, rows)
+    row_opener = _row_openers(cell_start, row_neighbour, rows)
+    return _Layout(row_of, bare, slots, rows, {row for row, (_, s, _, _) in zip(rows, slots) if s >= 0},
+                   _marked(body, bare)[[i for i, _, _, _ in slots]], cell_start, row_neighbour, row_opener,
+                   _row_members(cell_start, row_neighbour, row_opener, slots, rows, config.trailing_blank_columns),
+                   {(i, s): k for k, (i, s, _, _) in enumerate(slots)})
+
+
+def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray, order: Sequence[str],
+           config: DecoderConfig, blanks: Sequence[int] = (), max_cell_digits: int = 7,
+           layout: _Layout | None = None) -> tuple[float, list]:
+    """:func:`align_cells` with the score of the assignment (log-probability gain over no cells at all);
+    ``layout``: the body's :func:`_layout`, when the caller tries several templates."""
+    skip_penalty, restart_penalty, row_skip = config.skip_penalty, config.restart_penalty, config.row_skip_penalty
+    layout = layout or _layout(body, tags, positions, config, blanks, max_cell_digits)
+    if layout is None or not order:
+        return 0.0, []
+    row_of, slots, rows, figure_rows, index = layout.row_of, layout.slots, layout.rows, layout.figure_rows, layout.index
+    in_bare_line, cell_start, row_neighbour = layout.in_bare_line, layout.cell_start, layout.row_neighbour
+    row_opener, row_member = layout.row_opener, layout.row_member
+    logp = row_blind(body, positions, logp, order, layout.bare)
     n = len(order)
     begin_ids = np.array([LABEL_IDS[f"B-{f}"] for f in order])
     inside_ids = np.array([LABEL_IDS[f"I-{f}"] for f in order])
-    slots = _slots(body, tokens, blanks, max_cell_digits)
-    rows = _printed_rows(body, slots, config.full_row)
-    figure_rows = {row for row, (_, s, _, _) in zip(rows, slots) if s >= 0}
     mid_table = (np.arange(n + 1) > 0) & (np.arange(n + 1) < n)
     before_end = np.arange(n + 1) < n
-    in_bare_line = _marked(body, bare)[[i for i, _, _, _ in slots]]
-    cell_start, row_neighbour = _cell_slots(body, slots, rows)
-    row_opener = _row_openers(cell_start, row_neighbour, rows)
-    row_member = _row_members(cell_start, row_neighbour, row_opener, slots, rows, config.trailing_blank_columns)
     not_first = np.where(_first_columns(order), 0.0, config.opener_penalty)
     is_change = np.array([FIELDS[f].kind == "change" for f in order])
     is_decimal = np.array([FIELDS[f].kind == "decimal" for f in order])
-    index = {(i, s): k for k, (i, s, _, _) in enumerate(slots)}
     N = len(slots)
     neg = -1e18
     dp = np.full((N + 1, n + 1), neg)
@@ -427,7 +456,8 @@ def decode_tables(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.n
     ``max_cell_digits``: an integer with more digits is cells run together (``FieldConfig``)."""
     if not config.formats or not len(positions):
         return None
-    fits = [(*_align(body, tags, positions, logp, template(f), config, blanks, max_cell_digits), f)
+    layout = _layout(body, tags, positions, config, blanks, max_cell_digits)
+    fits = [(*_align(body, tags, positions, logp, template(f), config, blanks, max_cell_digits, layout), f)
             for f in config.formats]
     _, cells, fmt = max(fits, key=lambda fit: fit[0])
     decoded = set(int(p) for p in positions)
