@@ -36,7 +36,6 @@ from typing import Iterable
 
 from gktagger.config import DEFAULT_MODEL_DIR, PipelineConfig
 from gktagger.errors import UsageError
-from gktagger.extract import Extractor
 from gktagger.io.document import Document
 from gktagger.io.limits import DEFAULT_LIMITS, Limits
 from gktagger.io.outputs import TABLE_SUFFIXES, JsonlSink, complete_ids, read_records, stream_path, write_table

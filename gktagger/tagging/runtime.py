@@ -4,9 +4,9 @@
 ``bf16`` (PyTorch autocast: matrix products in bfloat16, softmax and layer norms in fp32; torch only)
 or ``int8`` (dynamic quantisation of the linear layers; opt-in). Left to ``auto``, a CPU that
 multiplies bfloat16 natively (AMX or AVX-512 BF16: Sapphire Rapids, Cooper Lake, Zen 4 and later)
-runs torch at bf16, ~2.6x less CPU per forward pass than fp32 with dev and corpus field F1 within
-0.001 (bench/RESULTS.md); any other CPU runs ONNX Runtime at fp32, where emulated bfloat16 would be
-slower. A run resolves ``auto`` once, in the process that starts it, and hands the result to its
+runs torch at bf16: about half the CPU of an fp32 forward pass, dev and corpus field F1 0.0008 and
+0.0003 higher (bench/RESULTS.md, session 10); any other CPU runs ONNX Runtime at fp32, where emulated
+bfloat16 would be slower. A run resolves ``auto`` once, in the process that starts it, and hands the result to its
 workers (``export``), so every record of a run comes from the same arithmetic.
 
 >>> resolve("onnx", "fp32")

@@ -30,17 +30,18 @@ from gktagger.tagging.windows import make_windows, owner_array
 
 _BEGIN_IDS = [i for i, l in enumerate(LABELS) if l.startswith("B-")]
 
+if TYPE_CHECKING:  # torch and transformers load when a model does: `gktagger --help`, validate… never pay for them
+    from transformers import BertForTokenClassification
+
 
 @lru_cache(maxsize=1)
 def _begin_vector():
+    """1.0 at the B- labels: the begin probability of a position is its distribution times this."""
     import torch
 
     vector = torch.zeros(len(LABELS))
     vector[_BEGIN_IDS] = 1.0
     return vector
-
-if TYPE_CHECKING:  # torch and transformers load when a model does: `gktagger --help`, validate… never pay for them
-    from transformers import BertForTokenClassification
 
 
 def value_mask(text: str, limits: Limits = DEFAULT_LIMITS) -> np.ndarray:
@@ -263,8 +264,6 @@ class Tagger:
         >>> [len(p.tags) for p in tagger.iter_predictions(["一、总体情况\\n", "主动公开12条"])]
         [7, 7]
         """
-        import torch
-
         lengths = [len(text) for text in texts]
         # bodies end in a line break in training; one that lacks it (an HTML <pre> page, a JSONL text)
         # gets it here, so the last window, and what the model sees in it, is the same either way
