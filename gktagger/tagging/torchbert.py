@@ -2,10 +2,11 @@
 
 The same operations, in the same order, as ``transformers.BertForTokenClassification`` in eval mode
 with SDPA attention, on the same ``model.safetensors``: the logits are equal to the last bit, in
-fp32 and under bf16 autocast (``tests/test_runtime.py``). What it saves is what a worker pays
-around the model, not in it: ``import transformers`` (~1.6 s of each run's start-up) and ~1 ms of
-Python per forward pass, during which a thread holds the GIL that the decoding thread beside it
-needs. Training, export and every other use load the model through transformers.
+fp32 and under bf16 autocast (``tests/test_runtime.py``). What it saves: ``import transformers``
+(~1.6 s of every worker's start-up); ~1 ms of Python per forward pass, during which a thread holds
+the GIL that the decoding thread beside it needs; and the attention mask expanded to every query,
+which SDPA turns into floats in every layer (~20% of a bf16 pass; broadcast here, same logits).
+Training, export and every other use load the model through transformers.
 
 >>> from gktagger.config import DEFAULT_MODEL_DIR
 >>> ids = torch.tensor([[2, 100, 200, 3]]); mask = torch.ones_like(ids)
@@ -55,7 +56,8 @@ class TorchBert:
         w, (batch, length) = self.w, input_ids.shape
         x = F.embedding(input_ids, w["embeddings.word_embeddings.weight"]) + w["embeddings.token_type_embeddings.weight"][0]
         x = self._norm(x + w["embeddings.position_embeddings.weight"][:length], "embeddings.LayerNorm")
-        mask = attention_mask[:, None, None, :].bool().expand(batch, 1, length, length)
+        # broadcast over the queries, not expanded to (batch, 1, length, length) as transformers does
+        mask = attention_mask[:, None, None, :].bool()
         split = (batch, length, self.heads, self.hidden // self.heads)
         for i in range(self.layers):
             layer = f"encoder.layer.{i}."
