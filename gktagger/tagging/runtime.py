@@ -1,7 +1,7 @@
 """Which runtime computes the model's logits, and at which precision.
 
 ``backend``: ``onnx`` (ONNX Runtime, ``onnxmodel.py``) or ``torch``. ``precision``: ``fp32``,
-``bf16`` (PyTorch autocast: matrix products in bfloat16, softmax and layer norms in fp32; torch only)
+``bf16`` (PyTorch autocast: matrix products and attention in bfloat16, layer norms in fp32; torch only)
 or ``int8`` (dynamic quantisation of the linear layers; opt-in). Left to ``auto``, a CPU that
 multiplies bfloat16 natively (AMX or AVX-512 BF16: Sapphire Rapids, Cooper Lake, Zen 4 and later)
 runs torch at bf16: about half the CPU of an fp32 forward pass, dev and corpus field F1 0.0008 and

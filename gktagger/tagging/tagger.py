@@ -131,9 +131,8 @@ class _FolderConfig:
 
 def _torch_runner(path: Path, precision: str) -> Callable:
     """The logits on PyTorch: ``torchbert.py`` (the same operations as transformers, without importing
-    it) at fp32 or under bf16 autocast (matrix products in bfloat16, softmax, GELU's input and layer
-    norms as autocast decides, logits as fp32); int8, or a config torchbert does not cover, through
-    transformers."""
+    it) at fp32 or under bf16 autocast (matrix products and attention in bfloat16, layer norms in fp32,
+    logits returned as fp32); int8, or a config torchbert does not cover, through transformers."""
     import torch
 
     from gktagger.tagging.torchbert import TorchBert, UnsupportedConfig
