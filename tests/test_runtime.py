@@ -129,9 +129,12 @@ def test_torchbert_computes_the_logits_of_transformers_to_the_last_bit(bf16):
 def test_a_config_torchbert_does_not_cover_is_refused_for_transformers_to_load():
     from gktagger.tagging.torchbert import TorchBert, UnsupportedConfig
 
-    with pytest.raises(UnsupportedConfig):
-        TorchBert({"model_type": "bert", "hidden_act": "relu", "num_attention_heads": 2, "num_hidden_layers": 2,
-                   "layer_norm_eps": 1e-12, "hidden_size": 128}, {})
+    config = {"model_type": "bert", "hidden_act": "gelu", "num_attention_heads": 2, "num_hidden_layers": 2,
+              "layer_norm_eps": 1e-12, "hidden_size": 128}
+    with pytest.raises(UnsupportedConfig, match="not an encoder-only BERT"):
+        TorchBert({**config, "hidden_act": "relu"}, {})
+    with pytest.raises(UnsupportedConfig, match="weights without embeddings.word_embeddings.weight"):
+        TorchBert(config, {})
 
 
 def test_a_torch_tagger_still_gives_its_transformers_model_for_saving():

@@ -36,7 +36,18 @@ class TorchBert:
         self.heads, self.layers = config["num_attention_heads"], config["num_hidden_layers"]
         self.eps, self.hidden = config["layer_norm_eps"], config["hidden_size"]
         self.w = {k.removeprefix("bert."): v for k, v in weights.items()}
+        missing = [name for name in self._names() if name not in self.w]
+        if missing:
+            raise UnsupportedConfig(f"weights without {missing[0]}")
         self.num_labels = self.w["classifier.weight"].shape[0]
+
+    def _names(self) -> list[str]:
+        layer = ["attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+                 "attention.output.LayerNorm", "intermediate.dense", "output.dense", "output.LayerNorm"]
+        return ["embeddings.word_embeddings.weight", "embeddings.position_embeddings.weight",
+                "embeddings.token_type_embeddings.weight", "embeddings.LayerNorm.weight", "embeddings.LayerNorm.bias",
+                "classifier.weight", "classifier.bias"] + [
+            f"encoder.layer.{i}.{name}.{part}" for i in range(self.layers) for name in layer for part in ("weight", "bias")]
 
     @classmethod
     def load(cls, folder) -> "TorchBert":
