@@ -359,7 +359,7 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
     ramps = {True: row_skip * arange, False: skip_penalty * arange}
     # the model's rows for the template's fields, taken once (a slot reads views of them)
     begin_lp, inside_lp, outside_lp = logp[:, begin_ids], logp[:, inside_ids], logp[:, OUTSIDE]
-    either_lp = np.logaddexp(inside_lp, begin_lp)
+    either_lp: dict[int, np.ndarray] = {}  # begin or inside, per row, as the alignment asks for it
     cand = np.empty(n + 1)  # a candidate row: no field (j = 0) is never a cell
 
     def relax(target: int, src: int, cand: np.ndarray, prev_j: np.ndarray, field: np.ndarray) -> None:
@@ -420,6 +420,8 @@ def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray,
             if b > i + 1:
                 r = row_of[b - 1]
                 # in a cell whose bounds are fixed, only the field matters: begin or inside alike
+                if not cuts and r not in either_lp:
+                    either_lp[r] = np.logaddexp(inside_lp[r], begin_lp[r])
                 inside = inside_lp[r] if cuts else either_lp[r]
                 score = score + inside - outside_lp[r]
             if (b == e or b - s in cuts) and _cell_ok(body[i:b]):
