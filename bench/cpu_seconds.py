@@ -25,10 +25,9 @@ def main(argv=None) -> int:
     p.add_argument("--runtime", default="auto", help="auto or BACKEND:PRECISION (onnx:fp32, torch:bf16...)")
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args(argv)
-    from gktagger.tagging.runtime import resolve
+    from gktagger.tagging.runtime import parse
 
-    backend, _, precision = args.runtime.partition(":")
-    runtime = resolve(None if backend == "auto" else backend, precision or None)
+    runtime = parse(args.runtime)
     runtime.export()
     os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
     started = time.process_time()

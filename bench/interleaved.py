@@ -15,7 +15,9 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throughput import DEFAULT_MODEL_DIR, bare_forward_seconds, make_corpus, run_extract, runtime_of  # noqa: E402
+from throughput import DEFAULT_MODEL_DIR, bare_forward_seconds, make_corpus, run_extract  # noqa: E402
+
+from gktagger.tagging.runtime import parse as parse_runtime  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -33,9 +35,9 @@ def main(argv=None) -> int:
         (tmp / "corpus").mkdir()
         make_corpus(tmp / "corpus", args.docs)
         for r in range(1, args.rounds + 1):
-            onnx, _, _ = run_extract(tmp / "corpus", args.model, args.workers, tmp / "onnx.jsonl", runtime_of("onnx:fp32"))
+            onnx, _, _ = run_extract(tmp / "corpus", args.model, args.workers, tmp / "onnx.jsonl", parse_runtime("onnx:fp32"))
             torch_, _, _ = run_extract(tmp / "corpus", args.model, args.workers, tmp / "torch.jsonl",
-                                       runtime_of("torch:bf16"))
+                                       parse_runtime("torch:bf16"))
             bare, _ = bare_forward_seconds(tmp / "corpus", args.model)
             lines.append(f"| {r} | {onnx:.1f} | {torch_:.1f} | {bare:.1f} | {onnx / torch_:.2f}× | {bare / onnx:.2f} | "
                          f"{bare / torch_:.2f} |")

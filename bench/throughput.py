@@ -40,6 +40,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from gktagger.io.reading import read_path  # noqa: E402
+from gktagger.tagging.runtime import parse as parse_runtime  # noqa: E402
 from gktagger.tagging.tagger import DEFAULT_MODEL_DIR  # noqa: E402
 from gktagger.training.annotations import corpus_files  # noqa: E402
 
@@ -77,14 +78,6 @@ def tree_usage(pid: int, cpu: dict[int, float]) -> int:
         except (FileNotFoundError, ProcessLookupError):
             continue
     return total
-
-
-def runtime_of(spec: str):
-    """``auto`` or ``BACKEND:PRECISION`` as the runtime gktagger resolves it on this machine."""
-    from gktagger.tagging.runtime import resolve
-
-    backend, _, precision = spec.partition(":")
-    return resolve(backend, precision or None)
 
 
 def run_extract(folder: Path, model: Path, workers: int, out: Path, runtime) -> tuple[float, int, float]:
@@ -163,7 +156,7 @@ def main(argv=None) -> int:
     # not RESULTS.md: that is the curated history, into which a run's table is copied by hand
     p.add_argument("--out", type=Path, default=REPO / "bench" / "throughput-last.md")
     args = p.parse_args(argv)
-    runtimes = list(dict.fromkeys(runtime_of(spec) for spec in args.runtimes.split(",")))
+    runtimes = list(dict.fromkeys(parse_runtime(spec) for spec in args.runtimes.split(",")))
     backends = [str(rt) for rt in runtimes]
     runs = []  # (round, name, workers, documents, characters, wall, peak, cpu)
     bare = []  # (wall, cpu) per round

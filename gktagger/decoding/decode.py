@@ -289,7 +289,7 @@ def align_cells(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.nda
     cell may take a template field (no value): a field left out without one costs ``config.skip_penalty``.
     ``blanks``: positions of blank cells the body no longer shows (``BodyView.folded_blanks``).
     """
-    cells = _align(body, tags, positions, logp, order, config, blanks=blanks)[1]
+    cells = _align(body, positions, logp, order, config, _layout(body, tags, positions, config, blanks))[1]
     return [c for c in cells if c[0] < c[1]]
 
 
@@ -327,13 +327,11 @@ def _layout(body: str, tags: np.ndarray, positions: np.ndarray, config: DecoderC
                    {(i, s): k for k, (i, s, _, _) in enumerate(slots)})
 
 
-def _align(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.ndarray, order: Sequence[str],
-           config: DecoderConfig, blanks: Sequence[int] = (), max_cell_digits: int = 7,
-           layout: _Layout | None = None) -> tuple[float, list]:
-    """:func:`align_cells` with the score of the assignment (log-probability gain over no cells at all);
-    ``layout``: the body's :func:`_layout`, when the caller tries several templates."""
+def _align(body: str, positions: np.ndarray, logp: np.ndarray, order: Sequence[str], config: DecoderConfig,
+           layout: _Layout | None, max_cell_digits: int = 7) -> tuple[float, list]:
+    """:func:`align_cells` with the score of the assignment (log-probability gain over no cells at all),
+    over the body's :func:`_layout` (computed once for every template a caller tries)."""
     skip_penalty, restart_penalty, row_skip = config.skip_penalty, config.restart_penalty, config.row_skip_penalty
-    layout = layout or _layout(body, tags, positions, config, blanks, max_cell_digits)
     if layout is None or not order:
         return 0.0, []
     row_of, slots, rows, figure_rows, index = layout.row_of, layout.slots, layout.rows, layout.figure_rows, layout.index
@@ -459,8 +457,7 @@ def decode_tables(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.n
     if not config.formats or not len(positions):
         return None
     layout = _layout(body, tags, positions, config, blanks, max_cell_digits)
-    fits = [(*_align(body, tags, positions, logp, template(f), config, blanks, max_cell_digits, layout), f)
-            for f in config.formats]
+    fits = [(*_align(body, positions, logp, template(f), config, layout, max_cell_digits), f) for f in config.formats]
     _, cells, fmt = max(fits, key=lambda fit: fit[0])
     decoded = set(int(p) for p in positions)
     replaced = [(s, e) for s, e in numbers(body, tags, with_marks=True) if all(i in decoded for i in range(s, e))]

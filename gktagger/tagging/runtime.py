@@ -72,3 +72,13 @@ def resolve(backend: str | None = None, precision: str | None = None) -> Runtime
     if backend == "auto":
         backend = "torch" if precision == "bf16" else "onnx"
     return Runtime(backend, precision)
+
+
+def parse(spec: str) -> Runtime:
+    """``auto`` or ``BACKEND:PRECISION`` (``onnx:fp32``, ``torch:bf16``, ``torch``) as :func:`resolve` takes them.
+
+    >>> parse("onnx:int8")
+    Runtime(backend='onnx', precision='int8')
+    """
+    backend, _, precision = spec.partition(":")
+    return resolve(backend, precision or None)
