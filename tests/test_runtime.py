@@ -126,6 +126,31 @@ def test_torchbert_computes_the_logits_of_transformers_to_the_last_bit(bf16):
         assert torch.equal(ours(ids, mask), expected)
 
 
+def test_bf16_attention_stays_close_to_fp32_and_ignores_padding():
+    import torch
+
+    from gktagger.config import DEFAULT_MODEL_DIR
+    from gktagger.tagging.torchbert import TorchBert
+
+    fp32, bf16 = TorchBert.load(DEFAULT_MODEL_DIR), TorchBert.load(DEFAULT_MODEL_DIR, bf16_attention=True)
+    ids = torch.randint(5, 7000, (3, 512), generator=torch.Generator().manual_seed(5))
+    mask = torch.ones_like(ids)
+    mask[1, 300:] = 0
+    with torch.inference_mode():
+        expected = fp32(ids, mask)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            got = bf16(ids, mask).float()
+            alone = bf16(ids[1:2, :300], mask[1:2, :300]).float()
+    assert (got - expected).abs().max() < 0.5
+    assert (got.argmax(-1) == expected.argmax(-1)).float().mean() > 0.995
+    # padding changes nothing but the rounding of sums: a key past the mask gets no weight at all
+    assert (got[1, :300] - alone[0]).abs().max() < 0.1
+    garbage = ids.clone()
+    garbage[1, 300:] = 7
+    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
+        assert torch.equal(bf16(garbage, mask)[1, :300], got[1, :300].to(torch.bfloat16))
+
+
 def test_a_config_torchbert_does_not_cover_is_refused_for_transformers_to_load():
     from gktagger.tagging.torchbert import TorchBert, UnsupportedConfig
 

@@ -138,7 +138,7 @@ def _torch_runner(path: Path, precision: str) -> Callable:
     from gktagger.tagging.torchbert import TorchBert, UnsupportedConfig
 
     try:
-        model = None if precision == "int8" else TorchBert.load(path)
+        model = None if precision == "int8" else TorchBert.load(path, bf16_attention=precision == "bf16")
     except UnsupportedConfig:
         model = None
     if model is None:
