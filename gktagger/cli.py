@@ -183,7 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("inputs", nargs="+", help="files, folders, .jsonl or .parquet corpora")
     e.add_argument("-o", "--output", required=True, help="OUT.jsonl (the contract), .csv or .parquet")
     e.add_argument("--model", help="model directory (default: the model shipped in the package)")
-    e.add_argument("--workers", type=int, default=1, help="parallel processes, 1-64 (default 1)")
+    e.add_argument("--workers", type=int, help="parallel processes of one core each, 1-64 (default: one per "
+                   "core this run may use, as memory allows)")
     e.add_argument("--batch-size", type=int, default=8, help="documents per model batch, 1-1024 (default 8)")
     e.add_argument("--resume", action="store_true", help="skip documents already complete in the output")
     e.add_argument("--quiet", action="store_true", help="no progress bar, summary or library logging")

@@ -230,6 +230,60 @@ def test_a_worker_killed_mid_batch_is_replaced_and_every_record_comes_once():
     assert all(r["status"] != "error" for r in records)
 
 
+def _allowed(pid: int) -> str:
+    with open(f"/proc/{pid}/status") as f:
+        return next(line.split()[1] for line in f if line.startswith("Cpus_allowed_list:"))
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="CPU affinity is Linux's")
+def test_workers_are_one_core_each_and_a_replacement_takes_the_core_it_frees():
+    from gktagger.run.pool import WorkerPool, usable_cores
+
+    cores = usable_cores()
+    if len(cores) < 2:
+        pytest.skip("needs 2 cores")
+    pool = WorkerPool(2, None)
+    try:
+        list(pool.results([[Document("a", SHORT)], [Document("b", SHORT)]]))
+        assert sorted(_allowed(w.process.pid) for w in pool.workers) == sorted(str(c) for c in cores[:2])
+        first = pool.workers[0]
+        core = _allowed(first.process.pid)
+        os.kill(first.process.pid, signal.SIGKILL)
+        records = [r for _, rs in pool.results([[Document("c", SHORT)], [Document("d", SHORT)]]) for r in rs]
+        assert [r["id"] for r in records] == ["c", "d"]
+        assert first not in pool.workers and core in {_allowed(w.process.pid) for w in pool.workers}
+    finally:
+        pool.close()
+    more = WorkerPool(len(cores) + 1, None)  # more workers than cores: none is pinned
+    try:
+        assert more.cores is None
+    finally:
+        more.close()
+
+
+def test_the_default_worker_count_follows_cores_quota_and_memory(monkeypatch, tmp_path):
+    import gktagger.run.pool as pool
+
+    read_quota, read_memory = pool._cgroup_cpus, pool._available_memory
+    quota, meminfo = tmp_path / "cpu.max", tmp_path / "meminfo"
+    quota.write_text("250000 100000\n")
+    meminfo.write_text("MemTotal:       24000000 kB\nMemAvailable:    3145728 kB\n")
+    assert read_quota(str(quota)) == 2.5 and read_memory(str(meminfo)) == 3 << 30
+    quota.write_text("max 100000\n")
+    assert read_quota(str(quota)) is None and read_quota(str(tmp_path / "none")) is None
+    monkeypatch.setattr(pool, "usable_cores", lambda: list(range(8)))
+    monkeypatch.setattr(pool, "_cgroup_cpus", lambda: None)
+    monkeypatch.setattr(pool, "_available_memory", lambda: 64 << 30)
+    assert pool.default_workers() == 8
+    monkeypatch.setattr(pool, "_cgroup_cpus", lambda: 2.5)  # a container limited to 2.5 CPUs
+    assert pool.default_workers() == 2
+    monkeypatch.setattr(pool, "_cgroup_cpus", lambda: None)
+    monkeypatch.setattr(pool, "_available_memory", lambda: 3 * pool.WORKER_MEMORY + 1)
+    assert pool.default_workers() == 3
+    monkeypatch.setattr(pool, "_available_memory", lambda: 100)
+    assert pool.default_workers() == 1
+
+
 def test_a_document_that_kills_its_worker_twice_gets_an_error_record():
     text = EXAMPLE.read_text(encoding="utf-8")
     docs = [Document(f"d{i}", SHORT) for i in range(6)] + [Document("poison", text)] + [Document("last", SHORT)]

@@ -28,10 +28,9 @@ from gktagger.io.outputs import (
                                  )
 from gktagger.io.reading import DOCUMENT_SUFFIXES, _walk, iter_documents
 from gktagger.run.guard import failed, reason
-from gktagger.run.pool import ordered_results
+from gktagger.run.pool import MAX_WORKERS, default_workers, ordered_results
 from gktagger.schema import FIELDS
 
-MAX_WORKERS = 64
 MAX_BATCH_SIZE = 1024
 
 
@@ -96,9 +95,9 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def check_arguments(inputs: list[str], out: str, workers: int = 1, batch_size: int = 8) -> Path:
+def check_arguments(inputs: list[str], out: str, workers: int | None = None, batch_size: int = 8) -> Path:
     """The output path, once every argument is checked; raises ``UsageError`` before anything is written."""
-    if not 1 <= workers <= MAX_WORKERS:
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
         raise UsageError(f"--workers must be between 1 and {MAX_WORKERS}: {workers}")
     if not 1 <= batch_size <= MAX_BATCH_SIZE:
         raise UsageError(f"--batch-size must be between 1 and {MAX_BATCH_SIZE}: {batch_size}")
@@ -202,13 +201,15 @@ def _safe_lines(records: list[dict], docs: list[Document]) -> list[dict]:
     return out
 
 
-def run_extract(inputs: list[str], out: str, model: str | None = None, workers: int = 1, batch_size: int = 8,
+def run_extract(inputs: list[str], out: str, model: str | None = None, workers: int | None = None, batch_size: int = 8,
                 resume: bool = False, quiet: bool = False, text_column: str = "text",
                 id_column: str = "id", settings: Sequence[str] = (), limits: Limits | None = None,
                 keep_columns: Sequence[str] = (), long: bool = False) -> Summary:
     """``limits``: the run's bounds; default those of the model's pipeline config with ``settings``
-    applied (``--set limits.pdf.max_pages=50``), for reading here and the workers alike."""
+    applied (``--set limits.pdf.max_pages=50``), for reading here and the workers alike; ``workers``:
+    processes of one core each, default :func:`~gktagger.run.pool.default_workers`."""
     out_path = check_arguments(inputs, out, workers, batch_size)
+    workers = workers or default_workers()
     settings = tuple(settings)
     config = PipelineConfig.load(model or DEFAULT_MODEL_DIR).override(settings)  # a typo is exit 2, before any work
     limits = config.limits if limits is None else limits

@@ -9,6 +9,10 @@ document; a document that brings a worker down twice gets the error record
 Each worker runs under ``RLIMIT_AS`` (:attr:`Limits.worker_memory_bytes`), so an oversized
 document usually fails alone with ``MemoryError`` before the machine runs out of memory.
 
+A worker is one core: its model runs one single-threaded forward pass at a time, and where there
+are no more workers than usable cores each worker is pinned to a core of its own, so ``--workers N``
+uses N cores, no more (:func:`default_workers`: as many as the run may use).
+
 This pool is one machine's; past one machine the Ray engine (issue #20) replaces it behind
 the same ``ordered_results(batches, ...)`` contract: an iterator of ``(docs, records)`` in input order.
 """
@@ -34,6 +38,49 @@ from gktagger.tagging.runtime import Runtime
 from gktagger.tagging.runtime import resolve as resolve_runtime
 
 MAX_START_FAILURES = 3
+MAX_WORKERS = 64
+WORKER_MEMORY = 1 << 30  # what a worker may grow to on a long document (~0.5 GB with the model loaded)
+
+
+def usable_cores() -> list[int]:
+    """The CPUs this process may run on (its affinity; every CPU where the system has no such notion)."""
+    try:
+        return sorted(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return list(range(os.cpu_count() or 1))
+
+
+def _cgroup_cpus(path: str = "/sys/fs/cgroup/cpu.max") -> float | None:
+    """A container's CPU quota in CPUs (cgroup v2 ``cpu.max``: ``200000 100000`` is 2), None for none."""
+    try:
+        quota, period = open(path).read().split()[:2]
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError):
+        return None
+
+
+def _available_memory(path: str = "/proc/meminfo") -> int | None:
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def default_workers() -> int:
+    """One worker per core this run may use (its CPU affinity, and a container's quota), and no more
+    than the available memory holds at :data:`WORKER_MEMORY` each."""
+    n = len(usable_cores())
+    quota = _cgroup_cpus()
+    if quota is not None:
+        n = min(n, max(1, int(quota)))
+    memory = _available_memory()
+    if memory is not None:
+        n = min(n, max(1, memory // WORKER_MEMORY))
+    return max(1, min(n, MAX_WORKERS))
 
 
 class PoolError(RuntimeError):
@@ -41,7 +88,8 @@ class PoolError(RuntimeError):
 
 
 def worker_extractor(model: str | None, threads: int, runtime: Runtime, settings: tuple[str, ...] = ()) -> Extractor:
-    """The extractor of a process that is ours alone (a local worker, a Ray actor), given ``threads`` cores.
+    """The extractor of a process that is ours alone (a local worker: one core; a Ray actor: the CPUs it
+    asked for), given ``threads`` cores.
 
     The model runs ``threads`` forward passes at once, one thread each, beside the thread that decodes
     (``Tagger._outputs``, ``extract._Background``). PyTorch takes the GIL back after every operation, and
@@ -58,11 +106,18 @@ def worker_extractor(model: str | None, threads: int, runtime: Runtime, settings
 
 
 def _worker_main(conn, model: str | None, threads: int, limits: Limits, settings: tuple[str, ...],
-                 runtime: Runtime) -> None:
+                 runtime: Runtime, core: int | None = None) -> None:
     """A worker: load the model once, then extract the batches it is sent until told to stop."""
     # Ctrl-C reaches the whole process group: the parent stops the workers (``close``); a worker's own
     # KeyboardInterrupt would only print its traceback under the one-line message
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if core is not None:
+        # its decoding thread and its model thread take turns on its core instead of spilling onto
+        # another worker's: 2 pinned workers ran 300 documents in 20.9 s, unpinned in 21.4 s
+        try:
+            os.sched_setaffinity(0, {core})
+        except OSError:
+            pass
     try:
         if limits.worker_memory_bytes:
 
@@ -107,6 +162,7 @@ class _Job:
 class _Worker:
     process: mp.Process
     conn: object
+    slot: int
     ready: bool = False
     job: _Job | None = None
     deadline: float = 0.0
@@ -147,21 +203,26 @@ class WorkerPool:
         self.model = str(Path(model).resolve()) if model else None  # the fork server's directory may be another
         self.settings = tuple(settings)
         self.limits = limits
-        self.threads = threads or max(1, (os.cpu_count() or 1) // workers)
+        self.threads = threads or 1
+        cores = usable_cores()
+        self.cores = cores if self.threads == 1 and workers <= len(cores) else None  # slot i runs on cores[i]
         self.runtime = runtime or resolve_runtime()
         self.context = _context()
         self.workers: list[_Worker] = []
         self.start_failures = 0
-        for _ in range(workers):
-            self._start()
+        for slot in range(workers):
+            self._start(slot)
 
-    def _start(self) -> None:
+    def _start(self, slot: int) -> None:
+        """A worker in ``slot`` (its core, when workers are pinned); a replacement takes the slot it frees."""
         parent, child = self.context.Pipe()
+        core = self.cores[slot] if self.cores else None
         process = self.context.Process(target=_worker_main, daemon=True,
-                                       args=(child, self.model, self.threads, self.limits, self.settings, self.runtime))
+                                       args=(child, self.model, self.threads, self.limits, self.settings,
+                                             self.runtime, core))
         process.start()
         child.close()
-        self.workers.append(_Worker(process, parent))
+        self.workers.append(_Worker(process, parent, slot))
 
     def _remove(self, worker: _Worker) -> None:
         if worker.process.is_alive():
@@ -260,7 +321,7 @@ class WorkerPool:
             self.start_failures += 1
             if self.start_failures > MAX_START_FAILURES:
                 raise PoolError(f"workers keep dying while loading the model ({exit_name})")
-        self._start()
+        self._start(worker.slot)
         if job is None:
             return
         batch = open_batches[job.seq]
