@@ -289,7 +289,7 @@ def align_cells(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.nda
     cell may take a template field (no value): a field left out without one costs ``config.skip_penalty``.
     ``blanks``: positions of blank cells the body no longer shows (``BodyView.folded_blanks``).
     """
-    cells = _align(body, positions, logp, order, config, _layout(body, tags, positions, config, blanks))[1]
+    cells = _align(body, positions, logp, [order], config, _layout(body, tags, positions, config, blanks))[0][1]
     return [c for c in cells if c[0] < c[1]]
 
 
@@ -327,38 +327,61 @@ def _layout(body: str, tags: np.ndarray, positions: np.ndarray, config: DecoderC
                    {(i, s): k for k, (i, s, _, _) in enumerate(slots)})
 
 
-def _align(body: str, positions: np.ndarray, logp: np.ndarray, order: Sequence[str], config: DecoderConfig,
-           layout: _Layout | None, max_cell_digits: int = 7) -> tuple[float, list]:
-    """:func:`align_cells` with the score of the assignment (log-probability gain over no cells at all),
-    over the body's :func:`_layout` (computed once for every template a caller tries)."""
+def _align(body: str, positions: np.ndarray, logp: np.ndarray, orders: Sequence[Sequence[str]],
+           config: DecoderConfig, layout: _Layout | None, max_cell_digits: int = 7) -> list[tuple[float, list]]:
+    """:func:`align_cells` for each template of ``orders``, with the score of its assignment (log-probability
+    gain over no cells at all), over the body's :func:`_layout` (computed once for every template).
+
+    The templates run through one dynamic programme side by side, a row of states each (one numpy call
+    per step for all of them: the steps' Python is most of a decoder's time). A shorter template's
+    extra states are -inf and its extra fields can never be taken, so each row computes what it would
+    alone, to the bit."""
     skip_penalty, restart_penalty, row_skip = config.skip_penalty, config.restart_penalty, config.row_skip_penalty
-    if layout is None or not order:
-        return 0.0, []
+    if layout is None or not any(orders):
+        return [(0.0, []) for _ in orders]
     row_of, slots, rows, figure_rows, index = layout.row_of, layout.slots, layout.rows, layout.figure_rows, layout.index
     in_bare_line, cell_start, row_neighbour = layout.in_bare_line, layout.cell_start, layout.row_neighbour
     row_opener, row_member = layout.row_opener, layout.row_member
-    logp = row_blind(body, positions, logp, order, layout.bare)
-    n = len(order)
-    begin_ids = np.array([LABEL_IDS[f"B-{f}"] for f in order])
-    inside_ids = np.array([LABEL_IDS[f"I-{f}"] for f in order])
-    mid_table = (np.arange(n + 1) > 0) & (np.arange(n + 1) < n)
-    before_end = np.arange(n + 1) < n
-    not_first = np.where(_first_columns(order), 0.0, config.opener_penalty)
-    is_change = np.array([FIELDS[f].kind == "change" for f in order])
-    is_decimal = np.array([FIELDS[f].kind == "decimal" for f in order])
+    sizes = [len(order) for order in orders]
+    n, T = max(sizes), len(orders)
+    arange = np.arange(n)
+    real = arange[None, :] < np.array(sizes)[:, None]  # (template, field): a field the template has
+    real_state = np.concatenate([np.ones((T, 1), dtype=bool), real], axis=1)
+
+    def per_field(values, pad) -> np.ndarray:
+        out = np.full((T, n), pad, dtype=np.asarray(values[0] if len(values) else [pad]).dtype)
+        for t, v in enumerate(values):
+            out[t, :len(v)] = v
+        return out
+
+    # the model's rows for each template's fields, taken once (a slot reads views of them)
+    begin_lp = np.full((T, len(positions), n), -np.inf, dtype=logp.dtype)
+    inside_lp, outside_lp = begin_lp.copy(), np.empty((T, len(positions)), dtype=logp.dtype)
+    for t, order in enumerate(orders):
+        blind = row_blind(body, positions, logp, order, layout.bare)
+        begin_lp[t, :, :len(order)] = blind[:, [LABEL_IDS[f"B-{f}"] for f in order]]
+        inside_lp[t, :, :len(order)] = blind[:, [LABEL_IDS[f"I-{f}"] for f in order]]
+        outside_lp[t] = blind[:, OUTSIDE]
+    states = np.arange(n + 1)[None, :]
+    sizes_col = np.array(sizes)[:, None]
+    mid_table = (states > 0) & (states < sizes_col)
+    before_end = states < sizes_col
+    not_first = per_field([np.where(_first_columns(o), 0.0, config.opener_penalty) for o in orders], 0.0)
+    # a template's extra fields pass every test: their -inf scores are kept as they are
+    is_change = per_field([[FIELDS[f].kind == "change" for f in o] for o in orders], True)
+    is_decimal = per_field([[FIELDS[f].kind == "decimal" for f in o] for o in orders], True)
     N = len(slots)
     neg = -1e18
-    dp = np.full((N + 1, n + 1), neg)
-    dp[0, 0] = 0.0
+    dp = np.full((N + 1, T, n + 1), neg)
+    dp[:, ~real_state] = -np.inf
+    dp[0, :, 0] = 0.0
     # back-pointers: previous slot, previous j, field index or -1
-    back_k, back_j, back_f = (np.zeros((N + 1, n + 1), dtype=np.int32) for _ in range(3))
-    arange = np.arange(n)
+    back_k, back_j, back_f = (np.zeros((N + 1, T, n + 1), dtype=np.int32) for _ in range(3))
     every_j, no_field, each_field = np.arange(n + 1), np.full(n + 1, -1), np.concatenate([[-1], arange])
     ramps = {True: row_skip * arange, False: skip_penalty * arange}
-    # the model's rows for the template's fields, taken once (a slot reads views of them)
-    begin_lp, inside_lp, outside_lp = logp[:, begin_ids], logp[:, inside_ids], logp[:, OUTSIDE]
     either_lp: dict[int, np.ndarray] = {}  # begin or inside, per row, as the alignment asks for it
-    cand = np.empty(n + 1)  # a candidate row: no field (j = 0) is never a cell
+    cand = np.empty((T, n + 1))  # a candidate row: no field (j = 0) is never a cell
+    first_state = np.zeros((T, 1), dtype=np.int64)
 
     def relax(target: int, src: int, cand: np.ndarray, prev_j: np.ndarray, field: np.ndarray) -> None:
         better = cand > dp[target]
@@ -369,7 +392,7 @@ def _align(body: str, positions: np.ndarray, logp: np.ndarray, order: Sequence[s
             np.copyto(back_f[target], field, where=better)
 
     def relax_cell(target: int, src: int, fits: np.ndarray, prev_j: np.ndarray) -> None:
-        cand[0], cand[1:] = neg, fits
+        cand[:, 0], cand[:, 1:] = neg, fits
         relax(target, src, cand, prev_j, each_field)
 
     for k, (i, s, e, can_start) in enumerate(slots):
@@ -388,29 +411,29 @@ def _align(body: str, positions: np.ndarray, logp: np.ndarray, order: Sequence[s
             continue
         # best state to come from for each target field j': max over j <= j' of dp[k][j] - penalty * (j' - j)
         ramp = ramps[bool(row_neighbour[k])]
-        lifted = row[:n] + ramp
-        running = np.maximum.accumulate(lifted)
-        best_j = np.maximum.accumulate(np.where(lifted == running, arange, 0))
+        lifted = row[:, :n] + ramp
+        running = np.maximum.accumulate(lifted, axis=1)
+        best_j = np.maximum.accumulate(np.where(lifted == running, arange, 0), axis=1)
         start = running - ramp
         # going back in the template (a page that prints a table's rows out of order) costs a fixed price:
         # for field j', the best state j > j' to come back from. A printed row never goes back in the
         # template mid-row, nor a label-less one at all: only its label would tell that the page printed
         # it out of order
         if not row_neighbour[k] and not in_bare_line[k]:
-            later = row[1:][::-1]
-            later_run = np.maximum.accumulate(later)
-            later_max = later_run[::-1] - restart_penalty
-            later_j = n - np.maximum.accumulate(np.where(later == later_run, arange, 0))[::-1]
+            later = row[:, 1:][:, ::-1]
+            later_run = np.maximum.accumulate(later, axis=1)
+            later_max = later_run[:, ::-1] - restart_penalty
+            later_j = n - np.maximum.accumulate(np.where(later == later_run, arange, 0), axis=1)[:, ::-1]
             use = later_max > start
             best_j, start = np.where(use, later_j, best_j), np.where(use, later_max, start)
         if row_opener[k]:
             start = start - not_first
-        from_j = np.concatenate([[0], best_j])
+        from_j = np.concatenate([first_state, best_j], axis=1)
         if s < 0:  # a blank cell takes the field, nothing is tagged
             relax_cell(k + 1, k, start, from_j)
             continue
         r = row_of[i]
-        score = start + begin_lp[r] - outside_lp[r]
+        score = start + begin_lp[:, r] - outside_lp[:, r, None]
         if body[i] in SIGNS and i + 1 < e and body[i + 1].isdigit():  # +24, 减3: only a change cell is signed
             score = np.where(is_change, score, neg)
         cuts = _cut_set(body, s, e, max_cell_digits)
@@ -419,19 +442,27 @@ def _align(body: str, positions: np.ndarray, logp: np.ndarray, order: Sequence[s
                 r = row_of[b - 1]
                 # in a cell whose bounds are fixed, only the field matters: begin or inside alike
                 if not cuts and r not in either_lp:
-                    either_lp[r] = np.logaddexp(inside_lp[r], begin_lp[r])
-                inside = inside_lp[r] if cuts else either_lp[r]
-                score = score + inside - outside_lp[r]
+                    either_lp[r] = np.logaddexp(inside_lp[:, r], begin_lp[:, r])
+                inside = inside_lp[:, r] if cuts else either_lp[r]
+                score = score + inside - outside_lp[:, r, None]
             if (b == e or b - s in cuts) and _cell_ok(body[i:b]):
                 target = index[(b, s)] if b < e else index[(b - 1, s)] + 1
                 fits = np.where(is_decimal, score, neg) if _fraction(body[i:b]) else score  # 11918.904 counts nothing
                 relax_cell(target, k, fits, from_j)
-    final = dp[N] - skip_penalty * (n - np.arange(n + 1))
+    return [_traceback(dp, back_k, back_j, back_f, t, len(order), skip_penalty, slots, order)
+            for t, order in enumerate(orders)]
+
+
+def _traceback(dp, back_k, back_j, back_f, t: int, n: int, skip_penalty: float, slots: list,
+               order: Sequence[str]) -> tuple[float, list]:
+    """Template ``t``'s best assignment and its score, read back from the programme's pointers."""
+    N = len(slots)
+    final = dp[N, t, :n + 1] - skip_penalty * (n - np.arange(n + 1))
     j = int(final.argmax())
     cells = []
     k = N
     while k > 0:
-        prev_k, prev_j, f = int(back_k[k, j]), int(back_j[k, j]), int(back_f[k, j])
+        prev_k, prev_j, f = int(back_k[k, t, j]), int(back_j[k, t, j]), int(back_f[k, t, j])
         i, s, _, _ = slots[prev_k]
         if f >= 0:  # a number's cell, or a blank cell (zero width) that took the field
             cells.append((i, slots[k - 1][0] + 1 if s >= 0 else i, order[f]))
@@ -457,7 +488,8 @@ def decode_tables(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.n
     if not config.formats or not len(positions):
         return None
     layout = _layout(body, tags, positions, config, blanks, max_cell_digits)
-    fits = [(*_align(body, positions, logp, template(f), config, layout, max_cell_digits), f) for f in config.formats]
+    aligned = _align(body, positions, logp, [template(f) for f in config.formats], config, layout, max_cell_digits)
+    fits = [(score, cells, f) for (score, cells), f in zip(aligned, config.formats)]
     _, cells, fmt = max(fits, key=lambda fit: fit[0])
     decoded = set(int(p) for p in positions)
     replaced = [(s, e) for s, e in numbers(body, tags, with_marks=True) if all(i in decoded for i in range(s, e))]
