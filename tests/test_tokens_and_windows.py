@@ -21,6 +21,38 @@ def test_tokenizer_is_one_token_per_character_and_round_trips(tmp_path):
     assert again.convert_ids_to_tokens(ids) == list(text)
 
 
+def test_the_tagger_reads_a_saved_tokenizer_as_the_tokenizer_does(tmp_path):
+    from tokenizers import Tokenizer
+
+    from gktagger.tagging.encoder import CharTable, Encoder
+
+    tok = build_tokenizer(["據㐀😀"])
+    tok.save_pretrained(tmp_path)
+    encoder = Encoder.from_folder(tmp_path)
+    assert isinstance(encoder.encode, CharTable) and isinstance(Encoder.of(tok).encode, CharTable)
+    library = Tokenizer.from_file(str(tmp_path / "tokenizer.json"))
+    rng = random.Random(4)
+    inventory = sorted(common_characters() | set("據㐀😀")) + ["\u3400", "\U0001F600", "\U00020000", "\u0000", "\t"]
+    text = "".join(rng.choice(inventory) for _ in range(5000))
+    assert encoder.ids(text).tolist() == library.encode(text, add_special_tokens=False).ids
+    assert (encoder.pad, encoder.cls, encoder.sep) == (tok.pad_token_id, tok.cls_token_id, tok.sep_token_id)
+    # a page's literal "[SEP]" is five characters, not the special token (every later id moved by four),
+    # and a lone surrogate of a broken page is one unknown character
+    ids = encoder.ids("据[SEP]1\ud800")
+    assert len(ids) == 8 and tok.sep_token_id not in ids.tolist() and ids[-1] == tok.unk_token_id
+
+
+def test_a_tokenizer_that_is_not_one_character_per_token_goes_through_the_library(tmp_path):
+    from gktagger.tagging.encoder import CharTable, Encoder
+
+    tok = build_tokenizer()
+    tok.backend_tokenizer.normalizer = __import__("tokenizers").normalizers.Lowercase()
+    tok.save_pretrained(tmp_path)
+    encoder = Encoder.from_folder(tmp_path)
+    assert not isinstance(encoder.encode, CharTable)
+    assert encoder.ids("A1").tolist() == [tok.convert_tokens_to_ids("a"), tok.convert_tokens_to_ids("1")]
+
+
 def test_common_inventory_covers_gb2312():
     chars = common_characters()
     assert len([c for c in chars if "\u4e00" <= c <= "\u9fff"]) == 6763

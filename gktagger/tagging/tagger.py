@@ -24,6 +24,7 @@ from gktagger.config import DEFAULT_MODEL_DIR, WindowConfig
 from gktagger.errors import ModelError
 from gktagger.io.limits import DEFAULT_LIMITS, Limits
 from gktagger.lexicon import NUMBER
+from gktagger.tagging.encoder import Encoder
 from gktagger.tagging.runtime import Runtime, resolve
 from gktagger.tagging.tags import LABELS, TagSpan, tags_to_spans
 from gktagger.tagging.windows import make_windows, owner_array
@@ -85,40 +86,6 @@ class Prediction:
     def spans_of(self, tags: np.ndarray) -> list[TagSpan]:
         """Spans of ``tags`` (the model's, or an edited copy) scored by the model's probabilities."""
         return tags_to_spans(tags.tolist(), self.probs.tolist())
-
-
-@dataclass(frozen=True)
-class Encoder:
-    """Token ids of a text (one per character: gktagger/tokenizer.py) and the special ids around a window."""
-    encode: Callable[[str], list[int]]
-    pad: int
-    cls: int
-    sep: int
-
-    def ids(self, text: str) -> np.ndarray:
-        return np.asarray(self.encode(text), dtype=np.int64)
-
-    @classmethod
-    def of(cls, tokenizer) -> "Encoder":
-        """From a transformers tokenizer."""
-        return cls(lambda text: tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"],
-                   tokenizer.pad_token_id, tokenizer.cls_token_id, tokenizer.sep_token_id)
-
-    @classmethod
-    def from_folder(cls, folder: Path) -> "Encoder | None":
-        """From the folder's ``tokenizer.json`` with the ``tokenizers`` library alone (the same ids as the
-        transformers tokenizer saved with it, without importing transformers); None if it has none."""
-        settings = folder / "tokenizer_config.json"
-        if not (folder / "tokenizer.json").exists() or not settings.exists():
-            return None
-        from tokenizers import Tokenizer
-
-        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        names = json.loads(settings.read_text(encoding="utf-8"))
-        special = [tokenizer.token_to_id(names.get(f"{k}_token") or "") for k in ("pad", "cls", "sep")]
-        if None in special:
-            return None
-        return cls(lambda text: tokenizer.encode(text, add_special_tokens=False).ids, *special)
 
 
 class _FolderConfig:
