@@ -1,6 +1,7 @@
 """Field and section F1 on generator layouts the model never trained on.
 
     python -m training.layouts [--layout pdfrows wholeruns ...] [--n 30] [--seed 2024] [--model DIR] [--out PREFIX]
+        [--set KEY=VALUE ...]
 
 ``training.synth.options.HELD_OUT_LAYOUTS`` (``pdfrows`` and the families of ``FAMILIES``) have
 weight 0 in every training config, so a score on them says how the whole pipeline does on a layout
@@ -55,8 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=2024)
     p.add_argument("--model", help="model directory (default: the shipped model)")
     p.add_argument("--out", help="write PREFIX-<layout>.md per layout and PREFIX.md (the summary)")
+    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
+                   help="pipeline settings for this run, as `gktagger extract --set` takes them")
     a = p.parse_args(argv)
-    extractor = Extractor(model=a.model)
+    extractor = Extractor(model=a.model, overrides=a.set)
     title = f"{a.model or 'shipped model'} on {a.n} generated reports per layout (seed {a.seed})"
     results = {}
     for layout in a.layouts:
