@@ -6,7 +6,8 @@
 The corpus (../shared/corpus, every report and seed page) is repeated to
 ``--docs`` documents in a temporary folder. `gktagger extract` runs on it as a
 user runs it (a subprocess, JSONL output, wall time including start-up and
-model loading) with 1 and 2 workers, for each runtime of ``--runtimes``
+model loading) with 1 and 2 workers (a worker is one core: 2 workers / 1 worker
+is how the pool scales), for each runtime of ``--runtimes``
 (``BACKEND:PRECISION``, or ``auto``: what ``gktagger extract`` runs by default on
 this machine, gktagger/tagging/runtime.py); peak memory is the largest summed
 RSS of the process tree, sampled every 50 ms; CPU seconds are the process
@@ -222,7 +223,8 @@ def report(args, backends, runs, bare, loads, base_run) -> list[str]:
                      f"in round {best + 1} (rounds: {per_round})")
         cpu_of = {w: cpu for r, nm, w, *_, cpu in runs if r == best and nm == name}
         lines.append(f"- {name}: efficiency ratio in round {best + 1} = **{bare[best][0] / wall_of[(best, name, 1)]:.2f}** "
-                     f"(1 worker), **{bare[best][0] / wall_of[(best, name, 2)]:.2f}** (2 workers); in CPU seconds "
+                     f"(1 worker: one core against the bare pass's two), **{bare[best][0] / wall_of[(best, name, 2)]:.2f}** "
+                     f"(2 workers); in CPU seconds "
                      f"(less sensitive to the load) {bare[best][1] / cpu_of[1]:.2f} and {bare[best][1] / cpu_of[2]:.2f}")
     base_rate = base_run[3] / base_run[4]
     rate2 = runs[0][4] / wall_of[(best, first, 2)]
