@@ -195,7 +195,7 @@ def report(args, backends, runs, bare, loads, base_run) -> list[str]:
     best = min(range(args.rounds), key=lambda r: bare[r][0] + sum(wall for rr, *_, wall, _, _ in runs if rr == r))
     lines = ["# Throughput of `gktagger extract`", "",
              f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on this machine ({os.cpu_count()} cores, "
-             "**shared with other agents' jobs while it ran**: absolute figures are noisy, the ratios are taken "
+             "which may be shared with other jobs: absolute figures are noisy, the ratios are taken "
              f"within one round) with `.venv/bin/python bench/throughput.py --docs {args.docs} --rounds {args.rounds} "
              f"--base-docs {args.base_docs} --runtimes {args.runtimes}`: the real corpus (../shared/corpus, reports and "
              "seeds) repeated, JSONL output, wall time of the `gktagger extract` process including start-up and "
