@@ -525,3 +525,21 @@ def test_a_heading_tag_on_a_figures_point_does_not_keep_the_figure_from_the_deco
     assert [body[s:e] for s, e in numbers(body, tags)] == ["5292.98"]
     tags[point - 1] = LABEL_IDS["I-requests"]
     assert numbers(body, tags) == []
+
+
+@pytest.mark.parametrize("name", ["county_2021_cells_per_line.txt", "district_2019_flattened.txt",
+                                  "office_2019_table.html"])
+def test_templates_side_by_side_align_as_each_alone(name):
+    from gktagger.decoding import decode as D
+    from gktagger.io.reading import read_path
+    from gktagger.tagging.tagger import Tagger
+
+    view = BodyView.of(read_path(REPO_ROOT / "examples" / name).text)
+    pred = Tagger.from_pretrained(backend="onnx", precision="fp32").predict(view.text)
+    config = PipelineConfig().decoder
+    layout = D._layout(view.text, pred.tags, pred.positions, config, view.folded_blanks() + view.blank_lines())
+    orders = [template(f) for f in config.formats] + [template("2019")[:40]]  # a shorter one too
+    together = D._align(view.text, pred.positions, pred.logp, orders, config, layout)
+    alone = [D._align(view.text, pred.positions, pred.logp, [order], config, layout)[0] for order in orders]
+    assert together == alone
+    assert sum(len(cells) for _, cells in together) > 50

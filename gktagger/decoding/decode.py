@@ -142,6 +142,9 @@ def _cell_ok(token: str) -> bool:
     return not (digits[0] == "0" and len(digits) > 1 and digits[1] != ".")
 
 
+SIDE_BY_SIDE_SLOTS = 10_000  # above this many slots, _align takes one template at a time
+
+
 def numbers(body: str, tags: np.ndarray, with_marks: bool = False) -> list[tuple[int, int]]:
     """The numbers the decoder may re-tag: not prose figures, dates or page footers, nor inside headings
     or prose tags.
@@ -348,8 +351,8 @@ def _align(body: str, positions: np.ndarray, logp: np.ndarray, orders: Sequence[
     real = arange[None, :] < np.array(sizes)[:, None]  # (template, field): a field the template has
     real_state = np.concatenate([np.ones((T, 1), dtype=bool), real], axis=1)
 
-    def per_field(values, pad) -> np.ndarray:
-        out = np.full((T, n), pad, dtype=np.asarray(values[0] if len(values) else [pad]).dtype)
+    def per_field(values, pad, dtype) -> np.ndarray:
+        out = np.full((T, n), pad, dtype=dtype)
         for t, v in enumerate(values):
             out[t, :len(v)] = v
         return out
@@ -366,17 +369,19 @@ def _align(body: str, positions: np.ndarray, logp: np.ndarray, orders: Sequence[
     sizes_col = np.array(sizes)[:, None]
     mid_table = (states > 0) & (states < sizes_col)
     before_end = states < sizes_col
-    not_first = per_field([np.where(_first_columns(o), 0.0, config.opener_penalty) for o in orders], 0.0)
+    not_first = per_field([np.where(_first_columns(o), 0.0, config.opener_penalty) for o in orders], 0.0, float)
     # a template's extra fields pass every test: their -inf scores are kept as they are
-    is_change = per_field([[FIELDS[f].kind == "change" for f in o] for o in orders], True)
-    is_decimal = per_field([[FIELDS[f].kind == "decimal" for f in o] for o in orders], True)
+    is_change = per_field([[FIELDS[f].kind == "change" for f in o] for o in orders], True, bool)
+    is_decimal = per_field([[FIELDS[f].kind == "decimal" for f in o] for o in orders], True, bool)
     N = len(slots)
     neg = -1e18
     dp = np.full((N + 1, T, n + 1), neg)
     dp[:, ~real_state] = -np.inf
     dp[0, :, 0] = 0.0
-    # back-pointers: previous slot, previous j, field index or -1
-    back_k, back_j, back_f = (np.zeros((N + 1, T, n + 1), dtype=np.int32) for _ in range(3))
+    # back-pointers: previous slot, previous j, field index or -1 (a template has at most a few hundred
+    # fields: int16 keeps a 50,000-value page's pointers at 8 bytes a state)
+    back_k = np.zeros((N + 1, T, n + 1), dtype=np.int32)
+    back_j, back_f = (np.zeros((N + 1, T, n + 1), dtype=np.int16) for _ in range(2))
     every_j, no_field, each_field = np.arange(n + 1), np.full(n + 1, -1), np.concatenate([[-1], arange])
     ramps = {True: row_skip * arange, False: skip_penalty * arange}
     either_lp: dict[int, np.ndarray] = {}  # begin or inside, per row, as the alignment asks for it
@@ -488,7 +493,11 @@ def decode_tables(body: str, tags: np.ndarray, positions: np.ndarray, logp: np.n
     if not config.formats or not len(positions):
         return None
     layout = _layout(body, tags, positions, config, blanks, max_cell_digits)
-    aligned = _align(body, positions, logp, [template(f) for f in config.formats], config, layout, max_cell_digits)
+    orders = [template(f) for f in config.formats]
+    # side by side, the templates' states are all in memory at once: a page of tens of thousands of
+    # values (a hostile one) aligns them one after the other, in the memory of one (the same cells)
+    groups = [orders] if layout is None or len(layout.slots) <= SIDE_BY_SIDE_SLOTS else [[o] for o in orders]
+    aligned = [fit for group in groups for fit in _align(body, positions, logp, group, config, layout, max_cell_digits)]
     fits = [(score, cells, f) for (score, cells), f in zip(aligned, config.formats)]
     _, cells, fmt = max(fits, key=lambda fit: fit[0])
     decoded = set(int(p) for p in positions)

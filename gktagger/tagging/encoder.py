@@ -2,7 +2,7 @@
 
 gktagger's tokenizer (``tokenizer.py``) is a vocabulary of single characters with no normaliser,
 so a character's id is a table lookup: :class:`CharTable` reads the whole text in a few numpy calls
-(a tenth of the ``tokenizers`` library's time) and, unlike that library, never reads a literal
+(about a hundredth of the ``tokenizers`` library's time) and, unlike that library, never reads a literal
 ``[SEP]`` or ``[CLS]`` in a scraped page as one special token, which left every later character's
 prediction on its neighbour's. Any other tokenizer goes through the library.
 
