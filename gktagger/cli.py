@@ -77,7 +77,8 @@ def cmd_extract(args) -> int:
         raise UsageError(str(e)) from None
     runtime.export()
     if args.engine == "ray":
-
+        if args.workers is not None:
+            raise UsageError("--workers is the local engine's: with --engine ray, give --num-actors")
         summary = run_extract_ray(args.inputs, args.output, model=args.model, address=args.address,
                                   num_actors=args.num_actors, batch_size=args.batch_size, resume=args.resume,
                                   quiet=args.quiet, text_column=args.text_column, id_column=args.id_column,

@@ -407,6 +407,10 @@ def test_worker_and_batch_arguments_are_range_checked(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and "--workers must be" in err[0] and "--batch-size must be" in err[1]
     assert not (tmp_path / "o.jsonl").exists()
+    # the Ray engine has actors, not workers: said before Ray is even looked for
+    assert extract(corpus, "-o", tmp_path / "o.jsonl", "--engine", "ray", "--workers", "2") == 2
+    assert capsys.readouterr().err.strip() == (
+        "gktagger: error: --workers is the local engine's: with --engine ray, give --num-actors")
 
 
 # --- silent wrong values ----------------------------------------------------------------------------
